@@ -1,0 +1,1 @@
+//! Predictive customer lifetime value: BG/NBD and Gamma-Gamma (SPEC §9).
