@@ -1,0 +1,178 @@
+//! The whole pipeline: bytes → lines → orders → customers → every metric → [`Report`].
+
+use std::collections::BTreeMap;
+
+use crate::customers::{self, Customers};
+use crate::error::{Error, ErrorKind, Locale, Result};
+use crate::ingest::values::{parse_time, Time};
+use crate::ingest::{self, IngestInfo};
+use crate::metrics::{breakdown, churn, cohort, funnel, rates, rfm, summary, Context};
+use crate::options::Options;
+use crate::orders::{self, Orders};
+use crate::period::format_time;
+use crate::report::{IngestReport, Report};
+
+/// A finished analysis: the Report and the per-customer facts behind it (for exports).
+pub struct Analysis {
+    /// The Report.
+    pub report: Report,
+    orders: Orders,
+    customers: Customers,
+    scores: Vec<rfm::Scores>,
+    segments: Vec<usize>,
+    options: Options,
+}
+
+/// Analyses an orders file (CSV or whitespace-separated text) with the given options.
+pub fn analyze(bytes: &[u8], options: &Options) -> Result<Report> {
+    Analysis::run(bytes, options).map(|a| a.report)
+}
+
+impl Analysis {
+    /// Runs the pipeline and keeps what the exports need.
+    pub fn run(bytes: &[u8], options: &Options) -> Result<Analysis> {
+        options.validate()?;
+        let as_of = options.as_of.as_deref().map(parse_as_of).transpose()?;
+        let (lines, mut info) = ingest::read(bytes, options)?;
+        let orders = orders::build(lines, as_of, &mut info);
+        let accepted = info.rows - info.rejections.total();
+        if accepted == 0 {
+            let first = info.rejections.samples().first().cloned();
+            let (line, column) = first.map_or((None, None), |s| (Some(s.line), Some(s.column)));
+            return Err(Error::new(
+                ErrorKind::AllRowsRejected,
+                format!(
+                    "all {} rows were rejected; the first problem is shown with its line",
+                    info.rows
+                ),
+                format!("全部 {} 行都被拒绝；已标出第一个问题所在的行", info.rows),
+            )
+            .at(line, column.as_deref()));
+        }
+        let customers = customers::build(&orders, options.count_by);
+        let cx = Context {
+            orders: &orders,
+            customers: &customers,
+            options,
+        };
+        let scores = rfm::scores(&cx);
+        let segments = rfm::segment_of(options.rfm_segments, &scores, orders.has_amount);
+        let report = Report {
+            summary: summary::summary(&cx),
+            rates: rates::rates(&cx),
+            cohorts: cohort::cohorts(&cx),
+            funnel: funnel::funnel(&cx),
+            rfm: rfm::rfm(&cx, &scores, &segments),
+            breakdowns: breakdown::breakdowns(&cx)?,
+            comparisons: breakdown::comparisons(&cx)?,
+            churn: churn::churn(&cx),
+            clv: None,
+            ingest: ingest_report(info, accepted, options.locale()),
+        };
+        Ok(Analysis {
+            report,
+            orders,
+            customers,
+            scores,
+            segments,
+            options: options.clone(),
+        })
+    }
+
+    /// The per-customer table (RFM scores and segment) as CSV bytes.
+    pub fn customers_csv(&self) -> Result<Vec<u8>> {
+        let names = rfm::segment_names(self.options.rfm_segments);
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let write_err = |e: csv::Error| {
+            Error::new(
+                ErrorKind::BadCsv,
+                format!("cannot write CSV: {e}"),
+                format!("无法写出 CSV：{e}"),
+            )
+        };
+        out.write_record([
+            "customer",
+            "firstPurchase",
+            "lastPurchase",
+            "purchases",
+            "revenue",
+            "recency",
+            "frequency",
+            "monetary",
+            "r",
+            "f",
+            "m",
+            "segment",
+        ])
+        .map_err(write_err)?;
+        let money = |m: i128| {
+            if self.orders.has_amount {
+                crate::metrics::to_f64(m).to_string()
+            } else {
+                String::new()
+            }
+        };
+        for (i, b) in self.customers.buyers.iter().enumerate() {
+            let (Some(s), Some(&seg)) = (self.scores.get(i), self.segments.get(i)) else {
+                continue;
+            };
+            out.write_record([
+                self.orders.customers.text(b.customer),
+                format_time(b.first),
+                format_time(b.last),
+                b.purchases.to_string(),
+                money(b.revenue),
+                s.recency.to_string(),
+                s.frequency.to_string(),
+                money(s.monetary),
+                s.r.to_string(),
+                s.f.to_string(),
+                s.m.to_string(),
+                names.get(seg).copied().unwrap_or_default().to_string(),
+            ])
+            .map_err(write_err)?;
+        }
+        out.into_inner()
+            .map_err(|e| write_err(e.into_error().into()))
+    }
+}
+
+/// `asOf`: a date or timestamp in an unambiguous (year-first) shape.
+fn parse_as_of(text: &str) -> Result<i64> {
+    match parse_time(text.trim().as_bytes()) {
+        Some(Time::Exact(t)) => Ok(t),
+        _ => Err(Error::new(
+            ErrorKind::BadOptions,
+            format!("asOf {text:?} is not a date: write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"),
+            format!("asOf {text:?} 不是日期：请写成 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM:SS"),
+        )),
+    }
+}
+
+fn ingest_report(mut info: IngestInfo, accepted: u64, locale: Locale) -> IngestReport {
+    let rejected: BTreeMap<String, u64> = info
+        .rejections
+        .counts
+        .iter()
+        .map(|(r, &n)| (r.name().to_string(), n))
+        .collect();
+    IngestReport {
+        rows: info.rows,
+        accepted,
+        rejected,
+        samples: info.rejections.samples().to_vec(),
+        mapping: info
+            .mapping
+            .iter()
+            .map(|(role, column)| (role.name().to_string(), column.clone()))
+            .collect(),
+        encoding: info.encoding,
+        delimiter: info.delimiter,
+        date_order: info.date_order.to_string(),
+        warnings: info
+            .warnings
+            .into_iter()
+            .map(|(en, zh)| if locale == Locale::Zh { zh } else { en })
+            .collect(),
+    }
+}

@@ -1,0 +1,60 @@
+//! `churn`: silent customers and the overdue list (SPEC §8, §11). Per-period churn is in
+//! `rates`.
+
+use super::{median, ratio, Context};
+use crate::period::format_time;
+use crate::report::{Churn, Overdue};
+
+/// Silent and overdue customers.
+pub fn churn(cx: &Context) -> Churn {
+    let buyers = &cx.customers.buyers;
+    let silent_days = cx.options.silent_days;
+    let mut silent = 0u64;
+    let mut silent_revenue: i128 = 0;
+    let mut overdue: Vec<(i128, Overdue)> = Vec::new();
+    let e = cx.orders.as_of;
+    for b in buyers {
+        if cx.recency(b.last) > i64::from(silent_days) {
+            silent += 1;
+            silent_revenue += b.revenue;
+        }
+        if b.purchases < 2 {
+            continue;
+        }
+        let units = cx.customers.units_of(b);
+        let mut gaps: Vec<f64> = units
+            .windows(2)
+            .map(|w| (w[1].time - w[0].time) as f64 / 86_400.0)
+            .collect();
+        let Some(median_gap) = median(&mut gaps) else {
+            continue;
+        };
+        let since = (e - b.last) as f64 / 86_400.0;
+        if since > cx.options.overdue_factor * median_gap {
+            overdue.push((
+                b.revenue,
+                Overdue {
+                    customer: cx.orders.customers.text(b.customer),
+                    last_purchase: format_time(b.last),
+                    days_since_last: since,
+                    median_gap_days: median_gap,
+                    purchases: u64::from(b.purchases),
+                    revenue: cx.money(b.revenue),
+                    overdue_ratio: ratio(since, median_gap),
+                },
+            ));
+        }
+    }
+    // Revenue descending, ties by customer id (SPEC §11).
+    overdue.sort_by(|(ra, a), (rb, b)| rb.cmp(ra).then_with(|| a.customer.cmp(&b.customer)));
+    let overdue_count = overdue.len() as u64;
+    overdue.truncate(cx.options.list_limit as usize);
+    Churn {
+        silent_days,
+        silent,
+        silent_share: ratio(silent as f64, buyers.len() as f64),
+        silent_revenue: cx.money(silent_revenue),
+        overdue_count,
+        overdue: overdue.into_iter().map(|(_, o)| o).collect(),
+    }
+}

@@ -1,0 +1,196 @@
+//! `cohorts`: acquisition cohorts by `cohortGrain`, calendar or relative periods, with
+//! right-censoring, rolling retention, revenue and the LTV curve (SPEC §4, §11).
+
+use std::collections::BTreeMap;
+
+use super::rates::grain_name;
+use super::{ratio, to_f64, Context};
+use crate::options::Alignment;
+use crate::period::DAY;
+use crate::report::{AverageCell, CohortCell, CohortRow, Cohorts};
+
+/// Per-cohort accumulators, one slot per period index k = 0..=K.
+struct Acc {
+    size: u64,
+    active: Vec<u64>,
+    /// Buyers whose last purchase is in period k (suffix sums give rolling retention).
+    last_active: Vec<u64>,
+    /// Relative alignment: buyers whose last eligible period is k (suffix sums: eligible).
+    last_eligible: Vec<u64>,
+    /// Relative alignment: some buyer's last eligible period k ends after `E`.
+    partial: Vec<bool>,
+    orders: Vec<u64>,
+    revenue: Vec<i128>,
+}
+
+impl Acc {
+    fn new(slots: usize) -> Acc {
+        Acc {
+            size: 0,
+            active: vec![0; slots],
+            last_active: vec![0; slots],
+            last_eligible: vec![0; slots],
+            partial: vec![false; slots],
+            orders: vec![0; slots],
+            revenue: vec![0; slots],
+        }
+    }
+}
+
+/// The cohort table.
+pub fn cohorts(cx: &Context) -> Cohorts {
+    let grain = cx.options.cohort_grain;
+    let alignment = cx.options.cohort_alignment;
+    let e = cx.orders.as_of;
+    let buyers = &cx.customers.buyers;
+    let length = grain.relative_days() * DAY;
+    let mut table = Cohorts {
+        grain: grain_name(grain),
+        alignment: match alignment {
+            Alignment::Calendar => "calendar",
+            Alignment::Relative => "relative",
+        }
+        .into(),
+        rows: Vec::new(),
+        average: Vec::new(),
+    };
+    let Some(first) = buyers.iter().map(|b| b.first).min() else {
+        return table;
+    };
+    let c_min = grain.index_of(first);
+    // K: the last period index any customer of the earliest cohort can reach before E.
+    let k_max = match alignment {
+        Alignment::Calendar => grain.index_of(e - 1) - c_min,
+        Alignment::Relative => (e - first - 1).div_euclid(length),
+    }
+    .max(0);
+    let slots = k_max as usize + 1;
+    // Period index of time t for a buyer acquired at `first` in cohort period `c`.
+    let index = |c: i64, first: i64, t: i64| -> i64 {
+        match alignment {
+            Alignment::Calendar => grain.index_of(t) - c,
+            Alignment::Relative => (t - first).div_euclid(length),
+        }
+    };
+
+    let mut accs: BTreeMap<i64, Acc> = BTreeMap::new();
+    for b in buyers {
+        let c = grain.index_of(b.first);
+        let acc = accs.entry(c).or_insert_with(|| Acc::new(slots));
+        acc.size += 1;
+        let mut last_k = -1;
+        for u in cx.customers.units_of(b) {
+            let k = index(c, b.first, u.time);
+            if k != last_k {
+                if let Some(slot) = acc.active.get_mut(k as usize) {
+                    *slot += 1;
+                }
+                last_k = k;
+            }
+        }
+        if let Some(slot) = acc.last_active.get_mut(last_k.max(0) as usize) {
+            *slot += 1;
+        }
+        if alignment == Alignment::Relative {
+            // Eligible for k while first + k·L < E (SPEC §4 right-censoring).
+            let last_eligible = (e - b.first - 1).div_euclid(length);
+            if let Ok(k) = usize::try_from(last_eligible) {
+                if let Some(slot) = acc.last_eligible.get_mut(k) {
+                    *slot += 1;
+                }
+                if b.first + (last_eligible + 1) * length > e {
+                    if let Some(slot) = acc.partial.get_mut(k) {
+                        *slot = true;
+                    }
+                }
+            }
+        }
+        for o in b.orders.clone() {
+            let k = index(c, b.first, cx.orders.time[o]);
+            if let Ok(k) = usize::try_from(k) {
+                if let Some(slot) = acc.orders.get_mut(k) {
+                    *slot += 1;
+                    acc.revenue[k] += i128::from(cx.orders.amount[o]);
+                }
+            }
+        }
+    }
+
+    let mut avg_active = vec![0u64; slots];
+    let mut avg_eligible = vec![0u64; slots];
+    for (&c, acc) in &accs {
+        let mut cells = Vec::with_capacity(slots);
+        let mut rolling = 0u64;
+        let mut eligible_tail = 0u64;
+        let rolling_from: Vec<u64> = (0..slots)
+            .rev()
+            .map(|k| {
+                rolling += acc.last_active[k];
+                rolling
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let eligible_from: Vec<u64> = (0..slots)
+            .rev()
+            .map(|k| {
+                eligible_tail += acc.last_eligible[k];
+                eligible_tail
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let mut cumulative: i128 = 0;
+        for k in 0..slots {
+            cumulative += acc.revenue[k];
+            let (eligible, partial) = match alignment {
+                Alignment::Calendar => {
+                    let start = grain.start_of(c + k as i64);
+                    if start >= e {
+                        cells.push(None);
+                        continue;
+                    }
+                    (acc.size, grain.start_of(c + k as i64 + 1) > e)
+                }
+                Alignment::Relative => {
+                    if eligible_from[k] == 0 {
+                        cells.push(None);
+                        continue;
+                    }
+                    (eligible_from[k], acc.partial[k])
+                }
+            };
+            avg_active[k] += acc.active[k];
+            avg_eligible[k] += eligible;
+            cells.push(Some(CohortCell {
+                k: k as u32,
+                active: acc.active[k],
+                retention: ratio(acc.active[k] as f64, eligible as f64),
+                // At k = 0 every eligible customer is active by definition (SPEC §11).
+                rolling_active: if k == 0 { eligible } else { rolling_from[k] },
+                orders: acc.orders[k],
+                revenue: cx.money(acc.revenue[k]),
+                cumulative_revenue_per_customer: cx
+                    .money(cumulative)
+                    .and_then(|_| ratio(to_f64(cumulative), acc.size as f64)),
+                eligible,
+                partial,
+            }));
+        }
+        table.rows.push(CohortRow {
+            cohort: grain.label(c),
+            size: acc.size,
+            cells,
+        });
+    }
+    table.average = (0..slots)
+        .map(|k| AverageCell {
+            k: k as u32,
+            retention: ratio(avg_active[k] as f64, avg_eligible[k] as f64),
+            eligible: avg_eligible[k],
+        })
+        .collect();
+    table
+}

@@ -1,0 +1,93 @@
+//! `rates`: the per-period repurchase rate, returning rate (SPEC §3) and churn (§8).
+
+use super::{ratio, Context};
+use crate::report::{PeriodRates, Rates};
+
+/// One entry per `periodGrain` period from the first purchase to the last instant before `E`.
+pub fn rates(cx: &Context) -> Rates {
+    let grain = cx.options.period_grain;
+    let buyers = &cx.customers.buyers;
+    let grain_name = grain_name(grain);
+    let Some(first) = buyers.iter().map(|b| b.first).min() else {
+        return Rates {
+            grain: grain_name,
+            periods: Vec::new(),
+        };
+    };
+    let p0 = grain.index_of(first);
+    let p_last = grain.index_of(cx.orders.as_of - 1).max(p0);
+    let len = (p_last - p0 + 1) as usize;
+    let mut buyers_in = vec![0u64; len];
+    let mut repeat = vec![0u64; len];
+    let mut returning = vec![0u64; len];
+    // stayed[p] = customers buying in both p − 1 and p.
+    let mut stayed = vec![0u64; len];
+    for b in buyers {
+        let first_period = grain.index_of(b.first);
+        let mut current: Option<(i64, u32)> = None;
+        let mut previous: Option<i64> = None;
+        let mut close = |p: i64, n: u32, previous: Option<i64>| {
+            let i = (p - p0) as usize;
+            if let Some(slot) = buyers_in.get_mut(i) {
+                *slot += 1;
+                if n >= 2 {
+                    repeat[i] += 1;
+                }
+                if p > first_period {
+                    returning[i] += 1;
+                }
+                if previous == Some(p - 1) {
+                    stayed[i] += 1;
+                }
+            }
+        };
+        for u in cx.customers.units_of(b) {
+            let p = grain.index_of(u.time);
+            match current {
+                Some((q, n)) if q == p => current = Some((q, n + 1)),
+                Some((q, n)) => {
+                    close(q, n, previous);
+                    previous = Some(q);
+                    current = Some((p, 1));
+                }
+                None => current = Some((p, 1)),
+            }
+        }
+        if let Some((q, n)) = current {
+            close(q, n, previous);
+        }
+    }
+    let periods = (0..len)
+        .map(|i| {
+            let b = buyers_in[i] as f64;
+            PeriodRates {
+                period: grain.label(p0 + i as i64),
+                buyers: buyers_in[i],
+                repeat_buyers: repeat[i],
+                period_repurchase_rate: ratio(repeat[i] as f64, b),
+                returning_buyers: returning[i],
+                returning_rate: ratio(returning[i] as f64, b),
+                churn_rate: i.checked_sub(1).and_then(|j| {
+                    let before = buyers_in[j] as f64;
+                    ratio(before - stayed[i] as f64, before)
+                }),
+            }
+        })
+        .collect();
+    Rates {
+        grain: grain_name,
+        periods,
+    }
+}
+
+/// The option spelling of a grain.
+pub fn grain_name(grain: crate::period::Grain) -> String {
+    match grain {
+        crate::period::Grain::Day => "day",
+        crate::period::Grain::Week => "week",
+        crate::period::Grain::Month => "month",
+        crate::period::Grain::Quarter => "quarter",
+        crate::period::Grain::Year => "year",
+    }
+    .to_string()
+}

@@ -1,0 +1,211 @@
+//! Calendar arithmetic: the one place dates live. Times are naive wall-clock seconds since
+//! 1970-01-01T00:00:00 (SPEC §1 drops UTC offsets), so no time zone ever enters.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// Seconds in a day.
+pub const DAY: i64 = 86_400;
+
+/// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
+const EPOCH_DAYS_FROM_CE: i64 = 719_163;
+
+/// A calendar grain (SPEC §4; weeks start on Monday, ISO 8601).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Grain {
+    /// Calendar day.
+    Day,
+    /// ISO week, Monday to Sunday.
+    Week,
+    /// Calendar month.
+    Month,
+    /// Calendar quarter.
+    Quarter,
+    /// Calendar year.
+    Year,
+}
+
+impl Grain {
+    /// Fixed period length in days for relative cohort alignment (SPEC §4).
+    pub fn relative_days(self) -> i64 {
+        match self {
+            Grain::Day => 1,
+            Grain::Week => 7,
+            Grain::Month => 30,
+            Grain::Quarter => 91,
+            Grain::Year => 365,
+        }
+    }
+
+    /// Index of the period holding time `t`: consecutive periods have consecutive indices.
+    pub fn index_of(self, t: i64) -> i64 {
+        let day = day_of(t);
+        match self {
+            Grain::Day => day,
+            // 1970-01-01 is a Thursday; the Monday of its week is day −3.
+            Grain::Week => (day + 3).div_euclid(7),
+            Grain::Month | Grain::Quarter | Grain::Year => {
+                let (y, m, _) = ymd(day);
+                match self {
+                    Grain::Month => y * 12 + (m - 1),
+                    Grain::Quarter => y * 4 + (m - 1) / 3,
+                    _ => y,
+                }
+            }
+        }
+    }
+
+    /// Start (seconds) of the period with index `index`.
+    pub fn start_of(self, index: i64) -> i64 {
+        let day = match self {
+            Grain::Day => index,
+            Grain::Week => index * 7 - 3,
+            Grain::Month => days_from_ymd(index.div_euclid(12), index.rem_euclid(12) + 1, 1),
+            Grain::Quarter => days_from_ymd(index.div_euclid(4), index.rem_euclid(4) * 3 + 1, 1),
+            Grain::Year => days_from_ymd(index, 1, 1),
+        };
+        day * DAY
+    }
+
+    /// The label of period `index`: `YYYY-MM-DD` (day, week start), `YYYY-MM`, `YYYY-Qn`, `YYYY`.
+    pub fn label(self, index: i64) -> String {
+        match self {
+            Grain::Day | Grain::Week => format_date(day_of(self.start_of(index))),
+            Grain::Month => format!(
+                "{:04}-{:02}",
+                index.div_euclid(12),
+                index.rem_euclid(12) + 1
+            ),
+            Grain::Quarter => format!("{:04}-Q{}", index.div_euclid(4), index.rem_euclid(4) + 1),
+            Grain::Year => format!("{index:04}"),
+        }
+    }
+}
+
+/// Calendar day number (days since 1970-01-01) of time `t`.
+pub fn day_of(t: i64) -> i64 {
+    t.div_euclid(DAY)
+}
+
+/// (year, month, day) of a day number. Days beyond chrono's range clamp to its ends; the
+/// ingest only admits years 1..=9999, so that never happens for data.
+pub fn ymd(day: i64) -> (i64, i64, i64) {
+    let date = i32::try_from(day + EPOCH_DAYS_FROM_CE)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .unwrap_or(if day < 0 {
+            NaiveDate::MIN
+        } else {
+            NaiveDate::MAX
+        });
+    (
+        i64::from(date.year()),
+        i64::from(date.month()),
+        i64::from(date.day()),
+    )
+}
+
+/// Day number of a valid calendar date, or `None` for an impossible one (month 13, Feb 30).
+pub fn checked_days_from_ymd(y: i64, m: i64, d: i64) -> Option<i64> {
+    let date = NaiveDate::from_ymd_opt(
+        i32::try_from(y).ok()?,
+        u32::try_from(m).ok()?,
+        u32::try_from(d).ok()?,
+    )?;
+    Some(i64::from(date.num_days_from_ce()) - EPOCH_DAYS_FROM_CE)
+}
+
+/// Day number of a date known to be valid (first of a month, computed from an index).
+fn days_from_ymd(y: i64, m: i64, d: i64) -> i64 {
+    checked_days_from_ymd(y, m, d).unwrap_or(0)
+}
+
+/// `YYYY-MM-DD` of a day number.
+pub fn format_date(day: i64) -> String {
+    let (y, m, d) = ymd(day);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` of a time (SPEC §11).
+pub fn format_time(t: i64) -> String {
+    let secs = t.rem_euclid(DAY);
+    format!(
+        "{}T{:02}:{:02}:{:02}",
+        format_date(day_of(t)),
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(y: i64, m: i64, d: i64) -> i64 {
+        checked_days_from_ymd(y, m, d).unwrap() * DAY
+    }
+
+    #[test]
+    fn iso_week_53_of_2020_starts_on_monday_december_28() {
+        let t = at(2020, 12, 31) + 3600;
+        let w = Grain::Week.index_of(t);
+        assert_eq!(Grain::Week.label(w), "2020-12-28");
+        assert_eq!(
+            Grain::Week.index_of(at(2021, 1, 3)),
+            w,
+            "Sunday 3 Jan is still week 53"
+        );
+        assert_eq!(Grain::Week.index_of(at(2021, 1, 4)), w + 1);
+    }
+
+    #[test]
+    fn leap_day_month_and_quarter_ends() {
+        let leap = at(2024, 2, 29) + 86_399;
+        assert_eq!(Grain::Month.label(Grain::Month.index_of(leap)), "2024-02");
+        assert_eq!(
+            Grain::Month.index_of(leap + 1),
+            Grain::Month.index_of(leap) + 1
+        );
+        let q = Grain::Quarter.index_of(at(2024, 3, 31) + 86_399);
+        assert_eq!(Grain::Quarter.label(q), "2024-Q1");
+        assert_eq!(Grain::Quarter.start_of(q + 1), at(2024, 4, 1));
+        assert_eq!(
+            Grain::Year.label(Grain::Year.index_of(at(2023, 12, 31))),
+            "2023"
+        );
+        assert_eq!(Grain::Day.label(Grain::Day.index_of(leap)), "2024-02-29");
+    }
+
+    #[test]
+    fn periods_before_1970_are_contiguous() {
+        let t = at(1969, 12, 31);
+        assert_eq!(Grain::Month.label(Grain::Month.index_of(t)), "1969-12");
+        assert_eq!(Grain::Week.label(Grain::Week.index_of(t)), "1969-12-29");
+        assert_eq!(format_time(t - 1), "1969-12-30T23:59:59");
+    }
+
+    #[test]
+    fn start_of_inverts_index_of() {
+        for grain in [
+            Grain::Day,
+            Grain::Week,
+            Grain::Month,
+            Grain::Quarter,
+            Grain::Year,
+        ] {
+            for t in [
+                at(1997, 1, 1),
+                at(2020, 12, 31) + 5,
+                at(2024, 2, 29) + 86_399,
+            ] {
+                let i = grain.index_of(t);
+                assert!(
+                    grain.start_of(i) <= t && t < grain.start_of(i + 1),
+                    "{grain:?}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,464 @@
+//! The Report (SPEC §10): field names are part of the contract and never change.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::ingest::Sample;
+
+/// Everything `analyze` computes.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// What was read and how.
+    pub ingest: IngestReport,
+    /// Headline figures.
+    pub summary: Summary,
+    /// Repurchase rates and churn per period (§3, §8).
+    pub rates: Rates,
+    /// Cohort table (§4).
+    pub cohorts: Cohorts,
+    /// Repurchase funnel and time to repurchase (§5).
+    pub funnel: Funnel,
+    /// RFM grid and segments (§6).
+    pub rfm: Rfm,
+    /// Breakdowns by dimension (§7).
+    pub breakdowns: Vec<Breakdown>,
+    /// Two-group comparisons (§7).
+    pub comparisons: Vec<Comparison>,
+    /// Silent and overdue customers (§8).
+    pub churn: Churn,
+    /// Predictive CLV (§9), `null` when it cannot be fitted.
+    pub clv: Option<Clv>,
+}
+
+/// `ingest` (§10).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IngestReport {
+    /// Data rows.
+    pub rows: u64,
+    /// Rows accepted.
+    pub accepted: u64,
+    /// Rejected rows by reason.
+    pub rejected: BTreeMap<String, u64>,
+    /// The first rejected rows.
+    pub samples: Vec<Sample>,
+    /// Role → column.
+    pub mapping: BTreeMap<String, String>,
+    /// Encoding used.
+    pub encoding: String,
+    /// Delimiter used.
+    pub delimiter: String,
+    /// `YMD`, `DMY` or `MDY`.
+    pub date_order: String,
+    /// Warnings, in the options' locale.
+    pub warnings: Vec<String>,
+}
+
+/// `summary` (§2, §3, §11).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// Buyers: customers with ≥ 1 purchase.
+    pub customers: u64,
+    /// Customers with orders but no purchase.
+    pub non_buyers: u64,
+    /// Orders before `E`, purchases or not.
+    pub orders: u64,
+    /// Purchases in the counting unit.
+    pub purchases: u64,
+    /// Sum of all orders before `E`.
+    pub revenue: Option<f64>,
+    /// First order.
+    pub first_order: Option<String>,
+    /// Last order before `E`.
+    pub last_order: Option<String>,
+    /// `E`.
+    pub as_of: String,
+    /// Customers with ≥ 2 purchases / customers.
+    pub repurchase_rate: Option<f64>,
+    /// Purchases / customers.
+    pub purchases_per_customer: Option<f64>,
+    /// Buyers' revenue / customers.
+    pub revenue_per_customer: Option<f64>,
+    /// Purchase amounts / purchases.
+    pub average_order_value: Option<f64>,
+}
+
+/// `rates` (§3).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rates {
+    /// `periodGrain`.
+    pub grain: String,
+    /// One entry per period, empty periods included.
+    pub periods: Vec<PeriodRates>,
+}
+
+/// One period of `rates`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PeriodRates {
+    /// Label.
+    pub period: String,
+    /// Customers buying in the period.
+    pub buyers: u64,
+    /// Customers with ≥ 2 purchases in the period.
+    pub repeat_buyers: u64,
+    /// repeatBuyers / buyers.
+    pub period_repurchase_rate: Option<f64>,
+    /// Buyers whose first purchase is before the period.
+    pub returning_buyers: u64,
+    /// returningBuyers / buyers.
+    pub returning_rate: Option<f64>,
+    /// Bought in the previous period and not in this one / bought in the previous one.
+    pub churn_rate: Option<f64>,
+}
+
+/// `cohorts` (§4).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cohorts {
+    /// `cohortGrain`.
+    pub grain: String,
+    /// `cohortAlignment`.
+    pub alignment: String,
+    /// One row per cohort that acquired customers.
+    pub rows: Vec<CohortRow>,
+    /// Weighted average over cohorts.
+    pub average: Vec<AverageCell>,
+}
+
+/// One cohort.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CohortRow {
+    /// Label of the acquisition period.
+    pub cohort: String,
+    /// Customers acquired.
+    pub size: u64,
+    /// Cells k = 0..K; `null` when absent.
+    pub cells: Vec<Option<CohortCell>>,
+}
+
+/// One cohort cell.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CohortCell {
+    /// Period index.
+    pub k: u32,
+    /// Customers with ≥ 1 purchase in period k.
+    pub active: u64,
+    /// active / eligible.
+    pub retention: Option<f64>,
+    /// Customers with a purchase in any period ≥ k.
+    pub rolling_active: u64,
+    /// Orders of any kind in period k.
+    pub orders: u64,
+    /// Revenue in period k.
+    pub revenue: Option<f64>,
+    /// Σ revenue[0..=k] / size.
+    pub cumulative_revenue_per_customer: Option<f64>,
+    /// Customers observed for the whole of period k's start.
+    pub eligible: u64,
+    /// Whether the period ends after `E`.
+    pub partial: bool,
+}
+
+/// One cell of the average row.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AverageCell {
+    /// Period index.
+    pub k: u32,
+    /// Σ active / Σ eligible.
+    pub retention: Option<f64>,
+    /// Σ eligible.
+    pub eligible: u64,
+}
+
+/// `funnel` (§5).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Funnel {
+    /// Steps n = 1..=funnelDepth.
+    pub steps: Vec<FunnelStep>,
+    /// Repurchase within d days of the first purchase.
+    pub repurchase_within: Vec<RepurchaseWithin>,
+    /// First → second gap histogram.
+    pub histogram: Vec<HistogramBin>,
+}
+
+/// One funnel step.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FunnelStep {
+    /// n.
+    pub n: u32,
+    /// Customers with ≥ n purchases.
+    pub reached: u64,
+    /// reached[n + 1] / reached[n].
+    pub conversion: Option<f64>,
+    /// Days between purchase n and n + 1.
+    pub gap_days: GapStats,
+}
+
+/// Summary of gaps in days.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GapStats {
+    /// Median.
+    pub median: Option<f64>,
+    /// 25th percentile.
+    pub p25: Option<f64>,
+    /// 75th percentile.
+    pub p75: Option<f64>,
+    /// Mean.
+    pub mean: Option<f64>,
+}
+
+/// One `repurchaseWithin` entry.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RepurchaseWithin {
+    /// d.
+    pub days: u32,
+    /// Customers with first + d days ≤ E.
+    pub eligible: u64,
+    /// Of them, second purchase within d days.
+    pub repurchased: u64,
+    /// repurchased / eligible.
+    pub rate: Option<f64>,
+}
+
+/// One histogram bin `[fromDays, toDays)`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistogramBin {
+    /// Lower bound, days.
+    pub from_days: u32,
+    /// Upper bound, days; `null` for the open last bin.
+    pub to_days: Option<u32>,
+    /// Customers.
+    pub customers: u64,
+}
+
+/// `rfm` (§6).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rfm {
+    /// `rfmSegments`.
+    pub scheme: String,
+    /// grid[R-1][F-1] customers.
+    pub grid: [[u64; 5]; 5],
+    /// Every segment of the scheme, in its order.
+    pub segments: Vec<Segment>,
+}
+
+/// One RFM segment.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Segment {
+    /// Name.
+    pub segment: String,
+    /// Customers.
+    pub customers: u64,
+    /// Share of customers.
+    pub share: Option<f64>,
+    /// Revenue of its customers.
+    pub revenue: Option<f64>,
+    /// Share of buyers' revenue.
+    pub revenue_share: Option<f64>,
+    /// Mean recency (days).
+    pub mean_recency: Option<f64>,
+    /// Mean frequency.
+    pub mean_frequency: Option<f64>,
+    /// Mean monetary.
+    pub mean_monetary: Option<f64>,
+    /// Share with ≥ 2 purchases.
+    pub repurchase_rate: Option<f64>,
+}
+
+/// One breakdown (§7).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Breakdown {
+    /// Column name.
+    pub dimension: String,
+    /// `first` or `mode`.
+    pub attribution: String,
+    /// Groups, largest first, `(other)` last.
+    pub groups: Vec<Group>,
+}
+
+/// One breakdown group.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Group {
+    /// Value, `(blank)` or `(other)`.
+    pub value: String,
+    /// Customers.
+    pub customers: u64,
+    /// Share with ≥ 2 purchases.
+    pub repurchase_rate: Option<f64>,
+    /// 95 % Wilson interval, low.
+    pub ci_low: Option<f64>,
+    /// 95 % Wilson interval, high.
+    pub ci_high: Option<f64>,
+    /// Mean purchases.
+    pub purchases_per_customer: Option<f64>,
+    /// Mean revenue.
+    pub revenue_per_customer: Option<f64>,
+    /// Median days from first to second purchase.
+    pub median_days_to_second: Option<f64>,
+}
+
+/// One comparison (§7).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Comparison {
+    /// Column name.
+    pub dimension: String,
+    /// `first` or `mode`.
+    pub attribution: String,
+    /// Value of group A.
+    pub a: String,
+    /// Value of group B.
+    pub b: String,
+    /// Customers in A.
+    pub customers_a: u64,
+    /// Repeat customers in A.
+    pub repeat_a: u64,
+    /// Repurchase rate of A.
+    pub rate_a: Option<f64>,
+    /// Customers in B.
+    pub customers_b: u64,
+    /// Repeat customers in B.
+    pub repeat_b: u64,
+    /// Repurchase rate of B.
+    pub rate_b: Option<f64>,
+    /// rateA − rateB.
+    pub difference: Option<f64>,
+    /// Newcombe hybrid score interval, low.
+    pub ci_low: Option<f64>,
+    /// Newcombe hybrid score interval, high.
+    pub ci_high: Option<f64>,
+    /// Two-sided p-value of the pooled two-proportion z-test.
+    pub p_value: Option<f64>,
+}
+
+/// `churn` (§8).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Churn {
+    /// `silentDays`.
+    pub silent_days: u32,
+    /// Customers with recency > silentDays.
+    pub silent: u64,
+    /// silent / customers.
+    pub silent_share: Option<f64>,
+    /// Revenue of silent customers.
+    pub silent_revenue: Option<f64>,
+    /// Overdue customers before `listLimit`.
+    pub overdue_count: u64,
+    /// The most valuable overdue customers.
+    pub overdue: Vec<Overdue>,
+}
+
+/// One overdue customer.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Overdue {
+    /// Customer id.
+    pub customer: String,
+    /// Last purchase.
+    pub last_purchase: String,
+    /// (E − last) in days.
+    pub days_since_last: f64,
+    /// Median of own gaps in days.
+    pub median_gap_days: f64,
+    /// Purchases.
+    pub purchases: u64,
+    /// Revenue.
+    pub revenue: Option<f64>,
+    /// daysSinceLast / medianGapDays.
+    pub overdue_ratio: Option<f64>,
+}
+
+/// `clv` (§9).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Clv {
+    /// `clvUnit`.
+    pub unit: String,
+    /// BG/NBD fit.
+    pub bgnbd: BgNbdFit,
+    /// Gamma-Gamma fit.
+    pub gamma_gamma: Option<GammaGammaFit>,
+    /// Horizon in units.
+    pub horizon: u32,
+    /// Yearly discount rate.
+    pub discount_rate: f64,
+    /// Customers in the fit.
+    pub fit_customers: u64,
+    /// Customers with x ≥ 1.
+    pub repeat_customers: u64,
+    /// Per customer.
+    pub customers: Vec<ClvCustomer>,
+}
+
+/// BG/NBD parameters.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BgNbdFit {
+    /// r.
+    pub r: f64,
+    /// α.
+    pub alpha: f64,
+    /// a.
+    pub a: f64,
+    /// b.
+    pub b: f64,
+    /// Log-likelihood at the fit.
+    pub log_likelihood: f64,
+}
+
+/// Gamma-Gamma parameters.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GammaGammaFit {
+    /// p.
+    pub p: f64,
+    /// q.
+    pub q: f64,
+    /// γ.
+    pub gamma: f64,
+    /// Log-likelihood at the fit.
+    pub log_likelihood: f64,
+}
+
+/// One customer's CLV figures.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClvCustomer {
+    /// Customer id.
+    pub customer: String,
+    /// Repeat purchase days.
+    pub x: f64,
+    /// Time of last purchase in units.
+    pub tx: f64,
+    /// Observation time in units.
+    #[serde(rename = "T")]
+    pub t: f64,
+    /// P(alive).
+    pub p_alive: f64,
+    /// Expected purchases over the horizon.
+    pub expected_purchases: f64,
+    /// Mean repeat-day value.
+    pub monetary_value: Option<f64>,
+    /// Gamma-Gamma expected average value.
+    pub expected_value: Option<f64>,
+    /// CLV over the horizon.
+    pub clv: Option<f64>,
+}

@@ -1,0 +1,128 @@
+//! Every golden fixture's Report equals the reference implementation's, bar `clv`
+//! (compared in `clv_golden.rs`), warnings and the spelling of the encoding (implementation-
+//! defined per the golden README).
+
+mod common;
+
+use cohortlens::{analyze, Options};
+use serde_json::Value;
+
+fn check(name: &str) {
+    let dir = common::golden_dir();
+    let (_, data) = common::fixtures()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .expect("fixture");
+    let bytes = std::fs::read(data).unwrap();
+    let options = Options::from_json(
+        &std::fs::read_to_string(dir.join(format!("{name}.options.json"))).unwrap(),
+    )
+    .unwrap();
+    let report = analyze(&bytes, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut got = serde_json::to_value(&report).unwrap();
+    let mut want: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join(format!("{name}.report.json"))).unwrap(),
+    )
+    .unwrap();
+    for v in [&mut got, &mut want] {
+        let o = v.as_object_mut().unwrap();
+        o.remove("clv");
+        let ingest = o["ingest"].as_object_mut().unwrap();
+        ingest.remove("warnings");
+        ingest.remove("encoding");
+    }
+    let mut diffs = Vec::new();
+    common::compare(name, &got, &want, 1e-9, &mut diffs);
+    assert!(
+        diffs.is_empty(),
+        "{} differences, first ones:\n{}",
+        diffs.len(),
+        diffs
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn tiny() {
+    check("tiny");
+}
+
+#[test]
+fn lines() {
+    check("lines");
+}
+
+#[test]
+fn retail_like() {
+    check("retail_like");
+}
+
+#[test]
+fn synthetic_5k() {
+    check("synthetic_5k");
+}
+
+#[test]
+fn cdnow_sample() {
+    check("cdnow_sample");
+}
+
+#[test]
+fn cdnow_sample_amount() {
+    check("cdnow_sample_amount");
+}
+
+#[test]
+fn cn_gbk() {
+    check("cn_gbk");
+}
+
+/// The copy in the repository is the shared golden set, byte for byte, when `../shared` exists.
+#[test]
+fn golden_copy_matches_shared() {
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/golden");
+    if !shared.exists() {
+        eprintln!("../shared/golden not present; copy check skipped");
+        return;
+    }
+    let names = |dir: &std::path::Path| {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let ours = common::golden_dir();
+    assert_eq!(names(&ours), names(&shared), "file lists differ");
+    for name in names(&shared) {
+        assert!(
+            std::fs::read(shared.join(&name)).unwrap() == std::fs::read(ours.join(&name)).unwrap(),
+            "{name} differs from ../shared/golden; copy it again"
+        );
+    }
+}
+
+/// The comparator itself notices a changed count, a float beyond tolerance and a missing item.
+#[test]
+fn comparator_catches_differences() {
+    let want: Value =
+        serde_json::json!({"a": 1, "b": 0.5, "rows": [{"k": 0, "v": 1.0}, {"k": 1, "v": 2.0}]});
+    let mut diffs = Vec::new();
+    common::compare("r", &want, &want, 1e-9, &mut diffs);
+    assert!(diffs.is_empty());
+    for got in [
+        serde_json::json!({"a": 2, "b": 0.5, "rows": [{"k": 0, "v": 1.0}, {"k": 1, "v": 2.0}]}),
+        serde_json::json!({"a": 1, "b": 0.5000001, "rows": [{"k": 0, "v": 1.0}, {"k": 1, "v": 2.0}]}),
+        serde_json::json!({"a": 1, "b": 0.5, "rows": [{"k": 0, "v": 1.0}]}),
+        serde_json::json!({"a": 1, "b": null, "rows": [{"k": 0, "v": 1.0}, {"k": 1, "v": 2.0}]}),
+    ] {
+        let mut diffs = Vec::new();
+        common::compare("r", &got, &want, 1e-9, &mut diffs);
+        assert!(!diffs.is_empty(), "{got}");
+    }
+}
