@@ -6,11 +6,37 @@ use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
 /// A set of byte strings numbered 0, 1, 2, … in order of first insertion.
+///
+/// Each table slot carries the string's first 8 bytes and its length, so strings of up to 8
+/// bytes (most ids and dimension values) are compared without touching the byte arena.
 #[derive(Default, Clone)]
 pub struct Interner {
-    table: HashTable<u32>,
+    table: HashTable<Slot>,
     bytes: Vec<u8>,
     ends: Vec<usize>,
+}
+
+#[derive(Clone, Copy)]
+struct Slot {
+    head: u64,
+    len: u32,
+    id: u32,
+}
+
+/// The first 8 bytes of `s`, zero-padded, as a number.
+fn head(s: &[u8]) -> u64 {
+    let mut buf = [0u8; 8];
+    let n = s.len().min(8);
+    buf[..n].copy_from_slice(&s[..n]);
+    u64::from_le_bytes(buf)
+}
+
+fn hash(s: &[u8], head: u64) -> u64 {
+    if s.len() <= 8 {
+        FxBuildHasher.hash_one((head, s.len()))
+    } else {
+        FxBuildHasher.hash_one(s)
+    }
 }
 
 impl std::fmt::Debug for Interner {
@@ -22,27 +48,42 @@ impl std::fmt::Debug for Interner {
 }
 
 impl Interner {
+    /// An empty interner with room for about `n` strings.
+    pub fn with_capacity(n: usize) -> Interner {
+        Interner {
+            table: HashTable::with_capacity(n),
+            bytes: Vec::with_capacity(n * 8),
+            ends: Vec::with_capacity(n),
+        }
+    }
+
     /// The number of the string, adding it if new.
     pub fn intern(&mut self, s: &[u8]) -> u32 {
-        let hash = FxBuildHasher.hash_one(s);
+        let h = head(s);
+        let hash = hash(s, h);
+        let len = s.len() as u32;
         let Interner { table, bytes, ends } = self;
-        let get = |i: u32| -> &[u8] {
-            let i = i as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] };
-            &bytes[start..ends[i]]
-        };
-        if let Some(&i) = table.find(hash, |&i| get(i) == s) {
-            return i;
+        let found = table.find(hash, |slot| {
+            slot.head == h
+                && slot.len == len
+                && (len <= 8 || {
+                    let end = ends[slot.id as usize];
+                    &bytes[end - s.len()..end] == s
+                })
+        });
+        if let Some(slot) = found {
+            return slot.id;
         }
         let id = u32::try_from(ends.len()).unwrap_or(u32::MAX);
         bytes.extend_from_slice(s);
         ends.push(bytes.len());
         let (bytes, ends) = (&self.bytes, &self.ends);
-        self.table.insert_unique(hash, id, |&i| {
-            let i = i as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] };
-            FxBuildHasher.hash_one(&bytes[start..ends[i]])
-        });
+        self.table
+            .insert_unique(hash, Slot { head: h, len, id }, |slot| {
+                let end = ends[slot.id as usize];
+                let s = &bytes[end - slot.len as usize..end];
+                self::hash(s, slot.head)
+            });
         id
     }
 

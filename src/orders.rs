@@ -1,10 +1,8 @@
 //! The order table: lines merged into orders (SPEC §1, §11), observation end `E`, and one
 //! sort by (customer, time). Columnar: customer ids interned to `u32`, times as `i64`.
 
-use rustc_hash::FxHashMap;
-
 use crate::ingest::values::Micros;
-use crate::ingest::{Dimension, IngestInfo, Lines, Reason, Sample, Status, NO_TIME};
+use crate::ingest::{IngestInfo, Lines, OrderKeys, Reason, Sample, Status, NO_TIME};
 use crate::intern::Interner;
 use crate::period::{day_of, DAY};
 
@@ -64,71 +62,36 @@ impl Orders {
 /// Merges lines into orders, fixes `E` (`as_of`, or the day after the last order's day), drops
 /// orders at or after `E` (with a warning) and sorts. Lines of orders without any time are
 /// rejected here (SPEC §11).
+///
+/// Lines are first bucketed by customer (a counting sort), so merging by order id happens
+/// within one customer's few lines: no table over all orders is needed.
 pub fn build(lines: Lines, as_of: Option<i64>, info: &mut IngestInfo) -> Orders {
-    let Lines {
-        customers,
-        customer,
-        time,
-        amount,
-        has_amount,
-        order,
-        status,
-        dims,
-        line,
-        time_column,
-    } = lines;
-    let n_lines = customer.len();
-    // 1. Merge lines sharing (customer, order id); a blank order id is an order of its own.
-    let mut merged = Merged::with_capacity(n_lines, dims.len());
-    match &order {
-        None => {
-            for i in 0..n_lines {
-                merged.push_line(i, &customer, &time, &amount, &status, &dims);
-            }
-        }
-        Some(order) => {
-            let mut index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-            let mut order_of_line = Vec::with_capacity(n_lines);
-            for i in 0..n_lines {
-                let key = (customer[i], order[i]);
-                let existing = if key.1 == 0 {
-                    None
-                } else {
-                    index.get(&key).copied()
-                };
-                let o = match existing {
-                    Some(o) => {
-                        merged.add_line(o as usize, i, &time, &amount, &status, &dims);
-                        o
-                    }
-                    None => {
-                        let o = merged.push_line(i, &customer, &time, &amount, &status, &dims);
-                        if key.1 != 0 {
-                            index.insert(key, o);
-                        }
-                        o
-                    }
-                };
-                order_of_line.push(o);
-            }
-            // An order with no time on any line has all its lines rejected (SPEC §11).
-            for (i, &o) in order_of_line.iter().enumerate() {
-                if merged.time[o as usize] == NO_TIME {
-                    info.rejections.add(Sample {
-                        line: line[i],
-                        column: time_column.clone(),
-                        text: String::new(),
-                        reason: Reason::MissingTime,
-                    });
-                }
-            }
-        }
+    let n_customers = lines.customers.len();
+    let n_lines = lines.customer.len();
+    let line_starts = bucket_starts(&lines.customer, n_customers);
+    let mut by_customer = vec![0u32; n_lines];
+    let mut next = line_starts.clone();
+    for (i, &c) in lines.customer.iter().enumerate() {
+        by_customer[next[c as usize]] = i as u32;
+        next[c as usize] += 1;
     }
+    drop(next);
 
-    // 2. E: the caller's, or the calendar day after the last order's day.
-    let last = merged.time.iter().copied().filter(|&t| t != NO_TIME).max();
+    let mut out = Builder::with_capacity(n_lines, lines.dims.len());
+    let mut starts = Vec::with_capacity(n_customers + 1);
+    starts.push(0);
+    let mut scratch = Scratch::default();
+    for c in 0..n_customers {
+        let bucket = &by_customer[line_starts[c]..line_starts[c + 1]];
+        out.merge_customer(c as u32, bucket, &lines, &mut scratch, info);
+        starts.push(out.time.len());
+    }
+    drop(by_customer);
+
+    // E: the caller's, or the calendar day after the last order's day.
+    let last = out.time.iter().copied().filter(|&t| t != NO_TIME).max();
     let as_of = as_of.unwrap_or_else(|| last.map_or(0, |t| (day_of(t) + 1) * DAY));
-    let ignored = merged
+    let ignored = out
         .time
         .iter()
         .filter(|&&t| t != NO_TIME && t >= as_of)
@@ -139,132 +102,246 @@ pub fn build(lines: Lines, as_of: Option<i64>, info: &mut IngestInfo) -> Orders 
             format!("{ignored} 个订单在观察截止时间（asOf）当时或之后，已忽略"),
         ));
     }
+    out.keep_before(as_of, &mut starts);
 
-    // 3. Sort by (customer, time, file order): bucket by customer, then a stable sort of each
-    // bucket by time (exports are mostly in time order, so these sorts are nearly free).
-    let n_customers = customers.len();
-    let mut starts = vec![0usize; n_customers + 1];
-    let keep = |o: usize| merged.time[o] != NO_TIME && merged.time[o] < as_of;
-    for o in 0..merged.time.len() {
-        if keep(o) {
-            starts[merged.customer[o] as usize + 1] += 1;
-        }
-    }
-    for c in 0..n_customers {
-        starts[c + 1] += starts[c];
-    }
-    let total = starts[n_customers];
-    let mut next = starts.clone();
-    let mut perm = vec![0u32; total];
-    for o in 0..merged.time.len() {
-        if keep(o) {
-            let c = merged.customer[o] as usize;
-            perm[next[c]] = o as u32;
-            next[c] += 1;
-        }
-    }
-    for c in 0..n_customers {
-        let bucket = &mut perm[starts[c]..starts[c + 1]];
-        if bucket
-            .windows(2)
-            .any(|w| merged.time[w[0] as usize] > merged.time[w[1] as usize])
-        {
-            bucket.sort_by_key(|&o| merged.time[o as usize]);
-        }
-    }
-
-    let gather_i64 = |v: &[i64]| perm.iter().map(|&o| v[o as usize]).collect::<Vec<_>>();
-    let purchase: Vec<bool> = perm
+    let has_amount = lines.has_amount;
+    let purchase = out
+        .status
         .iter()
-        .map(|&o| {
-            let o = o as usize;
-            merged.status[o] != Status::Cancelled && (!has_amount || merged.amount[o] > 0)
-        })
+        .zip(&out.amount)
+        .map(|(&s, &a)| s != Status::Cancelled && (!has_amount || a > 0))
         .collect();
     Orders {
-        customer: perm.iter().map(|&o| merged.customer[o as usize]).collect(),
-        time: gather_i64(&merged.time),
-        amount: gather_i64(&merged.amount),
+        customer: out.customer,
+        time: out.time,
+        amount: out.amount,
         purchase,
-        dims: dims
+        dims: lines
+            .dims
             .into_iter()
-            .zip(merged.dims)
+            .zip(out.dims)
             .map(|(d, of_order)| DimColumn {
                 name: d.name,
                 values: d.values,
-                of_order: perm.iter().map(|&o| of_order[o as usize]).collect(),
+                of_order,
             })
             .collect(),
         has_amount,
         starts,
         as_of,
-        customers,
+        customers: lines.customers,
     }
 }
 
-/// Orders in file order of their first line, while merging.
-struct Merged {
+/// `starts[c]..starts[c + 1]` = positions of customer `c` after a counting sort.
+fn bucket_starts(customer: &[u32], n: usize) -> Vec<usize> {
+    let mut starts = vec![0usize; n + 1];
+    for &c in customer {
+        starts[c as usize + 1] += 1;
+    }
+    for c in 0..n {
+        starts[c + 1] += starts[c];
+    }
+    starts
+}
+
+/// Reused per-customer buffers.
+#[derive(Default)]
+struct Scratch {
+    /// Order key of each of the customer's orders so far.
+    keys: Vec<u64>,
+    /// Local order index of each line of the bucket.
+    order_of_line: Vec<u32>,
+    /// Lines sorted by order key (for customers with many lines).
+    sorted: Vec<u32>,
+    /// Permutation of the customer's orders into time order.
+    perm: Vec<u32>,
+}
+
+/// The order columns being built, customer by customer, each customer's orders in time order.
+struct Builder {
     customer: Vec<u32>,
     time: Vec<i64>,
     amount: Vec<Micros>,
     status: Vec<Status>,
     dims: Vec<Vec<u32>>,
+    /// Index of each order's first line (file order), the tie-break of equal times.
+    first_line: Vec<u32>,
 }
 
-impl Merged {
-    fn with_capacity(n: usize, n_dims: usize) -> Merged {
-        Merged {
+impl Builder {
+    fn with_capacity(n: usize, n_dims: usize) -> Builder {
+        Builder {
             customer: Vec::with_capacity(n),
             time: Vec::with_capacity(n),
             amount: Vec::with_capacity(n),
             status: Vec::with_capacity(n),
             dims: (0..n_dims).map(|_| Vec::with_capacity(n)).collect(),
+            first_line: Vec::with_capacity(n),
         }
     }
 
-    fn push_line(
-        &mut self,
-        i: usize,
-        customer: &[u32],
-        time: &[i64],
-        amount: &[Micros],
-        status: &[Status],
-        dims: &[Dimension],
-    ) -> u32 {
-        let o = self.time.len() as u32;
-        self.customer.push(customer[i]);
-        self.time.push(time[i]);
-        self.amount.push(amount[i]);
-        self.status.push(status[i]);
-        for (column, dim) in self.dims.iter_mut().zip(dims) {
+    fn push_line(&mut self, c: u32, i: usize, lines: &Lines) {
+        self.customer.push(c);
+        self.time.push(lines.time[i]);
+        self.amount.push(lines.amount[i]);
+        self.status.push(lines.status[i]);
+        for (column, dim) in self.dims.iter_mut().zip(&lines.dims) {
             column.push(dim.of_line[i]);
         }
-        o
+        self.first_line.push(i as u32);
     }
 
     /// Adds line `i` to order `o`: amounts sum, the earliest time wins, status and dimension
     /// values are the first non-blank in file order (SPEC §1, §11).
-    fn add_line(
-        &mut self,
-        o: usize,
-        i: usize,
-        time: &[i64],
-        amount: &[Micros],
-        status: &[Status],
-        dims: &[Dimension],
-    ) {
-        let t = time[i];
+    fn add_line(&mut self, o: usize, i: usize, lines: &Lines) {
+        let t = lines.time[i];
         if t != NO_TIME && (self.time[o] == NO_TIME || t < self.time[o]) {
             self.time[o] = t;
         }
-        self.amount[o] = self.amount[o].saturating_add(amount[i]);
+        self.amount[o] = self.amount[o].saturating_add(lines.amount[i]);
         if self.status[o] == Status::Blank {
-            self.status[o] = status[i];
+            self.status[o] = lines.status[i];
         }
-        for (column, dim) in self.dims.iter_mut().zip(dims) {
+        for (column, dim) in self.dims.iter_mut().zip(&lines.dims) {
             if column[o] == 0 {
                 column[o] = dim.of_line[i];
             }
+        }
+    }
+
+    /// Merges one customer's lines (in file order) into orders and sorts them by time.
+    fn merge_customer(
+        &mut self,
+        c: u32,
+        bucket: &[u32],
+        lines: &Lines,
+        scratch: &mut Scratch,
+        info: &mut IngestInfo,
+    ) {
+        let base = self.time.len();
+        let Some(keys) = &lines.order else {
+            for &i in bucket {
+                self.push_line(c, i as usize, lines);
+            }
+            self.sort_by_time(base, scratch);
+            return;
+        };
+        scratch.keys.clear();
+        scratch.order_of_line.clear();
+        if bucket.len() <= 32 {
+            for &i in bucket {
+                let key = keys[i as usize];
+                let found = (key != OrderKeys::BLANK)
+                    .then(|| scratch.keys.iter().position(|&k| k == key))
+                    .flatten();
+                let o = match found {
+                    Some(o) => {
+                        self.add_line(base + o, i as usize, lines);
+                        o
+                    }
+                    None => {
+                        self.push_line(c, i as usize, lines);
+                        scratch.keys.push(key);
+                        scratch.keys.len() - 1
+                    }
+                };
+                scratch.order_of_line.push(o as u32);
+            }
+        } else {
+            // Many lines: group equal keys by a stable sort instead of a quadratic scan.
+            scratch.sorted.clear();
+            scratch.sorted.extend(0..bucket.len() as u32);
+            scratch
+                .sorted
+                .sort_by_key(|&j| keys[bucket[j as usize] as usize]);
+            scratch.order_of_line.resize(bucket.len(), 0);
+            let mut previous: Option<u64> = None;
+            for &j in &scratch.sorted {
+                let i = bucket[j as usize] as usize;
+                let key = keys[i];
+                if key != OrderKeys::BLANK && previous == Some(key) {
+                    self.add_line(self.time.len() - 1, i, lines);
+                } else {
+                    self.push_line(c, i, lines);
+                }
+                previous = Some(key);
+                scratch.order_of_line[j as usize] = (self.time.len() - 1 - base) as u32;
+            }
+        }
+        // An order with no time on any line has all its lines rejected (SPEC §11).
+        for (j, &o) in scratch.order_of_line.iter().enumerate() {
+            if self.time[base + o as usize] == NO_TIME {
+                let i = bucket[j] as usize;
+                info.rejections.add(Sample {
+                    line: lines.line[i],
+                    column: lines.time_column.clone(),
+                    text: String::new(),
+                    reason: Reason::MissingTime,
+                });
+            }
+        }
+        self.sort_by_time(base, scratch);
+    }
+
+    /// Sorts orders `base..` by (time, first line) unless they already are.
+    fn sort_by_time(&mut self, base: usize, scratch: &mut Scratch) {
+        let key = |o: usize| (self.time[o], self.first_line[o]);
+        if (base + 1..self.time.len()).all(|o| key(o - 1) <= key(o)) {
+            return;
+        }
+        scratch.perm.clear();
+        scratch.perm.extend(base as u32..self.time.len() as u32);
+        scratch.perm.sort_by_key(|&o| key(o as usize));
+        let perm = &scratch.perm;
+        fn apply<T: Copy>(v: &mut [T], base: usize, perm: &[u32]) {
+            let reordered: Vec<T> = perm.iter().map(|&o| v[o as usize]).collect();
+            v[base..].copy_from_slice(&reordered);
+        }
+        apply(&mut self.time, base, perm);
+        apply(&mut self.amount, base, perm);
+        apply(&mut self.status, base, perm);
+        apply(&mut self.first_line, base, perm);
+        for column in &mut self.dims {
+            apply(column, base, perm);
+        }
+    }
+
+    /// Keeps orders with a time before `E`, fixing the customer starts.
+    fn keep_before(&mut self, as_of: i64, starts: &mut [usize]) {
+        let keep: Vec<bool> = self
+            .time
+            .iter()
+            .map(|&t| t != NO_TIME && t < as_of)
+            .collect();
+        if keep.iter().all(|&k| k) {
+            return;
+        }
+        let mut kept = 0;
+        let mut c = 0;
+        for (o, &k) in keep.iter().enumerate() {
+            while c + 1 < starts.len() && starts[c + 1] <= o {
+                c += 1;
+                starts[c] = kept;
+            }
+            kept += usize::from(k);
+        }
+        for s in starts.iter_mut().skip(c + 1) {
+            *s = kept;
+        }
+        fn retain<T>(v: &mut Vec<T>, keep: &[bool]) {
+            let mut i = 0;
+            v.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+        }
+        retain(&mut self.customer, &keep);
+        retain(&mut self.time, &keep);
+        retain(&mut self.amount, &keep);
+        retain(&mut self.status, &keep);
+        for column in &mut self.dims {
+            retain(column, &keep);
         }
     }
 }

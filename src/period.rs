@@ -1,14 +1,10 @@
 //! Calendar arithmetic: the one place dates live. Times are naive wall-clock seconds since
 //! 1970-01-01T00:00:00 (SPEC §1 drops UTC offsets), so no time zone ever enters.
 
-use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
-
-/// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
-const EPOCH_DAYS_FROM_CE: i64 = 719_163;
 
 /// A calendar grain (SPEC §4; weeks start on Monday, ISO 8601).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,37 +84,48 @@ pub fn day_of(t: i64) -> i64 {
     t.div_euclid(DAY)
 }
 
-/// (year, month, day) of a day number. Days beyond chrono's range clamp to its ends; the
-/// ingest only admits years 1..=9999, so that never happens for data.
+/// (year, month, day) of a day number (proleptic Gregorian; Howard Hinnant's
+/// `civil_from_days`, integer arithmetic only: this runs once per order and grain).
 pub fn ymd(day: i64) -> (i64, i64, i64) {
-    let date = i32::try_from(day + EPOCH_DAYS_FROM_CE)
-        .ok()
-        .and_then(NaiveDate::from_num_days_from_ce_opt)
-        .unwrap_or(if day < 0 {
-            NaiveDate::MIN
-        } else {
-            NaiveDate::MAX
-        });
-    (
-        i64::from(date.year()),
-        i64::from(date.month()),
-        i64::from(date.day()),
-    )
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
 }
 
-/// Day number of a valid calendar date, or `None` for an impossible one (month 13, Feb 30).
+/// Day number of a valid calendar date of years 1–9999, or `None` for an impossible one
+/// (month 13, Feb 30).
 pub fn checked_days_from_ymd(y: i64, m: i64, d: i64) -> Option<i64> {
-    let date = NaiveDate::from_ymd_opt(
-        i32::try_from(y).ok()?,
-        u32::try_from(m).ok()?,
-        u32::try_from(d).ok()?,
-    )?;
-    Some(i64::from(date.num_days_from_ce()) - EPOCH_DAYS_FROM_CE)
+    if !(1..=9999).contains(&y) || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some(days_from_ymd(y, m, d))
 }
 
-/// Day number of a date known to be valid (first of a month, computed from an index).
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Day number of a date (Hinnant's `days_from_civil`); any month/day in range.
 fn days_from_ymd(y: i64, m: i64, d: i64) -> i64 {
-    checked_days_from_ymd(y, m, d).unwrap_or(0)
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// `YYYY-MM-DD` of a day number.
@@ -184,6 +191,27 @@ mod tests {
         assert_eq!(Grain::Month.label(Grain::Month.index_of(t)), "1969-12");
         assert_eq!(Grain::Week.label(Grain::Week.index_of(t)), "1969-12-29");
         assert_eq!(format_time(t - 1), "1969-12-30T23:59:59");
+    }
+
+    #[test]
+    fn civil_arithmetic_agrees_with_chrono() {
+        use chrono::{Datelike, NaiveDate};
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        for day in (-719_162..2_932_896).step_by(997).chain(-800..800) {
+            let date = epoch + chrono::Duration::days(day);
+            let want = (
+                i64::from(date.year()),
+                i64::from(date.month()),
+                i64::from(date.day()),
+            );
+            assert_eq!(ymd(day), want, "day {day}");
+            assert_eq!(checked_days_from_ymd(want.0, want.1, want.2), Some(day));
+        }
+        assert_eq!(checked_days_from_ymd(2023, 2, 29), None);
+        assert_eq!(checked_days_from_ymd(2000, 2, 29), Some(11_016));
+        assert_eq!(checked_days_from_ymd(1900, 2, 29), None);
+        assert_eq!(checked_days_from_ymd(2024, 4, 31), None);
+        assert_eq!(checked_days_from_ymd(0, 1, 1), None);
     }
 
     #[test]

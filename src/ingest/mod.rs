@@ -123,6 +123,31 @@ pub struct Dimension {
     pub of_line: Vec<u32>,
 }
 
+/// Order ids as `u64` keys, equal exactly when the ids are equal: plain decimal numbers (no
+/// leading zero, up to 18 digits) are their own key, so the common case needs no hashing;
+/// other ids are interned and tagged with the top bit. The blank id is [`OrderKeys::BLANK`].
+#[derive(Debug, Default)]
+pub struct OrderKeys {
+    others: Interner,
+}
+
+impl OrderKeys {
+    /// The key of a blank order id: such a line is an order of its own.
+    pub const BLANK: u64 = u64::MAX;
+
+    /// The key of a cleaned order id.
+    pub fn key(&mut self, id: &[u8]) -> u64 {
+        match id {
+            [] => Self::BLANK,
+            [b'1'..=b'9', rest @ ..] if rest.len() < 18 && rest.iter().all(u8::is_ascii_digit) => {
+                id.iter().fold(0u64, |k, &d| k * 10 + u64::from(d - b'0'))
+            }
+            b"0" => 0,
+            _ => (1 << 63) | u64::from(self.others.intern(id)),
+        }
+    }
+}
+
 /// A time that no line of an order had (only with an `order` role).
 pub const NO_TIME: i64 = i64::MIN;
 
@@ -139,8 +164,8 @@ pub struct Lines {
     pub amount: Vec<Micros>,
     /// Whether there is an amount (an amount column, or quantity and unit price).
     pub has_amount: bool,
-    /// Order number of each line, when there is an `order` role; number 0 is the blank id.
-    pub order: Option<Vec<u32>>,
+    /// Order key of each line, when there is an `order` role (see [`OrderKeys`]).
+    pub order: Option<Vec<u64>>,
     /// Status of each line.
     pub status: Vec<Status>,
     /// Dimension columns.
@@ -211,7 +236,10 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<(Lines, IngestInfo)> {
                 (1..=record.len()).map(|i| i.to_string()).collect()
             };
             let mapping = map_roles(&names, options.mapping.as_ref())?;
-            let mut r = RowReader::new(names, mapping);
+            // Room for about half as many customers as the file has lines, so that the
+            // customer table rarely grows (a full rehash of a big table is costly).
+            let lines_estimate = text.len() / (line_length(text) + 1);
+            let mut r = RowReader::new(names, mapping, lines_estimate);
             if !options.header {
                 r.push(line, record)?;
             }
@@ -243,12 +271,29 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<(Lines, IngestInfo)> {
     Ok((lines, info))
 }
 
+/// Mean length of the first lines of `text`.
+fn line_length(text: &[u8]) -> usize {
+    let head = &text[..text.len().min(64 * 1024)];
+    let lines = head.iter().filter(|&&c| c == b'\n').count().max(1);
+    head.len() / lines
+}
+
+/// The items of `v` whose `keep` flag is set, compacted in place.
+fn retain_kept<T>(mut v: Vec<T>, keep: &[bool]) -> Vec<T> {
+    let mut i = 0;
+    v.retain(|_| {
+        i += 1;
+        keep.get(i - 1).copied().unwrap_or(false)
+    });
+    v
+}
+
 fn is_blank(record: &ByteRecord) -> bool {
     record.iter().all(|f| clean(f).is_empty())
 }
 
 /// Sentinels for a cell's parse state, stored in the value vectors themselves.
-const BLANK: i64 = i64::MIN;
+const BLANK: i64 = NO_TIME;
 const BAD: i64 = i64::MIN + 1;
 const PENDING: i64 = i64::MIN + 2;
 
@@ -276,7 +321,7 @@ struct RowReader {
     time: Vec<i64>,
     /// Per money column, the value or a sentinel.
     money: Vec<Vec<i64>>,
-    order_ids: Option<(Interner, Vec<u32>)>,
+    order_ids: Option<(OrderKeys, Vec<u64>)>,
     status: Vec<Status>,
     dims: Vec<(usize, Dimension)>,
     line: Vec<u64>,
@@ -289,7 +334,7 @@ struct RowReader {
 }
 
 impl RowReader {
-    fn new(names: Vec<String>, mapping: Mapping) -> RowReader {
+    fn new(names: Vec<String>, mapping: Mapping, rows_estimate: usize) -> RowReader {
         let mut money_columns = Vec::new();
         if let Some(c) = mapping.get(Role::Amount) {
             money_columns.push((MoneyColumn::Amount, c));
@@ -314,11 +359,9 @@ impl RowReader {
                 )
             })
             .collect();
-        let order_ids = mapping.get(Role::Order).map(|_| {
-            let mut ids = Interner::default();
-            ids.intern(b"");
-            (ids, Vec::new())
-        });
+        let order_ids = mapping
+            .get(Role::Order)
+            .map(|_| (OrderKeys::default(), Vec::new()));
         RowReader {
             money: vec![Vec::new(); money_columns.len()],
             separators: vec![[0, 0]; money_columns.len()],
@@ -326,9 +369,9 @@ impl RowReader {
             names,
             mapping,
             rows: 0,
-            customers: Interner::default(),
-            customer: Vec::new(),
-            time: Vec::new(),
+            customers: Interner::with_capacity(rows_estimate / 2),
+            customer: Vec::with_capacity(rows_estimate),
+            time: Vec::with_capacity(rows_estimate),
             order_ids,
             status: Vec::new(),
             dims,
@@ -417,7 +460,7 @@ impl RowReader {
         }
 
         if let Some((ids, of_line)) = &mut self.order_ids {
-            of_line.push(ids.intern(clean(raw(self.mapping.get(Role::Order)))));
+            of_line.push(ids.key(clean(raw(self.mapping.get(Role::Order)))));
         }
         let status_cell = clean(raw(self.mapping.get(Role::Status)));
         self.status.push(if status_cell.is_empty() {
@@ -510,6 +553,7 @@ impl RowReader {
         let mut keep = vec![false; n];
         let mut amounts: Vec<Micros> =
             Vec::with_capacity(if self.money.is_empty() { 0 } else { n });
+        #[allow(clippy::needless_range_loop)] // `row` indexes several parallel columns.
         for row in 0..n {
             let line = self.line[row];
             let reject =
@@ -604,52 +648,25 @@ impl RowReader {
             }
         }
 
-        let compact_u32 = |v: Vec<u32>| -> Vec<u32> {
-            v.into_iter()
-                .zip(&keep)
-                .filter(|(_, &k)| k)
-                .map(|(x, _)| x)
-                .collect()
-        };
         let has_amount = !self.money.is_empty();
+        let kept = keep.iter().filter(|&&k| k).count();
         Lines {
-            customer: compact_u32(self.customer),
-            time: self
-                .time
-                .into_iter()
-                .zip(&keep)
-                .filter(|(_, &k)| k)
-                .map(|(t, _)| if t == BLANK { NO_TIME } else { t })
-                .collect(),
-            amount: if has_amount {
-                amounts
-            } else {
-                vec![0; keep.iter().filter(|&&k| k).count()]
-            },
+            customer: retain_kept(self.customer, &keep),
+            // BLANK and NO_TIME are the same sentinel: blank times stay blank for the merge.
+            time: retain_kept(self.time, &keep),
+            amount: if has_amount { amounts } else { vec![0; kept] },
             has_amount,
-            order: self.order_ids.map(|(_, v)| compact_u32(v)),
-            status: self
-                .status
-                .into_iter()
-                .zip(&keep)
-                .filter(|(_, &k)| k)
-                .map(|(s, _)| s)
-                .collect(),
+            order: self.order_ids.map(|(_, v)| retain_kept(v, &keep)),
+            status: retain_kept(self.status, &keep),
             dims: self
                 .dims
                 .into_iter()
                 .map(|(_, mut d)| {
-                    d.of_line = compact_u32(std::mem::take(&mut d.of_line));
+                    d.of_line = retain_kept(std::mem::take(&mut d.of_line), &keep);
                     d
                 })
                 .collect(),
-            line: self
-                .line
-                .into_iter()
-                .zip(&keep)
-                .filter(|(_, &k)| k)
-                .map(|(l, _)| l)
-                .collect(),
+            line: retain_kept(self.line, &keep),
             customers: self.customers,
             time_column,
         }

@@ -108,7 +108,15 @@ pub fn for_each_record(
                 match reader.read_byte_record(&mut record) {
                     Ok(false) => break,
                     Ok(true) => {
-                        let line = record.position().map_or(0, |p| p.line());
+                        let (mut line, mut byte) = record
+                            .position()
+                            .map_or((0, 0), |p| (p.line(), p.byte() as usize));
+                        // The reader reports where it started reading, before any empty lines
+                        // it skipped; the record starts after them.
+                        while let Some(&c @ (b'\r' | b'\n')) = text.get(byte) {
+                            line += u64::from(c == b'\n');
+                            byte += 1;
+                        }
                         each(line, &record)?;
                     }
                     Err(e) => {

@@ -12,6 +12,7 @@ pub fn churn(cx: &Context) -> Churn {
     let mut silent = 0u64;
     let mut silent_revenue: i128 = 0;
     let mut overdue: Vec<(i128, Overdue)> = Vec::new();
+    let mut gaps: Vec<f64> = Vec::new();
     let e = cx.orders.as_of;
     for b in buyers {
         if cx.recency(b.last) > i64::from(silent_days) {
@@ -22,10 +23,12 @@ pub fn churn(cx: &Context) -> Churn {
             continue;
         }
         let units = cx.customers.units_of(b);
-        let mut gaps: Vec<f64> = units
-            .windows(2)
-            .map(|w| (w[1].time - w[0].time) as f64 / 86_400.0)
-            .collect();
+        gaps.clear();
+        gaps.extend(
+            units
+                .windows(2)
+                .map(|w| (w[1].time - w[0].time) as f64 / 86_400.0),
+        );
         let Some(median_gap) = median(&mut gaps) else {
             continue;
         };

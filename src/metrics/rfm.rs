@@ -23,8 +23,11 @@ pub struct Scores {
     pub m: u8,
 }
 
+/// An inclusive score range.
+type Scores15 = (u8, u8);
+
 /// `rf10` segments in report order, with the (R, F) ranges of each.
-const RF10: [(&str, (u8, u8), (u8, u8)); 10] = [
+const RF10: [(&str, Scores15, Scores15); 10] = [
     ("champions", (5, 5), (4, 5)),
     ("loyal", (3, 4), (4, 5)),
     ("potentialLoyalists", (4, 5), (2, 3)),
@@ -50,21 +53,25 @@ const CN8: [(&str, (bool, bool, bool)); 8] = [
 ];
 
 /// Quantile score: `min(5, 1 + floor(5·w/n))`, w = customers strictly worse (SPEC §6).
+/// One sort; equal values share w, so ties share a score.
 fn quantile_scores<T: Ord + Copy>(values: &[T], worse_is_larger: bool) -> Vec<u8> {
     let n = values.len();
-    let mut sorted = values.to_vec();
-    sorted.sort_unstable();
-    values
-        .iter()
-        .map(|v| {
-            let w = if worse_is_larger {
-                n - sorted.partition_point(|x| x <= v)
-            } else {
-                sorted.partition_point(|x| x < v)
-            };
-            (1 + 5 * w / n).min(5) as u8
-        })
-        .collect()
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_unstable_by_key(|&i| values[i as usize]);
+    let mut scores = vec![0u8; n];
+    let mut start = 0;
+    while start < n {
+        let v = values[order[start] as usize];
+        let end = start + order[start..].partition_point(|&i| values[i as usize] == v);
+        // Worse = smaller values (all before the run) or larger ones (all after it).
+        let w = if worse_is_larger { n - end } else { start };
+        let score = (1 + 5 * w / n).min(5) as u8;
+        for &i in &order[start..end] {
+            scores[i as usize] = score;
+        }
+        start = end;
+    }
+    scores
 }
 
 /// Threshold score: position = cuts ≤ value (SPEC §11).
