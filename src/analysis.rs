@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::customers::{self, Customers};
 use crate::error::{Error, ErrorKind, Locale, Result};
+use crate::export::{Column, Format, Table};
 use crate::ingest::values::{parse_time, Time};
 use crate::ingest::{self, IngestInfo};
 use crate::metrics::{breakdown, churn, cohort, funnel, rates, rfm, summary, Context};
@@ -79,61 +80,71 @@ impl Analysis {
         })
     }
 
-    /// The per-customer table (RFM scores and segment) as CSV bytes.
-    pub fn customers_csv(&self) -> Result<Vec<u8>> {
+    /// The per-customer table: one row per buyer with RFM scores and segment.
+    pub fn customer_table(&self) -> Table {
         let names = rfm::segment_names(self.options.rfm_segments);
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let write_err = |e: csv::Error| {
-            Error::new(
-                ErrorKind::BadCsv,
-                format!("cannot write CSV: {e}"),
-                format!("无法写出 CSV：{e}"),
-            )
-        };
-        out.write_record([
-            "customer",
-            "firstPurchase",
-            "lastPurchase",
-            "purchases",
-            "revenue",
-            "recency",
-            "frequency",
-            "monetary",
-            "r",
-            "f",
-            "m",
-            "segment",
-        ])
-        .map_err(write_err)?;
-        let money = |m: i128| {
-            if self.orders.has_amount {
-                crate::metrics::to_f64(m).to_string()
-            } else {
-                String::new()
-            }
-        };
-        for (i, b) in self.customers.buyers.iter().enumerate() {
-            let (Some(s), Some(&seg)) = (self.scores.get(i), self.segments.get(i)) else {
-                continue;
-            };
-            out.write_record([
-                self.orders.customers.text(b.customer),
-                format_time(b.first),
-                format_time(b.last),
-                b.purchases.to_string(),
-                money(b.revenue),
-                s.recency.to_string(),
-                s.frequency.to_string(),
-                money(s.monetary),
-                s.r.to_string(),
-                s.f.to_string(),
-                s.m.to_string(),
-                names.get(seg).copied().unwrap_or_default().to_string(),
-            ])
-            .map_err(write_err)?;
+        let buyers = &self.customers.buyers;
+        let money = |m: i128| self.orders.has_amount.then(|| crate::metrics::to_f64(m));
+        let scores = &self.scores;
+        Table {
+            columns: vec![
+                (
+                    "customer",
+                    Column::Text(
+                        buyers
+                            .iter()
+                            .map(|b| self.orders.customers.text(b.customer))
+                            .collect(),
+                    ),
+                ),
+                (
+                    "firstPurchase",
+                    Column::Text(buyers.iter().map(|b| format_time(b.first)).collect()),
+                ),
+                (
+                    "lastPurchase",
+                    Column::Text(buyers.iter().map(|b| format_time(b.last)).collect()),
+                ),
+                (
+                    "purchases",
+                    Column::Int(buyers.iter().map(|b| i64::from(b.purchases)).collect()),
+                ),
+                (
+                    "revenue",
+                    Column::Float(buyers.iter().map(|b| money(b.revenue)).collect()),
+                ),
+                (
+                    "recency",
+                    Column::Int(scores.iter().map(|s| s.recency).collect()),
+                ),
+                (
+                    "r",
+                    Column::Int(scores.iter().map(|s| i64::from(s.r)).collect()),
+                ),
+                (
+                    "f",
+                    Column::Int(scores.iter().map(|s| i64::from(s.f)).collect()),
+                ),
+                (
+                    "m",
+                    Column::Int(scores.iter().map(|s| i64::from(s.m)).collect()),
+                ),
+                (
+                    "segment",
+                    Column::Text(
+                        self.segments
+                            .iter()
+                            .map(|&k| names.get(k).copied().unwrap_or_default().to_string())
+                            .collect(),
+                    ),
+                ),
+            ],
         }
-        out.into_inner()
-            .map_err(|e| write_err(e.into_error().into()))
+    }
+
+    /// The per-customer table as CSV bytes.
+    pub fn customers_csv(&self) -> Result<Vec<u8>> {
+        self.customer_table().encode(Format::Csv)
     }
 }
 

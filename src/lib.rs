@@ -12,6 +12,7 @@ pub mod analysis;
 pub mod clv;
 pub mod customers;
 pub mod error;
+pub mod export;
 pub mod ingest;
 pub mod intern;
 pub mod metrics;
@@ -19,6 +20,8 @@ pub mod options;
 pub mod orders;
 pub mod period;
 pub mod report;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use analysis::{analyze, Analysis};
 pub use error::{Error, ErrorKind, Locale, Result};

@@ -1,0 +1,60 @@
+# The two commands of the README:
+#   make demo   build the package and serve the demo page on http://127.0.0.1:8000/
+#   make test   every test: native, wasm boundary (Node + Chromium), package, page
+# Everything they need is installed by scripts/setup.sh (idempotent).
+
+WASM_TARGET := wasm32-unknown-unknown
+WASM_OUT := target/$(WASM_TARGET)/wasm/cohortlens.wasm
+PORT ?= 8000
+
+.PHONY: setup pkg site demo test test-native test-wasm test-pkg test-page bench
+
+setup:
+	scripts/setup.sh
+
+# The npm package in pkg/: optimised wasm, JS glue, worker, element and types.
+pkg: setup
+	cargo build --lib --profile wasm --target $(WASM_TARGET)
+	rm -rf pkg && mkdir -p pkg
+	wasm-bindgen --target web --out-dir pkg --out-name cohortlens_wasm \
+		--remove-name-section --remove-producers-section $(WASM_OUT)
+	node_modules/.bin/wasm-opt -Oz pkg/cohortlens_wasm_bg.wasm -o pkg/cohortlens_wasm_bg.wasm
+	cp js/*.js js/*.d.ts js/package.json pkg/
+	if [ -d www/element ]; then cp www/element/* pkg/; fi
+	cp README.md pkg/README.md
+	@scripts/wasm-size.sh pkg/cohortlens_wasm_bg.wasm
+
+# The static site: the page with the package beside it (what `make demo` serves).
+site: pkg
+	rm -rf target/site && mkdir -p target/site
+	cp -r www/. target/site/ && rm -rf target/site/element
+	cp -r pkg target/site/pkg
+	cp examples/embed.html target/site/embed.html 2>/dev/null || true
+
+demo: site
+	node scripts/serve.mjs target/site $(PORT)
+
+test: test-native test-wasm test-pkg test-page
+
+test-native:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo test
+	cargo build --target $(WASM_TARGET)
+
+test-wasm: setup
+	scripts/setup.sh --browser
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+		cargo test --target $(WASM_TARGET) --test wasm_node
+	CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+		cargo test --target $(WASM_TARGET) --test wasm_browser
+
+test-pkg: pkg
+	node --test pkg-tests/node/
+
+test-page: site
+	scripts/setup.sh --browser
+	node --test pkg-tests/page/
+
+bench:
+	bench/run.sh

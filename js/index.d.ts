@@ -1,0 +1,181 @@
+// Types of the cohortlens package. Field names follow SPEC.md §10 exactly.
+
+/** Anything `analyze` reads: the bytes of an orders export (CSV, TSV, whitespace-separated). */
+export type Input = File | Blob | ArrayBuffer | ArrayBufferView | Uint8Array | string;
+
+export type Grain = "day" | "week" | "month" | "quarter" | "year";
+export type Role = "customer" | "time" | "amount" | "order" | "status" | "quantity" | "unitPrice";
+export type Attribution = "first" | "mode";
+
+/** Every option, all optional; defaults as in SPEC.md. */
+export interface Options {
+  /** Role → column name. When given it is the whole mapping (nothing is guessed). */
+  mapping?: Partial<Record<Role, string>>;
+  /** Whether the first line names the columns (default true). */
+  header?: boolean;
+  /** One character, or "whitespace" for runs of spaces/tabs; sniffed when absent. */
+  delimiter?: string;
+  /** A WHATWG encoding label ("utf-8", "gb18030", "gbk", "utf-16le", …); detected when absent. */
+  encoding?: string;
+  /** Sheet name of an .xlsx file (default: the first sheet). */
+  sheet?: string;
+  /** Language of error messages and warnings (default "en"). */
+  locale?: "en" | "zh" | string;
+  /** Counting unit of purchases (default "order"). */
+  countBy?: "order" | "day";
+  /** Observation end E, "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" (default: the day after the last order's day). */
+  asOf?: string;
+  periodGrain?: Grain;
+  cohortGrain?: Grain;
+  cohortAlignment?: "calendar" | "relative";
+  /** Funnel steps (default 5). */
+  funnelDepth?: number;
+  /** Days for repurchaseWithin (default [7, 30, 60, 90, 180, 365]). */
+  repurchaseWindows?: number[];
+  /** "quantile" (default) or 4 ascending cut points per metric. */
+  rfmScoring?: "quantile" | { recency: number[]; frequency: number[]; monetary: number[] };
+  rfmSegments?: "rf10" | "cn8";
+  attribution?: Attribution;
+  /** Dimensions to break down by (default: every dimension column). */
+  breakdowns?: Array<string | { dimension: string; attribution?: Attribution }>;
+  /** Groups kept per breakdown before "(other)" (default 20). */
+  maxGroups?: number;
+  compare?: Array<{ dimension: string; a: string; b: string; attribution?: Attribution }>;
+  /** Recency in days beyond which a customer is silent (default 90). */
+  silentDays?: number;
+  /** Overdue when days since last > factor × own median gap (default 2). */
+  overdueFactor?: number;
+  /** Length of the overdue list (default 200). */
+  listLimit?: number;
+  clvUnit?: "week" | "day";
+  /** CLV horizon in clvUnits (default 52 weeks or 364 days). */
+  horizon?: number;
+  /** Yearly discount rate for CLV (default 0). */
+  discountRate?: number;
+}
+
+/** Stable error codes. */
+export type ErrorCode =
+  | "EmptyFile" | "HeaderOnly" | "NoCustomerColumn" | "NoTimeColumn" | "UnknownColumn"
+  | "BadEncoding" | "UnknownEncoding" | "BinaryFile" | "BadOptions" | "AllRowsRejected"
+  | "BadCsv" | "BadXlsx" | "BadArrow" | "BadInput" | "NotInitialised" | (string & {});
+
+/** What every failure throws: a real Error with a stable code and, when known, a position. */
+export interface CohortlensError extends Error {
+  name: "CohortlensError";
+  code: ErrorCode;
+  /** 1-based line of the input (header = 1), or null. */
+  line: number | null;
+  /** Column name, or null. */
+  column: string | null;
+}
+
+export interface RejectedSample { line: number; column: string; text: string; reason: string }
+
+export interface Report {
+  ingest: {
+    rows: number; accepted: number; rejected: Record<string, number>; samples: RejectedSample[];
+    mapping: Partial<Record<Role, string>>; encoding: string; delimiter: string;
+    dateOrder: "YMD" | "DMY" | "MDY"; warnings: string[];
+  };
+  summary: {
+    customers: number; nonBuyers: number; orders: number; purchases: number;
+    revenue: number | null; firstOrder: string | null; lastOrder: string | null; asOf: string;
+    repurchaseRate: number | null; purchasesPerCustomer: number | null;
+    revenuePerCustomer: number | null; averageOrderValue: number | null;
+  };
+  rates: {
+    grain: Grain;
+    periods: Array<{
+      period: string; buyers: number; repeatBuyers: number; periodRepurchaseRate: number | null;
+      returningBuyers: number; returningRate: number | null; churnRate: number | null;
+    }>;
+  };
+  cohorts: {
+    grain: Grain; alignment: "calendar" | "relative";
+    rows: Array<{ cohort: string; size: number; cells: Array<CohortCell | null> }>;
+    average: Array<{ k: number; retention: number | null; eligible: number }>;
+  };
+  funnel: {
+    steps: Array<{
+      n: number; reached: number; conversion: number | null;
+      gapDays: { median: number | null; p25: number | null; p75: number | null; mean: number | null };
+    }>;
+    repurchaseWithin: Array<{ days: number; eligible: number; repurchased: number; rate: number | null }>;
+    histogram: Array<{ fromDays: number; toDays: number | null; customers: number }>;
+  };
+  rfm: {
+    scheme: "rf10" | "cn8";
+    /** grid[R-1][F-1]: customers with those scores. */
+    grid: number[][];
+    segments: Array<{
+      segment: string; customers: number; share: number | null; revenue: number | null;
+      revenueShare: number | null; meanRecency: number | null; meanFrequency: number | null;
+      meanMonetary: number | null; repurchaseRate: number | null;
+    }>;
+  };
+  breakdowns: Array<{
+    dimension: string; attribution: Attribution;
+    groups: Array<{
+      value: string; customers: number; repurchaseRate: number | null; ciLow: number | null;
+      ciHigh: number | null; purchasesPerCustomer: number | null; revenuePerCustomer: number | null;
+      medianDaysToSecond: number | null;
+    }>;
+  }>;
+  comparisons: Array<{
+    dimension: string; attribution: Attribution; a: string; b: string;
+    customersA: number; repeatA: number; rateA: number | null;
+    customersB: number; repeatB: number; rateB: number | null;
+    difference: number | null; ciLow: number | null; ciHigh: number | null; pValue: number | null;
+  }>;
+  churn: {
+    silentDays: number; silent: number; silentShare: number | null; silentRevenue: number | null;
+    overdueCount: number;
+    overdue: Array<{
+      customer: string; lastPurchase: string; daysSinceLast: number; medianGapDays: number;
+      purchases: number; revenue: number | null; overdueRatio: number | null;
+    }>;
+  };
+  clv: Clv | null;
+}
+
+export interface CohortCell {
+  k: number; active: number; retention: number | null; rollingActive: number; orders: number;
+  revenue: number | null; cumulativeRevenuePerCustomer: number | null; eligible: number;
+  partial: boolean;
+}
+
+export interface Clv {
+  unit: "week" | "day";
+  bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number };
+  gammaGamma: { p: number; q: number; gamma: number; logLikelihood: number } | null;
+  horizon: number; discountRate: number; fitCustomers: number; repeatCustomers: number;
+  customers: Array<{
+    customer: string; x: number; tx: number; T: number; pAlive: number;
+    expectedPurchases: number; monetaryValue: number | null; expectedValue: number | null;
+    clv: number | null;
+  }>;
+}
+
+/** Loads the wasm (done automatically by analyze/exportCustomers/createAnalyzer). */
+export function init(): Promise<void>;
+
+/** The Report of an orders export. Throws a CohortlensError on bad input. */
+export function analyze(input: Input, options?: Options): Promise<Report>;
+
+/** Analyses and returns the per-customer table (RFM scores, segment) as CSV or Arrow IPC bytes. */
+export function exportCustomers(input: Input, options?: Options, format?: "csv" | "arrow"): Promise<Uint8Array>;
+
+/** Streaming analysis: push chunks (e.g. from File.stream()), then finish(). Needs init() first. */
+export class Analyzer {
+  constructor(options?: Options);
+  /** Adds a chunk; returns the bytes consumed so far. */
+  push(chunk: Uint8Array): number;
+  readonly bytesConsumed: number;
+  finish(): Report;
+  exportCustomers(format?: "csv" | "arrow"): Uint8Array;
+  free(): void;
+}
+
+/** init() then new Analyzer(options). */
+export function createAnalyzer(options?: Options): Promise<Analyzer>;

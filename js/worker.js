@@ -1,0 +1,67 @@
+// Module Web Worker: reads a file in chunks into a streaming Analyzer and posts progress, the
+// Report or an error. The page cancels a run by terminating the worker.
+//
+//   in:  { id, type: "analyze", input: File | Blob | ArrayBuffer | Uint8Array | string, options }
+//        { id, type: "export", format: "csv" | "arrow" }   (the last finished analysis)
+//   out: { id, type: "progress", phase: "read" | "analyze", loaded, total }
+//        { id, type: "report", report, seconds }
+//        { id, type: "export", bytes }                     (bytes transferred)
+//        { id, type: "error", error: { name, message, code, line, column } }
+import { createAnalyzer } from "./index.js";
+import { toBytes } from "./api.js";
+
+let last = null;
+
+function plainError(e) {
+  return {
+    name: e?.name ?? "Error",
+    message: e?.message ?? String(e),
+    code: e?.code ?? "Internal",
+    line: e?.line ?? null,
+    column: e?.column ?? null,
+  };
+}
+
+async function analyze(id, input, options) {
+  const started = performance.now();
+  const analyzer = await createAnalyzer(options ?? {});
+  const total = input?.size ?? input?.byteLength ?? input?.length ?? 0;
+  const progress = (phase, loaded) => postMessage({ id, type: "progress", phase, loaded, total });
+  if (input && typeof input.stream === "function") {
+    const reader = input.stream().getReader();
+    let lastPost = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const loaded = analyzer.push(value);
+      if (performance.now() - lastPost > 50) {
+        progress("read", loaded);
+        lastPost = performance.now();
+      }
+    }
+  } else {
+    analyzer.push(await toBytes(input));
+  }
+  progress("analyze", analyzer.bytesConsumed);
+  const report = analyzer.finish();
+  last?.free();
+  last = analyzer;
+  postMessage({ id, type: "report", report, seconds: (performance.now() - started) / 1000 });
+}
+
+self.onmessage = async ({ data }) => {
+  const { id, type } = data ?? {};
+  try {
+    if (type === "analyze") {
+      await analyze(id, data.input, data.options);
+    } else if (type === "export") {
+      if (!last) throw Object.assign(new Error("no finished analysis to export"), { code: "BadOptions" });
+      const bytes = last.exportCustomers(data.format ?? "csv");
+      postMessage({ id, type: "export", bytes }, [bytes.buffer]);
+    } else {
+      throw Object.assign(new Error(`unknown worker message type ${type}`), { code: "BadOptions" });
+    }
+  } catch (e) {
+    postMessage({ id, type: "error", error: plainError(e) });
+  }
+};

@@ -1,0 +1,119 @@
+// The built npm package, packed and installed into a throwaway project, used as a customer
+// would: `import { analyze } from "cohortlens"` in Node, every golden input compared with its
+// golden report, the shipped types checked with tsc, the README's JS snippet run.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { compare, comparable } from "./compare.mjs";
+
+const root = resolve(import.meta.dirname, "../..");
+const golden = join(root, "examples/data/golden");
+let project;
+let api;
+
+before(() => {
+  project = mkdtempSync(join(tmpdir(), "cohortlens-pkg-"));
+  const tarball = execFileSync("npm", ["pack", join(root, "pkg"), "--pack-destination", project, "--silent"], {
+    encoding: "utf8",
+  }).trim().split("\n").pop();
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", join(project, tarball)], { cwd: project });
+});
+
+async function load() {
+  api ??= await import(join(project, "node_modules/cohortlens/node.js"));
+  return api;
+}
+
+const fixtures = readdirSync(golden)
+  .filter((f) => f.endsWith(".options.json"))
+  .map((f) => f.replace(".options.json", ""));
+
+for (const name of fixtures) {
+  test(`golden ${name} through the installed package`, async () => {
+    const { analyze } = await load();
+    const data = readdirSync(golden).find((f) => f.startsWith(`${name}.`) && !f.endsWith(".json"));
+    const bytes = readFileSync(join(golden, data));
+    const options = JSON.parse(readFileSync(join(golden, `${name}.options.json`), "utf8"));
+    const want = JSON.parse(readFileSync(join(golden, `${name}.report.json`), "utf8"));
+    const got = await analyze(bytes, options);
+    const diffs = compare(comparable(got), comparable(want));
+    assert.deepEqual(diffs.slice(0, 20), [], `${diffs.length} differences`);
+  });
+}
+
+test("the package resolves through its exports map and throws real Errors with codes", async () => {
+  const script = `
+    import { analyze, createAnalyzer } from "cohortlens";
+    const report = await analyze("customer_id,order_date\\nc1,2024-01-01\\nc1,2024-02-01\\n");
+    let error;
+    try { await analyze(new Uint8Array(), { locale: "zh" }); } catch (e) { error = e; }
+    const analyzer = await createAnalyzer({});
+    analyzer.push(new TextEncoder().encode("customer_id,order_date\\n"));
+    analyzer.push(new TextEncoder().encode("c1,2024-01-01\\n"));
+    const streamed = analyzer.finish();
+    const csv = new TextDecoder().decode(analyzer.exportCustomers("csv"));
+    console.log(JSON.stringify({ rate: report.summary.repurchaseRate, isError: error instanceof Error,
+      code: error.code, message: error.message, streamed: streamed.summary.customers, csv: csv.split("\\n")[0] }));
+  `;
+  writeFileSync(join(project, "exports.mjs"), script);
+  const out = JSON.parse(execFileSync("node", ["exports.mjs"], { cwd: project, encoding: "utf8" }));
+  assert.equal(out.rate, 1);
+  assert.equal(out.isError, true);
+  assert.equal(out.code, "EmptyFile");
+  assert.match(out.message, /空/);
+  assert.equal(out.streamed, 1);
+  assert.match(out.csv, /^customer,firstPurchase/);
+});
+
+test("Arrow export is readable by apache-arrow's tableFromIPC", async () => {
+  const { exportCustomers } = await load();
+  const { tableFromIPC } = await import(join(root, "node_modules/apache-arrow/Arrow.node.mjs"));
+  const bytes = readFileSync(join(golden, "tiny.csv"));
+  const options = JSON.parse(readFileSync(join(golden, "tiny.options.json"), "utf8"));
+  const table = tableFromIPC(await exportCustomers(bytes, options, "arrow"));
+  assert.equal(table.numRows, 11);
+  assert.ok(table.schema.fields.map((f) => f.name).includes("segment"));
+  const customers = table.getChild("customer").toArray();
+  assert.ok(customers.includes("c01"));
+});
+
+test("README's JS snippet runs as written", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const snippet = readme.match(/```js\n([\s\S]*?)```/)[1];
+  writeFileSync(join(project, "readme.mjs"), snippet);
+  const out = execFileSync("node", ["readme.mjs"], { cwd: project, encoding: "utf8" });
+  assert.equal(out, "0.5\ntrue EmptyFile\n");
+});
+
+test("the shipped types compile against a consumer (tsc --noEmit)", () => {
+  mkdirSync(join(project, "src"), { recursive: true });
+  writeFileSync(
+    join(project, "src/use.ts"),
+    `import { analyze, Analyzer, createAnalyzer, type Report, type Options, type CohortlensError } from "cohortlens";
+const options: Options = { cohortGrain: "week", rfmSegments: "cn8", breakdowns: ["channel", { dimension: "region", attribution: "mode" }] };
+export async function run(file: Blob): Promise<number | null> {
+  try {
+    const report: Report = await analyze(file, options);
+    const cell = report.cohorts.rows[0]?.cells[0];
+    const k: number | undefined = cell?.k;
+    const a: Analyzer = await createAnalyzer(options);
+    a.push(new Uint8Array());
+    const bytes: Uint8Array = a.exportCustomers("arrow");
+    return (k ?? 0) + bytes.length + (report.summary.repurchaseRate ?? 0);
+  } catch (e) {
+    const err = e as CohortlensError;
+    return err.line;
+  }
+}
+`,
+  );
+  writeFileSync(
+    join(project, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"], noEmit: true }, include: ["src"] }),
+  );
+  execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", project], { encoding: "utf8" });
+});

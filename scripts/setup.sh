@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every tool the build and the tests need, idempotently: a step whose tool is already
+# present at the right version does nothing. Used by `make` targets and CI (.ci/run).
+#   scripts/setup.sh            build tools (wasm target, wasm-bindgen-cli, npm packages)
+#   scripts/setup.sh --browser  also Debian's chromium and chromium-driver (browser tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+
+# The CLI must equal the crate's pinned version. `--locked` is deliberately absent: the CLI's
+# lock file wants a webpki-roots version the registry lacks (TOOLCHAIN.md).
+if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$WASM_BINDGEN_VERSION" ]; then
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+# npm packages (binaryen's wasm-opt, TypeScript, playwright-core, apache-arrow) from the lock file.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "${1:-}" = "--browser" ]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+fi

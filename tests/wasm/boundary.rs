@@ -1,0 +1,164 @@
+// Boundary tests shared by wasm_node.rs and wasm_browser.rs: options parsing, the shape of
+// thrown errors, the streaming Analyzer and exports, through the exported JS functions.
+
+use cohortlens::wasm::{analyze_js, export_customers_js, Analyzer};
+use js_sys::{Error, Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const TINY: &[u8] = include_bytes!("../../examples/data/golden/tiny.csv");
+const TINY_OPTIONS: &str = include_str!("../../examples/data/golden/tiny.options.json");
+const LINES: &[u8] = include_bytes!("../../examples/data/golden/lines.csv");
+const LINES_OPTIONS: &str = include_str!("../../examples/data/golden/lines.options.json");
+
+fn json(text: &str) -> JsValue {
+    JSON::parse(text).expect("valid JSON")
+}
+
+fn get(value: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(value.clone(), |v, key| {
+        Reflect::get(&v, &JsValue::from_str(key)).expect("property")
+    })
+}
+
+fn stringify(value: &JsValue) -> String {
+    JSON::stringify(value).expect("stringify").into()
+}
+
+/// The thrown value is a real Error with the code; returns it.
+fn expect_error(result: Result<JsValue, JsValue>, code: &str) -> Error {
+    let thrown = result.expect_err("an error");
+    assert!(
+        thrown.is_instance_of::<Error>(),
+        "thrown value is not an Error"
+    );
+    assert_eq!(get(&thrown, "code").as_string().as_deref(), Some(code));
+    thrown.unchecked_into()
+}
+
+#[wasm_bindgen_test]
+fn golden_options_object_is_accepted_and_report_is_plain_object() {
+    let report = analyze_js(TINY, json(TINY_OPTIONS)).unwrap();
+    assert_eq!(get(&report, "summary.customers").as_f64(), Some(11.0));
+    assert_eq!(get(&report, "summary.nonBuyers").as_f64(), Some(1.0));
+    assert_eq!(get(&report, "ingest.rejected.badTime").as_f64(), Some(1.0));
+    // Absent values are null, not undefined; maps are objects.
+    assert!(get(&report, "clv").is_null());
+    let cells = get(&report, "cohorts.rows");
+    let last_row = Reflect::get(&cells, &JsValue::from_f64(3.0)).unwrap();
+    let trailing = Reflect::get(&get(&last_row, "cells"), &JsValue::from_f64(3.0)).unwrap();
+    assert!(trailing.is_null(), "absent cohort cells are null");
+    assert_eq!(
+        get(&report, "ingest.mapping.customer")
+            .as_string()
+            .as_deref(),
+        Some("customer_id")
+    );
+}
+
+#[wasm_bindgen_test]
+fn undefined_options_mean_defaults() {
+    let report = analyze_js(TINY, JsValue::UNDEFINED).unwrap();
+    assert_eq!(
+        get(&report, "cohorts.grain").as_string().as_deref(),
+        Some("month")
+    );
+    assert_eq!(
+        get(&report, "rfm.scheme").as_string().as_deref(),
+        Some("rf10")
+    );
+}
+
+#[wasm_bindgen_test]
+fn bad_options_are_errors_with_a_code() {
+    for bad in [
+        r#"{"cohortGrian": "week"}"#,
+        r#"{"cohortGrain": "fortnight"}"#,
+        r#"{"funnelDepth": 0}"#,
+        r#"{"rfmScoring": {"recency": [1, 2], "frequency": [1,2,3,4], "monetary": [1,2,3,4]}}"#,
+        r#"{"asOf": "next tuesday"}"#,
+        r#"{"mapping": {"buyer": "customer_id"}}"#,
+    ] {
+        expect_error(analyze_js(TINY, json(bad)), "BadOptions");
+    }
+}
+
+#[wasm_bindgen_test]
+fn input_errors_carry_code_line_column_and_locale() {
+    expect_error(analyze_js(b"", JsValue::UNDEFINED), "EmptyFile");
+    let header_only = expect_error(
+        analyze_js(b"customer_id,order_date\n", JsValue::UNDEFINED),
+        "HeaderOnly",
+    );
+    assert_eq!(get(&header_only, "line").as_f64(), Some(1.0));
+    let unknown = expect_error(
+        analyze_js(
+            TINY,
+            json(r#"{"mapping": {"customer": "nope", "time": "order_date"}}"#),
+        ),
+        "UnknownColumn",
+    );
+    assert_eq!(get(&unknown, "column").as_string().as_deref(), Some("nope"));
+    let en = expect_error(
+        analyze_js(b"foo,bar\n1,2\n", JsValue::UNDEFINED),
+        "NoCustomerColumn",
+    );
+    assert!(String::from(en.message()).contains("\"foo\""));
+    let zh = expect_error(
+        analyze_js(b"foo,bar\n1,2\n", json(r#"{"locale": "zh"}"#)),
+        "NoCustomerColumn",
+    );
+    assert!(
+        String::from(zh.message()).contains("找不到"),
+        "{}",
+        String::from(zh.message())
+    );
+    let rejected = expect_error(
+        analyze_js(b"customer_id,order_date\n,2024-01-01\n", JsValue::UNDEFINED),
+        "AllRowsRejected",
+    );
+    assert_eq!(get(&rejected, "line").as_f64(), Some(2.0));
+}
+
+#[wasm_bindgen_test]
+fn streaming_analyzer_equals_analyze_for_every_chunk_size() {
+    for (bytes, options) in [(TINY, TINY_OPTIONS), (LINES, LINES_OPTIONS)] {
+        let whole = stringify(&analyze_js(bytes, json(options)).unwrap());
+        for size in [1, 2, 3, 7, 64, 1000, bytes.len()] {
+            let mut analyzer = Analyzer::new(json(options)).unwrap();
+            let mut consumed = 0.0;
+            for chunk in bytes.chunks(size) {
+                consumed = analyzer.push(chunk);
+            }
+            assert_eq!(consumed, bytes.len() as f64);
+            assert_eq!(
+                stringify(&analyzer.finish().unwrap()),
+                whole,
+                "chunk size {size}"
+            );
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn exports_are_csv_and_arrow_bytes() {
+    let mut analyzer = Analyzer::new(json(TINY_OPTIONS)).unwrap();
+    assert!(
+        analyzer.export_customers("csv").is_err(),
+        "export before finish"
+    );
+    analyzer.push(TINY);
+    analyzer.finish().unwrap();
+    let csv = String::from_utf8(analyzer.export_customers("csv").unwrap()).unwrap();
+    assert!(csv.starts_with("customer,firstPurchase,lastPurchase,purchases,revenue"));
+    assert_eq!(csv.lines().count(), 12);
+    let arrow = analyzer.export_customers("arrow").unwrap();
+    assert_eq!(
+        &arrow[..4],
+        &[0xFF; 4],
+        "Arrow IPC stream continuation marker"
+    );
+    let free = export_customers_js(TINY, json(TINY_OPTIONS), "csv").unwrap();
+    assert_eq!(String::from_utf8(free).unwrap(), csv);
+    assert!(export_customers_js(TINY, JsValue::UNDEFINED, "xml").is_err());
+}
