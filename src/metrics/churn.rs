@@ -11,10 +11,12 @@ pub fn churn(cx: &Context) -> Churn {
     let silent_days = cx.options.silent_days;
     let mut silent = 0u64;
     let mut silent_revenue: i128 = 0;
-    let mut overdue: Vec<(i128, Overdue)> = Vec::new();
+    // (revenue, buyer, days since last, median gap): the list's text is made only for the
+    // customers it shows.
+    let mut overdue: Vec<(i128, usize, f64, f64)> = Vec::new();
     let mut gaps: Vec<f64> = Vec::new();
     let e = cx.orders.as_of;
-    for b in buyers {
+    for (i, b) in buyers.iter().enumerate() {
         if cx.recency(b.last) > i64::from(silent_days) {
             silent += 1;
             silent_revenue += b.revenue;
@@ -34,22 +36,12 @@ pub fn churn(cx: &Context) -> Churn {
         };
         let since = (e - b.last) as f64 / 86_400.0;
         if since > cx.options.overdue_factor * median_gap {
-            overdue.push((
-                b.revenue,
-                Overdue {
-                    customer: cx.orders.customers.text(b.customer),
-                    last_purchase: format_time(b.last),
-                    days_since_last: since,
-                    median_gap_days: median_gap,
-                    purchases: u64::from(b.purchases),
-                    revenue: cx.money(b.revenue),
-                    overdue_ratio: ratio(since, median_gap),
-                },
-            ));
+            overdue.push((b.revenue, i, since, median_gap));
         }
     }
     // Revenue descending, ties by customer id (SPEC §11).
-    overdue.sort_by(|(ra, a), (rb, b)| rb.cmp(ra).then_with(|| a.customer.cmp(&b.customer)));
+    let id = |i: usize| cx.orders.customers.get(buyers[i].customer);
+    overdue.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| id(a.1).cmp(id(b.1))));
     let overdue_count = overdue.len() as u64;
     overdue.truncate(cx.options.list_limit as usize);
     Churn {
@@ -58,6 +50,20 @@ pub fn churn(cx: &Context) -> Churn {
         silent_share: ratio(silent as f64, buyers.len() as f64),
         silent_revenue: cx.money(silent_revenue),
         overdue_count,
-        overdue: overdue.into_iter().map(|(_, o)| o).collect(),
+        overdue: overdue
+            .into_iter()
+            .map(|(_, i, since, median_gap)| {
+                let b = &buyers[i];
+                Overdue {
+                    customer: cx.orders.customers.text(b.customer),
+                    last_purchase: format_time(b.last),
+                    days_since_last: since,
+                    median_gap_days: median_gap,
+                    purchases: u64::from(b.purchases),
+                    revenue: cx.money(b.revenue),
+                    overdue_ratio: ratio(since, median_gap),
+                }
+            })
+            .collect(),
     }
 }
