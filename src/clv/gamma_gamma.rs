@@ -1,7 +1,7 @@
 //! Gamma-Gamma spend model (Fader, Hardie & Lee 2005, "RFM and CLV: using iso-value curves";
 //! Fader & Hardie note "The Gamma-Gamma model of monetary value"), SPEC §9.
 
-use super::optim::{self, Objective, Outcome, Settings};
+use super::optim::{self, Objective, Search, Settings, Start};
 use super::special::{digamma, ln_gamma};
 use super::{in_interior, Fit, FitError};
 
@@ -173,7 +173,8 @@ impl Objective<3> for GgObjective<'_> {
 }
 
 const SETTINGS: Settings = Settings {
-    gtol: 1e-11,
+    gtol: 1e-12,
+    xtol: 1e-8,
     gtol_stall: 1e-7,
     max_iter: 1000,
     max_step: 2.0,
@@ -182,7 +183,7 @@ const SETTINGS: Settings = Settings {
 
 /// Fit Gamma-Gamma by maximum likelihood on (x, z̄) pairs: x repeat transactions with mean
 /// value z̄. Pairs with x = 0 or z̄ ≤ 0 are skipped (SPEC §9 fits on x ≥ 1 and a positive
-/// mean). BFGS on ln(p, q, γ) from two fixed starts; deterministic.
+/// mean). BFGS on ln(p, q, γ) from fixed starts tried in turn; deterministic.
 ///
 /// # Errors
 /// [`FitError::Empty`] for no input, [`FitError::InvalidInput`] for a non-finite value or a
@@ -196,37 +197,80 @@ pub fn fit_gamma_gamma(customers: &[(f64, f64)]) -> Result<Fit<GammaGamma>, FitE
         acc: vec![(0.0, 0.0); data.groups.len()],
     };
     // θ = ln(p, q, γ/mean): p = 1, q = 2, γ = mean z̄ gives population mean pγ/(q−1) = mean z̄;
-    // the second start has the same mean with more concentrated spend.
-    let starts = [[0.0, 2f64.ln(), 0.0], [4f64.ln(), 4f64.ln(), 0.75f64.ln()]];
-    let mut best: Option<optim::Minimum<3>> = None;
-    let mut diverged = false;
-    for start in starts {
-        let Some(m) = optim::minimize(&mut obj, start, &SETTINGS) else {
-            continue;
-        };
-        match m.outcome {
-            Outcome::Converged => {
-                if best.is_none_or(|b| m.f < b.f) {
-                    best = Some(m);
-                }
-            }
-            Outcome::Diverged => diverged = true,
-            Outcome::Stalled => {}
-        }
-    }
-    let Some(m) = best else {
-        return Err(if diverged {
-            FitError::NoInteriorMaximum
-        } else {
-            FitError::NotConverged
-        });
+    // the other starts (tried only if a run fails) keep that mean with other shapes.
+    let starts = [
+        [0.0, 2f64.ln(), 0.0],
+        [4f64.ln(), 4f64.ln(), 0.75f64.ln()],
+        [0.5f64.ln(), 10f64.ln(), 18f64.ln()],
+    ];
+    let interior = |theta: &[f64; 3]| {
+        let [p, q, _] = theta.map(f64::exp);
+        in_interior(p) && in_interior(q)
+    };
+    let m = match optim::multi_start(&mut obj, &starts.map(Start::from), &SETTINGS, interior) {
+        Search::Found(m) => m,
+        Search::Diverged => return Err(FitError::NoInteriorMaximum),
+        Search::Failed => return Err(FitError::NotConverged),
     };
     let [p, q, gamma] = obj.params(&m.x);
-    if !(in_interior(p) && in_interior(q)) || !(gamma.is_finite() && gamma > 0.0) {
+    if !(in_interior(p) && in_interior(q) && gamma.is_finite() && gamma > 0.0) {
         return Err(FitError::NoInteriorMaximum);
     }
     Ok(Fit {
         params: GammaGamma { p, q, gamma },
         log_likelihood: -m.f * data.n,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Vec<(f64, f64)> {
+        (0..150u32)
+            .map(|i| {
+                let x = f64::from(1 + i % 6);
+                let m = 5.0 + f64::from((i * 37) % 101) * 0.9;
+                (x, m)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let data = prepare(&sample()).expect("valid sample");
+        let mut obj = GgObjective {
+            data: &data,
+            acc: vec![(0.0, 0.0); data.groups.len()],
+        };
+        for theta in [[0.3, 0.8, 0.1], [1.5, 2.0, 1.0], [-0.5, 0.2, -1.0]] {
+            let (_, g) = obj.eval(&theta).expect("finite");
+            for i in 0..3 {
+                let h = 1e-6;
+                let (mut up, mut down) = (theta, theta);
+                up[i] += h;
+                down[i] -= h;
+                let fu = obj.eval(&up).expect("finite").0;
+                let fd = obj.eval(&down).expect("finite").0;
+                let num = (fu - fd) / (2.0 * h);
+                assert!(
+                    (g[i] - num).abs() < 1e-7 * (1.0 + num.abs()),
+                    "{i}: {} vs {num}",
+                    g[i]
+                );
+            }
+            let [p, q, gamma] = obj.params(&theta);
+            let gg = GammaGamma { p, q, gamma };
+            let total: f64 = sample().iter().map(|&(x, m)| gg.log_likelihood(x, m)).sum();
+            let f = obj.eval(&theta).expect("finite").0;
+            assert!((-f * data.n - total).abs() < 1e-10 * total.abs());
+        }
+    }
+
+    #[test]
+    fn fit_skips_customers_without_repeat_value() {
+        let mut with_extra = sample();
+        with_extra.extend([(0.0, 0.0), (0.0, 12.0), (3.0, 0.0)]);
+        assert_eq!(fit_gamma_gamma(&with_extra), fit_gamma_gamma(&sample()));
+    }
 }

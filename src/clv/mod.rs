@@ -15,18 +15,22 @@
 //! an `Err` from the fits and `NaN` from the predictions (serde_json writes `NaN` as `null`).
 //!
 //! ```
-//! use cohortlens::clv::{fit_bgnbd, BgNbd};
+//! use cohortlens::clv::{clv, fit_bgnbd, BgNbd, GammaGamma};
 //!
-//! // (x, t_x, T) in weeks
-//! let customers = [(2.0, 30.4, 38.9), (1.0, 1.7, 38.9), (0.0, 0.0, 38.9), (0.0, 0.0, 38.9),
-//!                  (5.0, 36.0, 38.9), (0.0, 0.0, 30.0), (3.0, 12.0, 30.0), (1.0, 20.0, 30.0)];
+//! // The published CDNOW parameters (Fader, Hardie & Lee 2005), in weeks.
+//! let bg = BgNbd { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
+//! let (x, tx, t) = (2.0, 30.43, 38.86); // 2 repeat purchases, the last at week 30.43 of 38.86
+//! let expected = bg.conditional_expected_purchases(39.0, x, tx, t);
+//! assert!((expected - 1.226).abs() < 1e-3);
+//! let gg = GammaGamma { p: 6.25, q: 3.74, gamma: 15.44 };
+//! let value = gg.expected_average_value(x, 22.345); // mean of the repeat purchases: $22.345
+//! let lifetime = clv(&bg, x, tx, t, value, 39, 7.0, 0.0);
+//! assert!((lifetime - expected * value).abs() < 1e-9);
+//!
+//! // Fitting: one (x, t_x, T) per customer. Small samples often have no interior maximum.
+//! let customers = [(2.0, 30.4, 38.9), (0.0, 0.0, 38.9), (1.0, 20.0, 30.0), (0.0, 0.0, 12.0)];
 //! match fit_bgnbd(&customers) {
-//!     Ok(fit) => {
-//!         let bg: BgNbd = fit.params;
-//!         let p = bg.p_alive(2.0, 30.4, 38.9);
-//!         assert!(p > 0.0 && p <= 1.0);
-//!     }
-//!     // tiny data sets often have no interior maximum (SPEC §9)
+//!     Ok(fit) => println!("{:?}, LL {}", fit.params, fit.log_likelihood),
 //!     Err(e) => println!("no fit: {e}"),
 //! }
 //! ```
@@ -101,6 +105,10 @@ fn in_interior(v: f64) -> bool {
     (PARAM_MIN..=PARAM_MAX).contains(&v)
 }
 
+/// Longest discounted [`clv`] horizon, in unit steps (over 270 years in days): each step is
+/// evaluated, so this bounds the work and memory a caller's option can ask for.
+pub const MAX_DISCOUNTED_STEPS: u32 = 100_000;
+
 /// Customer lifetime value over `horizon` unit steps (SPEC §9):
 /// Σ_{i=1..horizon} (E[X(i)] − E[X(i−1)]) · `value` · (1 + `discount_rate`)^(−i·`unit_days`/365),
 /// where E[X(i)] = [`BgNbd::conditional_expected_purchases`]`(i, x, tx, t)` and `value` is the
@@ -108,7 +116,8 @@ fn in_interior(v: f64) -> bool {
 ///
 /// `discount_rate` is per year; `unit_days` is the length of one fitting unit in days (7 for
 /// weeks). With no discount the sum telescopes to E[X(horizon)] · value. `NaN` for invalid
-/// input (non-finite value, `unit_days` ≤ 0, `discount_rate` ≤ −1, or invalid customer data).
+/// input (non-finite value, `unit_days` ≤ 0, `discount_rate` ≤ −1, or invalid customer data),
+/// and for a discounted horizon over [`MAX_DISCOUNTED_STEPS`] steps.
 #[allow(clippy::too_many_arguments)]
 pub fn clv(
     bg: &BgNbd,
@@ -131,12 +140,18 @@ pub fn clv(
     if discount_rate == 0.0 {
         return bg.conditional_expected_purchases(f64::from(horizon), x, tx, t) * value;
     }
+    if horizon > MAX_DISCOUNTED_STEPS {
+        return f64::NAN;
+    }
     // per-step discount factor (1 + d)^(−unitDays/365)
     let step = -(unit_days / 365.0) * discount_rate.ln_1p();
     let mut total = 0.0;
     let mut previous = 0.0;
-    for i in 1..=horizon {
-        let e = bg.conditional_expected_purchases(f64::from(i), x, tx, t);
+    for (e, i) in bg
+        .conditional_expected_purchases_steps(horizon, x, tx, t)
+        .into_iter()
+        .zip(1..=horizon)
+    {
         if !e.is_finite() {
             return f64::NAN;
         }
@@ -239,6 +254,8 @@ mod tests {
         assert!(clv(&PAPER, x, tx, t, 10.0, 52, 7.0, -1.0).is_nan());
         assert!(clv(&PAPER, x, tx, t, f64::NAN, 52, 7.0, 0.0).is_nan());
         assert_eq!(clv(&PAPER, x, tx, t, 10.0, 0, 7.0, 0.1), 0.0);
+        assert!(clv(&PAPER, x, tx, t, 10.0, u32::MAX, 7.0, 0.1).is_nan());
+        assert!(clv(&PAPER, x, tx, t, 10.0, u32::MAX, 7.0, 0.0).is_finite());
     }
 
     #[test]

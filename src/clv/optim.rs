@@ -24,6 +24,25 @@ pub(crate) struct Minimum<const N: usize> {
     pub x: [f64; N],
     pub f: f64,
     pub outcome: Outcome,
+    /// The final inverse Hessian approximation, when it has had at least N updates (a good
+    /// starting matrix for a nearby problem).
+    pub inv_hessian: Option<[[f64; N]; N]>,
+}
+
+/// A starting point, optionally with an inverse Hessian approximation to trust from the start.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Start<const N: usize> {
+    pub x: [f64; N],
+    pub inv_hessian: Option<[[f64; N]; N]>,
+}
+
+impl<const N: usize> From<[f64; N]> for Start<N> {
+    fn from(x: [f64; N]) -> Self {
+        Start {
+            x,
+            inv_hessian: None,
+        }
+    }
 }
 
 /// Settings for [`minimize`].
@@ -31,7 +50,11 @@ pub(crate) struct Minimum<const N: usize> {
 pub(crate) struct Settings {
     /// Converged when max |∂f/∂xᵢ| ≤ this.
     pub gtol: f64,
-    /// Accept a stall as convergence when max |∂f/∂xᵢ| ≤ this.
+    /// Converged when the quasi-Newton step −H⁻¹∇f (once H has had N updates) has no
+    /// coordinate larger than this: the distance to the optimum in x.
+    pub xtol: f64,
+    /// Accept a stall (no further decrease possible in floating point) as convergence when
+    /// max |∂f/∂xᵢ| ≤ this, or the quasi-Newton step is below 1000 · `xtol`.
     pub gtol_stall: f64,
     /// Give up past this many iterations.
     pub max_iter: usize,
@@ -89,7 +112,7 @@ fn cubic_step(t0: f64, f0: f64, d0: f64, t1: f64, f1: f64, d1: f64) -> f64 {
     let mid = 0.5 * (t0 + t1);
     let d1_ = d0 + d1 - 3.0 * (f0 - f1) / (t0 - t1);
     let disc = d1_ * d1_ - d0 * d1;
-    if !(disc >= 0.0) {
+    if disc.is_nan() || disc < 0.0 {
         return mid;
     }
     let d2 = (t1 - t0).signum() * disc.sqrt();
@@ -108,6 +131,15 @@ fn cubic_step(t0: f64, f0: f64, d0: f64, t1: f64, f1: f64, d1: f64) -> f64 {
 
 const C1: f64 = 1e-4;
 const C2: f64 = 0.9;
+
+/// Hager & Zhang's approximate Wolfe conditions, for steps whose change in f is below what
+/// f can resolve in floating point: f no more than a rounding error above f0, and the
+/// directional derivative reduced to within (2δ − 1)·d0 ≥ d ≥ C2·d0 (δ = 0.1). Near the
+/// optimum the gradient stays accurate after f has stopped resolving progress, so this lets
+/// the search converge to the precision of the gradient.
+fn approx_wolfe<const N: usize>(cur: &Point<N>, f0: f64, d0: f64) -> bool {
+    cur.f <= f0 + 1e-14 * f0.abs() && cur.d >= C2 * d0 && cur.d <= -0.8 * d0
+}
 
 /// Strong-Wolfe line search from `start` (t = 0) along `p` with first trial `t1`.
 fn line_search<const N: usize, O: Objective<N>>(
@@ -138,6 +170,9 @@ fn line_search<const N: usize, O: Objective<N>>(
                 continue;
             }
         };
+        if approx_wolfe(&cur, f0, d0) {
+            return Some(cur);
+        }
         if cur.f > f0 + C1 * cur.t * d0 || (i > 0 && cur.f >= prev.f) {
             return zoom(obj, &x0, p, f0, d0, prev, cur);
         }
@@ -164,7 +199,7 @@ fn zoom<const N: usize, O: Objective<N>>(
     mut lo: Point<N>,
     mut hi: Point<N>,
 ) -> Option<Point<N>> {
-    for _ in 0..40 {
+    for _ in 0..20 {
         let t = cubic_step(lo.t, lo.f, lo.d, hi.t, hi.f, hi.d);
         if (hi.t - lo.t).abs() <= 1e-14 * lo.t.abs().max(hi.t.abs()) {
             break;
@@ -180,6 +215,9 @@ fn zoom<const N: usize, O: Objective<N>>(
             // cubic_step falls back to bisection when values are not finite
             continue;
         };
+        if approx_wolfe(&cur, f0, d0) {
+            return Some(cur);
+        }
         if cur.f > f0 + C1 * cur.t * d0 || cur.f >= lo.f {
             hi = cur;
         } else {
@@ -196,12 +234,13 @@ fn zoom<const N: usize, O: Objective<N>>(
     (lo.t > 0.0 && lo.f < f0).then_some(lo)
 }
 
-/// Minimise `obj` from `x0` by BFGS. Deterministic.
+/// Minimise `obj` from `start` by BFGS. Deterministic.
 pub(crate) fn minimize<const N: usize, O: Objective<N>>(
     obj: &mut O,
-    x0: [f64; N],
+    start: Start<N>,
     settings: &Settings,
 ) -> Option<Minimum<N>> {
+    let x0 = start.x;
     let (f, g) = obj.eval(&x0)?;
     if !f.is_finite() || g.iter().any(|v| !v.is_finite()) {
         return None;
@@ -222,44 +261,62 @@ pub(crate) fn minimize<const N: usize, O: Objective<N>>(
         }
         m
     };
-    // inverse Hessian approximation
-    let mut h = identity;
-    let mut fresh = true;
-    let done = |x: [f64; N], f: f64, outcome| Some(Minimum { x, f, outcome });
+    // inverse Hessian approximation and the number of updates since it was last reset
+    let (mut h, mut updates) = match start.inv_hessian {
+        Some(h0) if h0.iter().flatten().all(|v| v.is_finite()) => (h0, N),
+        _ => (identity, 0usize),
+    };
+    let mut tiny_steps = 0usize;
+    let done = |x: [f64; N], f: f64, outcome, h: [[f64; N]; N], updates: usize| {
+        Some(Minimum {
+            x,
+            f,
+            outcome,
+            inv_hessian: (updates >= N).then_some(h),
+        })
+    };
     for _ in 0..settings.max_iter {
         if inf_norm(&cur.g) <= settings.gtol {
-            return done(cur.x, cur.f, Outcome::Converged);
+            return done(cur.x, cur.f, Outcome::Converged, h, updates);
         }
         let mut p = [0.0; N];
         for (pi, row) in p.iter_mut().zip(&h) {
             *pi = -dot(row, &cur.g);
         }
         let mut d = dot(&p, &cur.g);
-        if !(d < 0.0) {
+        if d.is_nan() || d >= 0.0 {
             h = identity;
-            fresh = true;
+            updates = 0;
             p = cur.g.map(|v| -v);
             d = dot(&p, &cur.g);
         }
+        let newton_ok = updates >= N;
+        let pn = inf_norm(&p);
+        if newton_ok && pn <= settings.xtol {
+            return done(cur.x, cur.f, Outcome::Converged, h, updates);
+        }
         cur.d = d;
         cur.t = 0.0;
-        let pn = inf_norm(&p);
         let t1 = if pn > settings.max_step {
             settings.max_step / pn
         } else {
             1.0
         };
         let Some(next) = line_search(obj, &cur, &p, t1) else {
-            if fresh {
+            if updates == 0 {
                 let outcome = if inf_norm(&cur.g) <= settings.gtol_stall {
                     Outcome::Converged
                 } else {
                     Outcome::Stalled
                 };
-                return done(cur.x, cur.f, outcome);
+                return done(cur.x, cur.f, outcome, h, updates);
+            }
+            if newton_ok && pn <= 1e3 * settings.xtol {
+                // at the floating-point floor of f, already close to the optimum
+                return done(cur.x, cur.f, Outcome::Converged, h, updates);
             }
             h = identity;
-            fresh = true;
+            updates = 0;
             continue;
         };
         let mut s = [0.0; N];
@@ -280,7 +337,7 @@ pub(crate) fn minimize<const N: usize, O: Objective<N>>(
         let sy = dot(&s, &y);
         let yy = dot(&y, &y);
         if sy > 1e-12 * dot(&s, &s).sqrt() * yy.sqrt() && sy > 0.0 {
-            if fresh {
+            if updates == 0 {
                 // Scale the initial inverse Hessian (Nocedal & Wright eq. 6.20).
                 let scale = sy / yy;
                 for row in h.iter_mut() {
@@ -288,8 +345,8 @@ pub(crate) fn minimize<const N: usize, O: Objective<N>>(
                         *v *= scale;
                     }
                 }
-                fresh = false;
             }
+            updates += 1;
             // H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ
             let rho = 1.0 / sy;
             let mut hy = [0.0; N];
@@ -307,15 +364,27 @@ pub(crate) fn minimize<const N: usize, O: Objective<N>>(
                 }
             }
         }
+        // Progress at the floating-point floor of f: stop rather than crawl.
+        let negligible = cur.f - next.f <= 1e-15 * (1.0 + cur.f.abs());
         cur = next;
-        eprintln!(
-            "  it f={:.15} g={:.3e} x={:?}",
-            cur.f,
-            inf_norm(&cur.g),
-            cur.x
-        );
+        if negligible {
+            tiny_steps += 1;
+            if tiny_steps >= 3 && newton_ok && pn <= 1e3 * settings.xtol {
+                return done(cur.x, cur.f, Outcome::Converged, h, updates);
+            }
+            if tiny_steps >= 5 {
+                let outcome = if inf_norm(&cur.g) <= settings.gtol_stall {
+                    Outcome::Converged
+                } else {
+                    Outcome::Stalled
+                };
+                return done(cur.x, cur.f, outcome, h, updates);
+            }
+        } else {
+            tiny_steps = 0;
+        }
         if cur.x.iter().any(|v| v.abs() > settings.bound) {
-            return done(cur.x, cur.f, Outcome::Diverged);
+            return done(cur.x, cur.f, Outcome::Diverged, h, updates);
         }
     }
     let outcome = if inf_norm(&cur.g) <= settings.gtol_stall {
@@ -323,7 +392,50 @@ pub(crate) fn minimize<const N: usize, O: Objective<N>>(
     } else {
         Outcome::Stalled
     };
-    done(cur.x, cur.f, outcome)
+    done(cur.x, cur.f, outcome, h, updates)
+}
+
+/// Result of [`multi_start`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Search<const N: usize> {
+    /// A converged minimum: the first one accepted by `interior`, else the best converged one.
+    Found(Minimum<N>),
+    /// No run converged and at least one left the box: the supremum is at infinity.
+    Diverged,
+    /// No run converged.
+    Failed,
+}
+
+/// Minimise from each start in turn until a run converges to a point `interior` accepts.
+/// Deterministic.
+pub(crate) fn multi_start<const N: usize, O: Objective<N>>(
+    obj: &mut O,
+    starts: &[Start<N>],
+    settings: &Settings,
+    interior: impl Fn(&[f64; N]) -> bool,
+) -> Search<N> {
+    let mut best: Option<Minimum<N>> = None;
+    let mut diverged = false;
+    for &start in starts {
+        let Some(m) = minimize(obj, start, settings) else {
+            continue;
+        };
+        match m.outcome {
+            Outcome::Converged if interior(&m.x) => return Search::Found(m),
+            Outcome::Converged => {
+                if best.is_none_or(|b| m.f < b.f) {
+                    best = Some(m);
+                }
+            }
+            Outcome::Diverged => diverged = true,
+            Outcome::Stalled => {}
+        }
+    }
+    match best {
+        Some(m) => Search::Found(m),
+        None if diverged => Search::Diverged,
+        None => Search::Failed,
+    }
 }
 
 #[cfg(test)]
@@ -347,12 +459,13 @@ mod tests {
     fn bfgs_solves_rosenbrock() {
         let s = Settings {
             gtol: 1e-10,
+            xtol: 1e-10,
             gtol_stall: 1e-6,
             max_iter: 500,
             max_step: 10.0,
             bound: 50.0,
         };
-        let m = minimize(&mut Rosenbrock, [-1.2, 1.0], &s).expect("finite start");
+        let m = minimize(&mut Rosenbrock, [-1.2, 1.0].into(), &s).expect("finite start");
         assert_eq!(m.outcome, Outcome::Converged);
         assert!((m.x[0] - 1.0).abs() < 1e-8 && (m.x[1] - 1.0).abs() < 1e-8);
     }
@@ -370,12 +483,13 @@ mod tests {
     fn bfgs_reports_divergence() {
         let s = Settings {
             gtol: 1e-14,
+            xtol: 1e-14,
             gtol_stall: 1e-14,
             max_iter: 500,
             max_step: 3.0,
             bound: 20.0,
         };
-        let m = minimize(&mut Runaway, [0.0], &s).expect("finite start");
+        let m = minimize(&mut Runaway, [0.0].into(), &s).expect("finite start");
         assert_eq!(m.outcome, Outcome::Diverged);
     }
 }
