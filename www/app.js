@@ -1,0 +1,101 @@
+// The demo page: a shell around <cohort-lens> — language switch, a drop zone covering the
+// window, a file picker and the bundled sample (loaded by default; `?sample=0` starts empty).
+import "./pkg/element.js";
+
+const STRINGS = {
+  en: {
+    title: "cohortlens — repurchase & retention analytics, in your browser",
+    tagline: "Repurchase & retention analytics for your orders export",
+    choose: "Choose a file",
+    sample: "Try the sample",
+    privacy: "Your file is analysed inside this browser tab by WebAssembly. Nothing is uploaded — the page cannot send data anywhere.",
+    hint: "Drop an orders export (CSV, TSV, TXT or XLSX) anywhere on this page. Shopify, WooCommerce, Taobao/Tmall, Youzan and Excel exports work; GBK files too.",
+    footer: "cohortlens · works offline · your data stays on this device",
+    embed: "Embedding example",
+    drop: "Drop the file to analyse it",
+    dropNote: "It stays in this browser tab.",
+  },
+  zh: {
+    title: "cohortlens — 复购率与留存分析，在浏览器内完成",
+    tagline: "订单导出文件的复购率与留存分析",
+    choose: "选择文件",
+    sample: "试试示例数据",
+    privacy: "文件由 WebAssembly 在本浏览器页面内分析，不会上传——页面无法把数据发送到任何地方。",
+    hint: "把订单导出文件（CSV、TSV、TXT 或 XLSX）拖到页面任意位置。支持 Shopify、WooCommerce、淘宝/天猫、有赞和 Excel 导出，也支持 GBK 编码。",
+    footer: "cohortlens · 可离线使用 · 数据只留在本设备",
+    embed: "嵌入示例",
+    drop: "松开即可分析",
+    dropNote: "文件只在本浏览器页面内处理。",
+  },
+};
+
+const lens = document.getElementById("lens");
+const drop = document.getElementById("drop");
+const picker = document.getElementById("file");
+
+function initialLang() {
+  let saved = null;
+  try { saved = localStorage.getItem("cohortlens.lang"); } catch { /* storage may be off */ }
+  const param = new URLSearchParams(location.search).get("lang");
+  const lang = param || saved || navigator.language || "en";
+  return lang.toLowerCase().startsWith("zh") ? "zh" : "en";
+}
+
+function setLang(lang, save) {
+  const s = STRINGS[lang];
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  document.title = s.title;
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = s[el.dataset.i18n];
+  for (const b of document.querySelectorAll("[data-lang]")) b.setAttribute("aria-pressed", String(b.dataset.lang === lang));
+  lens.setAttribute("lang", lang);
+  if (save) {
+    try { localStorage.setItem("cohortlens.lang", lang); } catch { /* ignore */ }
+  }
+}
+
+for (const b of document.querySelectorAll("[data-lang]")) b.addEventListener("click", () => setLang(b.dataset.lang, true));
+setLang(initialLang(), false);
+
+// File picker (the label is the button; Enter/Space open it from the keyboard).
+picker.addEventListener("change", () => {
+  if (picker.files[0]) lens.file = picker.files[0];
+  picker.value = "";
+});
+document.getElementById("pick").addEventListener("keydown", (e) => {
+  if (e.key === "Enter" || e.key === " ") { e.preventDefault(); picker.click(); }
+});
+
+// The sample: a same-origin static file.
+async function loadSample() {
+  const res = await fetch("sample/orders.csv");
+  const blob = await res.blob();
+  lens.file = new File([blob], "sample-orders.csv", { type: "text/csv" });
+}
+document.getElementById("sample").addEventListener("click", loadSample);
+
+// Drop anywhere: an overlay while a file is dragged over the window.
+let depth = 0;
+const hasFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes("Files");
+window.addEventListener("dragenter", (e) => {
+  if (!hasFiles(e)) return;
+  depth++;
+  drop.hidden = false;
+});
+window.addEventListener("dragleave", () => {
+  depth = Math.max(0, depth - 1);
+  if (!depth) drop.hidden = true;
+});
+window.addEventListener("dragover", (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  e.dataTransfer.dropEffect = "copy";
+});
+window.addEventListener("drop", (e) => {
+  e.preventDefault();
+  depth = 0;
+  drop.hidden = true;
+  const file = e.dataTransfer?.files?.[0];
+  if (file) lens.file = file;
+});
+
+if (new URLSearchParams(location.search).get("sample") !== "0") loadSample();

@@ -1,0 +1,281 @@
+// Plain-SVG charts of <cohort-lens>: no library, no inline style attributes (CSP-friendly), every
+// colour written as a presentation attribute so a chart serialises to a self-contained .svg and
+// rasterises to .png through an <img> + <canvas>. Text from the file goes in with textContent.
+
+const NS = "http://www.w3.org/2000/svg";
+
+function s(tag, attrs = {}, text) {
+  const el = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) if (v != null) el.setAttribute(k, String(v));
+  if (text != null) el.textContent = String(text);
+  return el;
+}
+
+/** Rough text width in px for a font size: CJK characters are ~1 em, others ~0.58 em. */
+function textWidth(str, size) {
+  let w = 0;
+  for (const ch of String(str)) w += /[\u2E80-\uFFFF]/.test(ch) ? 1 : 0.58;
+  return w * size;
+}
+
+function truncate(str, size, max) {
+  str = String(str);
+  if (textWidth(str, size) <= max) return str;
+  let out = "";
+  for (const ch of str) {
+    if (textWidth(out + ch + "…", size) > max) break;
+    out += ch;
+  }
+  return out + "…";
+}
+
+/** Nice round ticks between 0 and max. */
+function ticks(max, count = 5) {
+  if (!(max > 0)) return [0];
+  const raw = max / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((st) => st >= raw) ?? 10 * mag;
+  const out = [];
+  for (let v = 0; v <= max + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  if (out[out.length - 1] < max) out.push(Number((out[out.length - 1] + step).toPrecision(12)));
+  return out;
+}
+
+function svgRoot(width, height, theme, title) {
+  const root = s("svg", {
+    xmlns: NS,
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    role: "img",
+    "font-family": theme.font,
+    "font-size": 12,
+    fill: theme.text,
+  });
+  if (title) root.append(s("title", {}, title));
+  root.append(s("rect", { x: 0, y: 0, width, height, fill: theme.surface }));
+  return root;
+}
+
+function legend(root, items, x, y, theme) {
+  let cx = x;
+  for (const it of items) {
+    const g = s("g", { transform: `translate(${cx},${y})` });
+    if (it.line) g.append(s("line", { x1: 0, y1: 6, x2: 18, y2: 6, stroke: it.color, "stroke-width": it.width ?? 2, "stroke-dasharray": it.dash }));
+    else g.append(s("rect", { x: 4, y: 1, width: 10, height: 10, rx: 2, fill: it.color }));
+    g.append(s("text", { x: 24, y: 10, fill: theme.muted }, it.label));
+    root.append(g);
+    cx += 24 + textWidth(it.label, 12) + 18;
+  }
+}
+
+/**
+ * Line chart. series: [{label, color, width, dash, points: [[x, y|null], …]}]; x numeric.
+ * opts: {xLabels?: string[] (labels at integer x), xTitle, yMax, yFormat, ref: {y, label}}.
+ */
+export function lineChart(series, opts, theme) {
+  const width = opts.width ?? 720;
+  const height = opts.height ?? 300;
+  const m = { top: 16, right: 20, bottom: opts.legend ? 64 : 44, left: 56 };
+  const root = svgRoot(width, height, theme, opts.title);
+  const xs = series.flatMap((se) => se.points.map((p) => p[0]));
+  const xMin = Math.min(0, ...xs);
+  const xMax = Math.max(1, ...xs);
+  const ys = series.flatMap((se) => se.points.map((p) => p[1]).filter((v) => v != null));
+  const yMax = opts.yMax ?? Math.max(...ys, opts.ref?.y ?? 0, 1e-9);
+  const yt = ticks(yMax);
+  const top = yt[yt.length - 1] || 1;
+  const pw = width - m.left - m.right;
+  const ph = height - m.top - m.bottom;
+  const X = (x) => m.left + ((x - xMin) / (xMax - xMin || 1)) * pw;
+  const Y = (y) => m.top + ph - (y / top) * ph;
+  const axis = s("g", { "font-size": 11, fill: theme.muted });
+  for (const v of yt) {
+    axis.append(s("line", { x1: m.left, x2: width - m.right, y1: Y(v), y2: Y(v), stroke: theme.grid, "stroke-width": 1 }));
+    axis.append(s("text", { x: m.left - 6, y: Y(v) + 4, "text-anchor": "end" }, opts.yFormat(v)));
+  }
+  const every = Math.max(1, Math.ceil((xMax - xMin + 1) / Math.floor(pw / 56)));
+  for (let x = Math.ceil(xMin); x <= xMax; x += every) {
+    const label = opts.xLabels ? opts.xLabels[x] ?? "" : String(x);
+    axis.append(s("line", { x1: X(x), x2: X(x), y1: m.top + ph, y2: m.top + ph + 4, stroke: theme.grid }));
+    axis.append(s("text", { x: X(x), y: m.top + ph + 17, "text-anchor": "middle" }, label));
+  }
+  if (opts.xTitle) axis.append(s("text", { x: m.left + pw / 2, y: m.top + ph + 34, "text-anchor": "middle" }, opts.xTitle));
+  root.append(axis);
+  if (opts.ref?.y != null) {
+    root.append(s("line", { x1: m.left, x2: width - m.right, y1: Y(opts.ref.y), y2: Y(opts.ref.y), stroke: opts.ref.color ?? theme.muted, "stroke-width": 1.5, "stroke-dasharray": "5 4" }));
+  }
+  for (const se of series) {
+    let d = "";
+    let pen = false;
+    for (const [x, y] of se.points) {
+      if (y == null) { pen = false; continue; }
+      d += `${pen ? "L" : "M"}${X(x).toFixed(1)},${Y(y).toFixed(1)}`;
+      pen = true;
+    }
+    if (!d) continue;
+    const path = s("path", { d, fill: "none", stroke: se.color, "stroke-width": se.width ?? 2, "stroke-opacity": se.opacity ?? 1, "stroke-linejoin": "round", "stroke-linecap": "round", "stroke-dasharray": se.dash });
+    if (se.label) path.append(s("title", {}, se.label));
+    root.append(path);
+    if (se.dots) {
+      for (const [x, y] of se.points) if (y != null) root.append(s("circle", { cx: X(x), cy: Y(y), r: 3, fill: se.color }));
+    }
+  }
+  if (opts.legend) legend(root, opts.legend, m.left, height - 22, theme);
+  return root;
+}
+
+/**
+ * Horizontal bars, one or more series per row. rows: [{label, values: [v…], notes?: [str…]}],
+ * opts: {series: [{label, color}], format, max}.
+ */
+export function barChart(rows, opts, theme) {
+  const nSeries = opts.series.length;
+  const barH = nSeries > 1 ? 12 : 20;
+  const rowH = barH * nSeries + 12;
+  const labelW = Math.min(200, Math.max(60, ...rows.map((r) => textWidth(r.label, 12) + 12)));
+  const width = opts.width ?? 720;
+  const legendH = nSeries > 1 ? 30 : 0;
+  const height = rows.length * rowH + 16 + legendH;
+  const root = svgRoot(width, height, theme, opts.title);
+  const left = labelW + 8;
+  const noteSize = nSeries > 1 ? 10 : 12;
+  const right = 14 + Math.max(30, ...rows.flatMap((r) => r.values.map((v, j) => textWidth(r.notes?.[j] ?? opts.format(v), noteSize))));
+  const pw = width - left - right;
+  const max = opts.max ?? Math.max(1e-9, ...rows.flatMap((r) => r.values.filter((v) => v != null)));
+  rows.forEach((r, i) => {
+    const y0 = 8 + i * rowH;
+    root.append(s("text", { x: labelW, y: y0 + (rowH - 12) / 2 + 4, "text-anchor": "end" }, truncate(r.label, 12, labelW - 4)));
+    r.values.forEach((v, j) => {
+      const y = y0 + j * barH;
+      const w = v == null ? 0 : Math.max(v > 0 ? 1 : 0, (v / max) * pw);
+      root.append(s("rect", { x: left, y, width: pw, height: barH - 2, rx: 3, fill: theme.track }));
+      const bar = s("rect", { x: left, y, width: w, height: barH - 2, rx: 3, fill: opts.series[j].color });
+      root.append(bar);
+      const note = r.notes?.[j] ?? opts.format(v);
+      root.append(s("text", { x: left + pw + 6, y: y + barH - 5, "font-size": noteSize, fill: theme.muted }, note));
+    });
+  });
+  if (nSeries > 1) legend(root, opts.series, left, height - 22, theme);
+  return root;
+}
+
+/**
+ * Vertical bars (histograms). bins: [{label, value}], opts: {format, xTitle, yTitle}.
+ */
+export function columnChart(bins, opts, theme) {
+  const width = opts.width ?? 720;
+  const height = opts.height ?? 260;
+  const m = { top: 22, right: 16, bottom: opts.xTitle ? 48 : 32, left: 48 };
+  const root = svgRoot(width, height, theme, opts.title);
+  const max = Math.max(1e-9, ...bins.map((b) => b.value ?? 0));
+  const yt = ticks(max, 4);
+  const top = yt[yt.length - 1] || 1;
+  const pw = width - m.left - m.right;
+  const ph = height - m.top - m.bottom;
+  const Y = (v) => m.top + ph - (v / top) * ph;
+  const axis = s("g", { "font-size": 11, fill: theme.muted });
+  for (const v of yt) {
+    axis.append(s("line", { x1: m.left, x2: width - m.right, y1: Y(v), y2: Y(v), stroke: theme.grid }));
+    axis.append(s("text", { x: m.left - 6, y: Y(v) + 4, "text-anchor": "end" }, opts.axisFormat ? opts.axisFormat(v) : opts.format(v)));
+  }
+  root.append(axis);
+  const bw = pw / Math.max(1, bins.length);
+  bins.forEach((b, i) => {
+    const x = m.left + i * bw;
+    const v = b.value ?? 0;
+    root.append(s("rect", { x: x + bw * 0.12, y: Y(v), width: bw * 0.76, height: Math.max(0, m.top + ph - Y(v)), rx: 3, fill: b.color ?? theme.series[0] }));
+    root.append(s("text", { x: x + bw / 2, y: Y(v) - 5, "text-anchor": "middle", "font-size": 11, fill: theme.text }, opts.format(b.value)));
+    root.append(s("text", { x: x + bw / 2, y: m.top + ph + 16, "text-anchor": "middle", "font-size": 11, fill: theme.muted }, truncate(b.label, 11, bw - 2)));
+  });
+  if (opts.xTitle) root.append(s("text", { x: m.left + pw / 2, y: height - 8, "text-anchor": "middle", "font-size": 11, fill: theme.muted }, opts.xTitle));
+  return root;
+}
+
+/**
+ * Point-and-interval chart (forest plot) on a 0–100 % axis.
+ * rows: [{label, value, low, high, note}], opts: {format, ref: {x, label}}.
+ */
+export function intervalChart(rows, opts, theme) {
+  const width = opts.width ?? 720;
+  const rowH = 26;
+  const labelW = Math.min(200, Math.max(60, ...rows.map((r) => textWidth(r.label, 12) + 12)));
+  const top = 8;
+  const height = top + rows.length * rowH + 34;
+  const root = svgRoot(width, height, theme, opts.title);
+  const left = labelW + 10;
+  const right = 16 + Math.max(40, ...rows.map((r) => textWidth(r.note ?? opts.format(r.value), 11)));
+  const pw = width - left - right;
+  const hi = Math.min(1, Math.max(0.05, ...rows.map((r) => r.high ?? r.value ?? 0)) * 1.08);
+  const xt = ticks(hi, 5).filter((v) => v <= 1.0000001);
+  const xmax = xt[xt.length - 1] || 1;
+  const X = (v) => left + (v / xmax) * pw;
+  const axisY = top + rows.length * rowH + 4;
+  for (const v of xt) {
+    root.append(s("line", { x1: X(v), x2: X(v), y1: top, y2: axisY, stroke: theme.grid }));
+    root.append(s("text", { x: X(v), y: axisY + 16, "text-anchor": "middle", "font-size": 11, fill: theme.muted }, opts.format(v)));
+  }
+  if (opts.ref?.x != null) {
+    root.append(s("line", { x1: X(opts.ref.x), x2: X(opts.ref.x), y1: top, y2: axisY, stroke: theme.muted, "stroke-dasharray": "4 4", "stroke-width": 1.5 }));
+  }
+  rows.forEach((r, i) => {
+    const y = top + i * rowH + rowH / 2;
+    root.append(s("text", { x: labelW, y: y + 4, "text-anchor": "end" }, truncate(r.label, 12, labelW - 4)));
+    if (r.low != null && r.high != null) {
+      root.append(s("line", { x1: X(r.low), x2: X(r.high), y1: y, y2: y, stroke: theme.series[0], "stroke-width": 6, "stroke-opacity": 0.28, "stroke-linecap": "round" }));
+    }
+    if (r.value != null) root.append(s("circle", { cx: X(r.value), cy: y, r: 5, fill: theme.series[0] }));
+    root.append(s("text", { x: left + pw + 8, y: y + 4, "font-size": 11, fill: theme.muted }, r.note ?? opts.format(r.value)));
+  });
+  return root;
+}
+
+/** A small inline interval bar for a table cell (0–100 %). */
+export function intervalBar(value, low, high, theme) {
+  const w = 120;
+  const root = s("svg", { xmlns: NS, width: w, height: 14, viewBox: `0 0 ${w} 14`, "aria-hidden": "true" });
+  root.append(s("rect", { x: 0, y: 5, width: w, height: 4, rx: 2, fill: theme.track }));
+  if (low != null && high != null) root.append(s("rect", { x: low * w, y: 3, width: Math.max(2, (high - low) * w), height: 8, rx: 4, fill: theme.series[0], "fill-opacity": 0.35 }));
+  if (value != null) root.append(s("circle", { cx: Math.min(w - 3, Math.max(3, value * w)), cy: 7, r: 3.5, fill: theme.series[0] }));
+  return root;
+}
+
+// --------------------------------------------------------------------------------- export
+
+/** The chart as standalone SVG text. */
+export function svgText(svg) {
+  const clone = svg.cloneNode(true);
+  clone.setAttribute("xmlns", NS);
+  return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
+}
+
+/** The chart rasterised at `scale`× as a PNG Blob (through a blob: <img> and a canvas). */
+export function svgToPng(svg, scale = 2) {
+  const text = svgText(svg);
+  const width = Number(svg.getAttribute("width"));
+  const height = Number(svg.getAttribute("height"));
+  return new Promise((resolve, reject) => {
+    const url = URL.createObjectURL(new Blob([text], { type: "image/svg+xml;charset=utf-8" }));
+    const img = new Image();
+    img.onload = () => {
+      try {
+        const canvas = document.createElement("canvas");
+        canvas.width = Math.round(width * scale);
+        canvas.height = Math.round(height * scale);
+        const ctx = canvas.getContext("2d");
+        ctx.scale(scale, scale);
+        ctx.drawImage(img, 0, 0, width, height);
+        canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("PNG encoding failed"))), "image/png");
+      } catch (e) {
+        reject(e);
+      } finally {
+        URL.revokeObjectURL(url);
+      }
+    };
+    img.onerror = () => {
+      URL.revokeObjectURL(url);
+      reject(new Error("SVG could not be rasterised"));
+    };
+    img.src = url;
+  });
+}

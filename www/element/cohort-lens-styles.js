@@ -1,0 +1,176 @@
+// The stylesheet of <cohort-lens>'s shadow root, adopted as a constructable stylesheet (CSSOM),
+// so a page whose CSP has no 'unsafe-inline' in style-src still styles the element. Themable
+// through the --cohort-lens-* custom properties listed in element.d.ts.
+
+export const CSS = `
+:host {
+  --_font: var(--cohort-lens-font, system-ui, -apple-system, "Segoe UI", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", Roboto, "Helvetica Neue", Arial, sans-serif);
+  --_text: var(--cohort-lens-text, #1d2430);
+  --_muted: var(--cohort-lens-muted, #5d6878);
+  --_bg: var(--cohort-lens-bg, transparent);
+  --_surface: var(--cohort-lens-surface, #ffffff);
+  --_border: var(--cohort-lens-border, #e2e7ee);
+  --_grid: var(--cohort-lens-grid, #edf0f5);
+  --_track: var(--cohort-lens-track, #eef2f7);
+  --_accent: var(--cohort-lens-accent, #2f6fed);
+  --_heat: var(--cohort-lens-heat, #2f6fed);
+  --_good: var(--cohort-lens-good, #17804d);
+  --_bad: var(--cohort-lens-bad, #c23b2e);
+  --_radius: var(--cohort-lens-radius, 12px);
+  display: block;
+  font-family: var(--_font);
+  color: var(--_text);
+  background: var(--_bg);
+  font-size: 14px;
+  line-height: 1.45;
+  container-type: inline-size;
+}
+:host([hidden]) { display: none; }
+* { box-sizing: border-box; }
+button, select, input { font: inherit; color: inherit; }
+h2 { font-size: 17px; margin: 0; font-weight: 650; letter-spacing: -0.01em; }
+h3 { font-size: 14px; margin: 18px 0 8px; font-weight: 600; }
+p { margin: 0; }
+.muted { color: var(--_muted); }
+.small { font-size: 12.5px; }
+.num { font-variant-numeric: tabular-nums; }
+
+/* status bar + progress */
+.status { display: flex; align-items: center; gap: 12px; flex-wrap: wrap; min-height: 28px; margin-bottom: 10px; color: var(--_muted); font-size: 13px; }
+.status .file { font-weight: 600; color: var(--_text); }
+.progress { flex: 1 1 220px; max-width: 420px; height: 6px; border-radius: 3px; background: var(--_track); overflow: hidden; position: relative; }
+.progress > div { position: absolute; inset: 0 auto 0 0; background: var(--_accent); border-radius: 3px; transition: width .15s; }
+.progress.indeterminate > div { width: 35% !important; animation: slide 1.1s ease-in-out infinite; }
+@keyframes slide { from { left: -35%; } to { left: 100%; } }
+@media (prefers-reduced-motion: reduce) { .progress.indeterminate > div { animation: none; left: 0; width: 100% !important; opacity: .5; } }
+
+/* empty state */
+.empty { border: 2px dashed var(--_border); border-radius: var(--_radius); padding: 48px 24px; text-align: center; background: var(--_surface); color: var(--_muted); }
+.empty.over { border-color: var(--_accent); background: color-mix(in srgb, var(--_accent) 6%, var(--_surface)); }
+.empty p + p { margin-top: 8px; }
+.empty .pick { margin-top: 16px; }
+
+/* buttons and controls */
+.btn { display: inline-flex; align-items: center; gap: 6px; border: 1px solid var(--_border); background: var(--_surface); border-radius: 8px; padding: 5px 12px; cursor: pointer; font-size: 13px; line-height: 1.3; }
+.btn:hover { border-color: color-mix(in srgb, var(--_accent) 50%, var(--_border)); }
+.btn:focus-visible, select:focus-visible, .chip:focus-visible, input:focus-visible + .btn { outline: 2px solid var(--_accent); outline-offset: 2px; }
+.btn.primary { background: var(--_accent); border-color: var(--_accent); color: #fff; }
+.btn.small { padding: 2px 8px; font-size: 12px; border-radius: 6px; }
+.dl { display: inline-flex; gap: 4px; }
+.dl .btn { color: var(--_muted); }
+.controls { display: flex; flex-wrap: wrap; gap: 10px 16px; align-items: end; }
+.field { display: inline-flex; flex-direction: column; gap: 3px; font-size: 12px; color: var(--_muted); }
+select { border: 1px solid var(--_border); border-radius: 8px; padding: 5px 8px; background: var(--_surface); min-width: 120px; max-width: 260px; }
+.seg { display: inline-flex; border: 1px solid var(--_border); border-radius: 8px; overflow: hidden; background: var(--_surface); }
+.seg button { border: 0; background: none; padding: 5px 11px; cursor: pointer; font-size: 13px; color: var(--_muted); }
+.seg button + button { border-left: 1px solid var(--_border); }
+.seg button[aria-pressed="true"] { background: color-mix(in srgb, var(--_accent) 12%, var(--_surface)); color: var(--_accent); font-weight: 600; }
+.seg button:focus-visible { outline: 2px solid var(--_accent); outline-offset: -2px; }
+
+/* navigation */
+nav { position: sticky; top: 0; z-index: 2; display: flex; gap: 6px; flex-wrap: wrap; padding: 8px 0; margin-bottom: 6px; background: color-mix(in srgb, var(--_surface) 82%, transparent); backdrop-filter: blur(6px); }
+.chip { border: 1px solid var(--_border); background: var(--_surface); border-radius: 999px; padding: 3px 12px; font-size: 12.5px; cursor: pointer; color: var(--_muted); }
+.chip:hover { color: var(--_accent); border-color: var(--_accent); }
+
+/* cards */
+section.card { background: var(--_surface); border: 1px solid var(--_border); border-radius: var(--_radius); padding: 18px 20px 20px; margin: 0 0 16px; scroll-margin-top: 52px; }
+.card-head { display: flex; justify-content: space-between; align-items: flex-start; gap: 12px 20px; flex-wrap: wrap; margin-bottom: 14px; }
+.card-head .titles { flex: 1 1 320px; }
+.card-head .titles p { color: var(--_muted); font-size: 13px; margin-top: 3px; }
+.subhead { display: flex; justify-content: space-between; align-items: center; gap: 12px; flex-wrap: wrap; margin: 20px 0 8px; }
+.subhead h3 { margin: 0; }
+.cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 360px), 1fr)); gap: 8px 28px; }
+
+/* error */
+.error { border: 1px solid color-mix(in srgb, var(--_bad) 45%, var(--_border)); background: color-mix(in srgb, var(--_bad) 6%, var(--_surface)); border-radius: var(--_radius); padding: 16px 20px; margin-bottom: 16px; }
+.error h2 { color: var(--_bad); }
+.error .code { display: inline-block; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; background: color-mix(in srgb, var(--_bad) 12%, var(--_surface)); color: var(--_bad); border-radius: 6px; padding: 1px 7px; margin-right: 8px; }
+.error .message { margin-top: 8px; font-size: 15px; }
+.error .where, .error .hint { margin-top: 6px; color: var(--_muted); }
+
+/* KPI cards */
+.kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 140px), 1fr)); gap: 12px; }
+.kpi { border: 1px solid var(--_border); border-radius: 10px; padding: 12px 14px; background: var(--_surface); }
+.kpi .label { font-size: 12.5px; color: var(--_muted); }
+.kpi .value { font-size: 26px; font-weight: 680; letter-spacing: -0.02em; margin-top: 2px; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.kpi .note { font-size: 12px; color: var(--_muted); margin-top: 2px; }
+.kpi.accent { border-color: color-mix(in srgb, var(--_accent) 40%, var(--_border)); background: color-mix(in srgb, var(--_accent) 5%, var(--_surface)); }
+.kpi.accent .value { color: var(--_accent); }
+
+/* facts (definition lists) */
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; font-size: 13px; }
+dl.facts dt { color: var(--_muted); }
+dl.facts dd { margin: 0; font-variant-numeric: tabular-nums; }
+ul.warnings { margin: 6px 0 0; padding-left: 18px; color: #8a5a00; font-size: 13px; }
+.mapping { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px 14px; }
+.mapping select { width: 100%; max-width: none; }
+.mapping .auto { font-size: 11px; color: var(--_muted); }
+
+/* tables */
+.table-wrap { overflow: auto; max-width: 100%; border: 1px solid var(--_border); border-radius: 10px; }
+.table-wrap.tall { max-height: 560px; }
+table { border-collapse: separate; border-spacing: 0; width: 100%; font-size: 13px; font-variant-numeric: tabular-nums; }
+th, td { padding: 6px 10px; text-align: right; white-space: nowrap; border-bottom: 1px solid var(--_grid); }
+th { font-weight: 600; color: var(--_muted); font-size: 12px; background: var(--_surface); position: sticky; top: 0; z-index: 1; }
+th:first-child, td:first-child { text-align: left; }
+td.text, th.text { text-align: left; white-space: normal; max-width: 360px; overflow-wrap: anywhere; }
+tbody th { font-weight: 500; color: var(--_text); }
+tbody tr:hover td { background: color-mix(in srgb, var(--_accent) 4%, transparent); }
+tbody tr:last-child td { border-bottom: 0; }
+tfoot td { font-weight: 600; border-top: 2px solid var(--_border); border-bottom: 0; background: var(--_surface); position: sticky; bottom: 0; }
+.more { margin-top: 8px; display: flex; gap: 12px; align-items: center; font-size: 12.5px; color: var(--_muted); }
+.sig { color: var(--_good); font-weight: 600; }
+.neg { color: var(--_bad); }
+
+/* cohort heatmap */
+table.heat { width: auto; min-width: 100%; }
+table.heat th, table.heat td { padding: 5px 8px; min-width: 58px; }
+table.heat td.c { border-bottom: 1px solid var(--_surface); border-right: 1px solid var(--_surface);
+  background: color-mix(in srgb, var(--_heat) calc(var(--v, 0) * 88%), var(--_surface)); }
+table.heat td.c.dark { color: #fff; }
+table.heat td.c.partial { background-image: repeating-linear-gradient(135deg, transparent 0 5px, color-mix(in srgb, var(--_surface) 45%, transparent) 5px 7px); font-style: italic; }
+table.heat td.c.partial::after { content: "*"; margin-left: 1px; opacity: .8; }
+table.heat td.c.null { background: var(--_surface); }
+table.heat th:first-child, table.heat td:first-child { position: sticky; left: 0; z-index: 1; background: var(--_surface); }
+table.heat th:first-child { z-index: 2; }
+table.heat tfoot td { position: sticky; bottom: 0; }
+table.heat tfoot td:first-child { z-index: 2; }
+.legend { display: flex; gap: 16px; align-items: center; flex-wrap: wrap; font-size: 12px; color: var(--_muted); margin-top: 8px; }
+.swatch { display: inline-block; width: 14px; height: 14px; border-radius: 3px; vertical-align: -2px; margin-right: 5px; border: 1px solid var(--_border); }
+.swatch.partial { background-image: repeating-linear-gradient(135deg, var(--_track) 0 3px, var(--_surface) 3px 5px); }
+
+/* RFM grid */
+.rfm { display: grid; grid-template-columns: auto repeat(5, minmax(54px, 1fr)); gap: 3px; font-size: 12.5px; max-width: 520px; }
+.rfm .h { color: var(--_muted); text-align: center; align-self: center; font-size: 12px; padding: 2px; }
+.rfm .cell { border-radius: 6px; padding: 8px 4px; text-align: center; min-height: 52px; font-variant-numeric: tabular-nums;
+  background: color-mix(in srgb, var(--_heat) calc(var(--v, 0) * 85%), var(--_track)); }
+.rfm .cell.dark { color: #fff; }
+.rfm .cell b { display: block; font-size: 15px; }
+.rfm .cell span { display: block; font-size: 10.5px; opacity: .85; line-height: 1.2; }
+.axis-title { font-size: 12px; color: var(--_muted); }
+
+/* charts */
+figure { margin: 0; }
+figure .chart { overflow-x: auto; }
+figure svg { max-width: 100%; height: auto; display: block; }
+figcaption { display: flex; justify-content: space-between; align-items: center; gap: 12px; flex-wrap: wrap; margin: 14px 0 6px; }
+figcaption .t { font-weight: 600; font-size: 13.5px; }
+td svg { vertical-align: middle; }
+
+.stack > * + * { margin-top: 14px; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+@container (max-width: 560px) {
+  section.card { padding: 14px 12px; }
+  .kpi .value { font-size: 22px; }
+}
+`;
+
+let sheet;
+/** The shared constructable stylesheet (one per document realm). */
+export function styleSheet() {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+  }
+  return sheet;
+}

@@ -1,0 +1,93 @@
+// Types of the <cohort-lens> custom element (import "cohortlens/element").
+import type { Input, Options, Report, ErrorCode } from "./index.js";
+
+/** `detail` of `cohort-lens-progress`. */
+export interface CohortLensProgress {
+  phase: "read" | "analyze";
+  /** Bytes read so far. */
+  loaded: number;
+  /** Input size in bytes (0 when unknown). */
+  total: number;
+}
+
+/** `detail` of `cohort-lens-error`: the engine's error (message in the element's language). */
+export interface CohortLensErrorDetail {
+  /** An engine ErrorCode, or "FetchFailed" (src), "WorkerFailed", "Internal". */
+  code: ErrorCode | "FetchFailed" | "WorkerFailed" | "Internal";
+  message: string;
+  /** 1-based line of the input (header = 1), or null. */
+  line: number | null;
+  /** Column name, or null. */
+  column: string | null;
+}
+
+/** What a panel receives; see PANELS in cohort-lens-panels.js. */
+export interface CohortLensPanelContext {
+  lang: "en" | "zh";
+  t(key: string, params?: Record<string, string | number>): string;
+  report: Report | null;
+  error: CohortLensErrorDetail | null;
+  options: Options;
+  /** Changes options and re-runs the analysis on the same input. */
+  setOption(patch: Partial<Options>): void;
+  [key: string]: unknown;
+}
+
+/** A section of the element. */
+export interface CohortLensPanel {
+  id: string;
+  title(t: CohortLensPanelContext["t"]): string;
+  when(ctx: CohortLensPanelContext): boolean;
+  render(ctx: CohortLensPanelContext): Node;
+}
+
+/**
+ * `<cohort-lens>`: drop-in retention and repurchase analytics. Set `file`/`data` or the `src`
+ * attribute (same-origin URL), optionally `options`; the `lang` attribute ("en" | "zh", default
+ * from the document or `navigator.language`) picks the UI language and engine messages.
+ *
+ * Events (bubbling, composed): `cohort-lens-progress`, `cohort-lens-report` (detail: Report),
+ * `cohort-lens-error` (detail: CohortLensErrorDetail).
+ *
+ * Theming custom properties: `--cohort-lens-font`, `--cohort-lens-text`, `--cohort-lens-muted`,
+ * `--cohort-lens-bg`, `--cohort-lens-surface`, `--cohort-lens-border`, `--cohort-lens-grid`,
+ * `--cohort-lens-track`, `--cohort-lens-accent`, `--cohort-lens-heat`, `--cohort-lens-good`,
+ * `--cohort-lens-bad`, `--cohort-lens-radius`, `--cohort-lens-series-1` … `-4`.
+ */
+export class CohortLens extends HTMLElement {
+  /** The panels in render order; push an object to add a section. */
+  static panels: CohortLensPanel[];
+  /** The input; setting it starts a run (cancelling one in progress). */
+  file: Input | null;
+  /** Same as `file`. */
+  data: Input | null;
+  /** Same-origin URL of an export (reflects the `src` attribute). */
+  src: string;
+  /** Analysis options; setting them re-runs on the same input. */
+  options: Options;
+  /** The options of the next run (options + changes made in the UI + locale). */
+  readonly effectiveOptions: Options;
+  /** The last Report, or null. */
+  readonly report: Report | null;
+  /** The last error, or null. */
+  readonly error: CohortLensErrorDetail | null;
+  /** True while a run is in progress. */
+  readonly running: boolean;
+  /** Re-runs the analysis of the current input. */
+  rerun(): void;
+  /** Stops the run in progress. */
+  cancel(): void;
+  /** The per-customer table of the last analysis. */
+  exportCustomers(format?: "csv" | "arrow"): Promise<Uint8Array>;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "cohort-lens": CohortLens;
+  }
+  interface HTMLElementEventMap {
+    "cohort-lens-progress": CustomEvent<CohortLensProgress>;
+    "cohort-lens-report": CustomEvent<Report>;
+    "cohort-lens-error": CustomEvent<CohortLensErrorDetail>;
+  }
+}
