@@ -7,7 +7,7 @@ use crate::error::{Error, ErrorKind, Locale, Result};
 use crate::export::{Column, Format, Table};
 use crate::ingest::values::{parse_time, Time};
 use crate::ingest::{self, IngestInfo};
-use crate::metrics::{breakdown, churn, cohort, funnel, rates, rfm, summary, Context};
+use crate::metrics::{breakdown, churn, clv, cohort, funnel, rates, rfm, summary, Context};
 use crate::options::Options;
 use crate::orders::{self, Orders};
 use crate::period::format_time;
@@ -58,6 +58,8 @@ impl Analysis {
         };
         let scores = rfm::scores(&cx);
         let segments = rfm::segment_of(options.rfm_segments, &scores, orders.has_amount);
+        let (clv, clv_warnings) = clv::clv_section(&cx, &segments);
+        info.warnings.extend(clv_warnings);
         let report = Report {
             summary: summary::summary(&cx),
             rates: rates::rates(&cx),
@@ -67,7 +69,7 @@ impl Analysis {
             breakdowns: breakdown::breakdowns(&cx)?,
             comparisons: breakdown::comparisons(&cx)?,
             churn: churn::churn(&cx),
-            clv: None,
+            clv,
             ingest: ingest_report(info, accepted, options.locale()),
         };
         Ok(Analysis {
@@ -177,6 +179,8 @@ fn ingest_report(mut info: IngestInfo, accepted: u64, locale: Locale) -> IngestR
             .iter()
             .map(|(role, column)| (role.name().to_string(), column.clone()))
             .collect(),
+        format: info.format.to_string(),
+        sheet: info.sheet,
         encoding: info.encoding,
         delimiter: info.delimiter,
         date_order: info.date_order.to_string(),

@@ -46,9 +46,13 @@ pub struct IngestReport {
     pub samples: Vec<Sample>,
     /// Role → column.
     pub mapping: BTreeMap<String, String>,
+    /// Format read: `"csv"` (any delimited text), `"xlsx"` or `"arrow"`.
+    pub format: String,
+    /// The sheet read, for a workbook (`null` otherwise).
+    pub sheet: Option<String>,
     /// Encoding used.
     pub encoding: String,
-    /// Delimiter used.
+    /// Delimiter used (empty for xlsx and Arrow).
     pub delimiter: String,
     /// `YMD`, `DMY` or `MDY`.
     pub date_order: String,
@@ -404,6 +408,10 @@ pub struct Clv {
     pub fit_customers: u64,
     /// Customers with x ≥ 1.
     pub repeat_customers: u64,
+    /// Expected purchases and CLV per RFM segment.
+    pub by_segment: Vec<ClvGroup>,
+    /// Expected purchases and CLV per acquisition cohort (`cohortGrain`).
+    pub by_cohort: Vec<ClvGroup>,
     /// Per customer.
     pub customers: Vec<ClvCustomer>,
 }
@@ -455,10 +463,34 @@ pub struct ClvCustomer {
     pub p_alive: f64,
     /// Expected purchases over the horizon.
     pub expected_purchases: f64,
+    /// Probability of at least one purchase in the next 30 days.
+    #[serde(rename = "pPurchase30d")]
+    pub p_purchase_30d: Option<f64>,
+    /// Probability of at least one purchase in the next 90 days.
+    #[serde(rename = "pPurchase90d")]
+    pub p_purchase_90d: Option<f64>,
     /// Mean repeat-day value.
     pub monetary_value: Option<f64>,
     /// Gamma-Gamma expected average value.
     pub expected_value: Option<f64>,
     /// CLV over the horizon.
     pub clv: Option<f64>,
+}
+
+/// Population summary of one group of customers.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClvGroup {
+    /// Segment name or cohort label.
+    pub group: String,
+    /// Customers.
+    pub customers: u64,
+    /// Sum of expected purchases over the horizon.
+    pub expected_purchases: f64,
+    /// Mean expected purchases.
+    pub mean_expected_purchases: Option<f64>,
+    /// Sum of CLV (`null` without amounts or Gamma-Gamma).
+    pub clv: Option<f64>,
+    /// Mean CLV.
+    pub mean_clv: Option<f64>,
 }

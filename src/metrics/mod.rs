@@ -2,6 +2,7 @@
 
 pub mod breakdown;
 pub mod churn;
+pub mod clv;
 pub mod cohort;
 pub mod funnel;
 pub mod rates;

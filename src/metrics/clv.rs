@@ -1,0 +1,257 @@
+//! `clv`: per-customer (x, t_x, T) in the fitting unit, the BG/NBD and Gamma-Gamma fits, and
+//! per-customer predictions and summaries (SPEC §9). The math is in [`crate::clv`].
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+
+use super::rfm::segment_names;
+use super::{ratio, to_f64, Context};
+use crate::clv::{clv, fit_bgnbd, fit_gamma_gamma, FitError, GammaGamma};
+use crate::customers::Buyer;
+use crate::options::ClvUnit;
+use crate::period::day_of;
+use crate::report::{BgNbdFit, Clv, ClvCustomer, ClvGroup, GammaGammaFit};
+
+/// A buyer's purchase-day summary in whole days (SPEC §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Days {
+    /// Repeat purchase days: distinct purchase days − 1.
+    x: u32,
+    /// Last purchase day − first purchase day.
+    tx: i64,
+    /// Last observed day − first purchase day.
+    t: i64,
+}
+
+/// Predictions of one buyer (NaN where a model gives none).
+#[derive(Debug, Clone, Copy)]
+struct Prediction {
+    p_alive: f64,
+    expected: f64,
+    p30: f64,
+    p90: f64,
+}
+
+/// The CLV section, or `None` with a warning (English, Chinese) saying why.
+pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<Clv>, Vec<(String, String)>) {
+    let mut warnings = Vec::new();
+    let buyers = &cx.customers.buyers;
+    let unit_days = match cx.options.clv_unit {
+        ClvUnit::Week => 7.0,
+        ClvUnit::Day => 1.0,
+    };
+    let horizon = cx.options.horizon.unwrap_or(match cx.options.clv_unit {
+        ClvUnit::Week => 52,
+        ClvUnit::Day => 364,
+    });
+    // D: the last observed day, date(E − 1 s).
+    let last_day = day_of(cx.orders.as_of - 1);
+    let mut days = Vec::with_capacity(buyers.len());
+    let mut monetary: Vec<Option<f64>> = Vec::with_capacity(buyers.len());
+    for b in buyers {
+        let (d, m) = purchase_days(cx, b, last_day);
+        days.push(d);
+        monetary.push(m);
+    }
+    let unit = |d: i64| d as f64 / unit_days;
+    let triples: Vec<(f64, f64, f64)> = days
+        .iter()
+        .map(|d| (f64::from(d.x), unit(d.tx), unit(d.t)))
+        .collect();
+    let bg = match fit_bgnbd(&triples) {
+        Ok(fit) => fit,
+        Err(e) => {
+            warnings.push(fit_warning("BG/NBD", e));
+            return (None, warnings);
+        }
+    };
+    let gg = if cx.orders.has_amount {
+        let pairs: Vec<(f64, f64)> = days
+            .iter()
+            .zip(&monetary)
+            .filter_map(|(d, m)| Some((f64::from(d.x), (*m)?)))
+            .collect();
+        match fit_gamma_gamma(&pairs) {
+            Ok(fit) => Some(fit),
+            Err(e) => {
+                warnings.push(fit_warning("Gamma-Gamma", e));
+                None
+            }
+        }
+    } else {
+        None
+    };
+
+    // Predictions depend only on the day triple: compute each distinct one once.
+    let model = bg.params;
+    let mut cache: FxHashMap<Days, Prediction> = FxHashMap::default();
+    let mut predict = |d: Days| {
+        *cache.entry(d).or_insert_with(|| {
+            let (x, tx, t) = (f64::from(d.x), unit(d.tx), unit(d.t));
+            Prediction {
+                p_alive: model.p_alive(x, tx, t),
+                expected: model.conditional_expected_purchases(f64::from(horizon), x, tx, t),
+                p30: model.p_at_least_one(30.0 / unit_days, x, tx, t),
+                p90: model.p_at_least_one(90.0 / unit_days, x, tx, t),
+            }
+        })
+    };
+    let value_model: Option<GammaGamma> = gg.map(|f| f.params);
+    let mut clv_cache: FxHashMap<(Days, u64), f64> = FxHashMap::default();
+    let customers: Vec<ClvCustomer> = buyers
+        .iter()
+        .zip(&days)
+        .zip(&monetary)
+        .map(|((b, &d), &m)| {
+            let p = predict(d);
+            let x = f64::from(d.x);
+            let value = value_model.map(|g| g.expected_average_value(x, m.unwrap_or(0.0)));
+            let lifetime = value.map(|v| {
+                *clv_cache.entry((d, v.to_bits())).or_insert_with(|| {
+                    clv(
+                        &model,
+                        x,
+                        unit(d.tx),
+                        unit(d.t),
+                        v,
+                        horizon,
+                        unit_days,
+                        cx.options.discount_rate,
+                    )
+                })
+            });
+            ClvCustomer {
+                customer: cx.orders.customers.text(b.customer),
+                x,
+                tx: unit(d.tx),
+                t: unit(d.t),
+                p_alive: p.p_alive,
+                expected_purchases: p.expected,
+                p_purchase_30d: finite(p.p30),
+                p_purchase_90d: finite(p.p90),
+                monetary_value: m,
+                expected_value: value.and_then(finite),
+                clv: lifetime.and_then(finite),
+            }
+        })
+        .collect();
+
+    let names = segment_names(cx.options.rfm_segments);
+    let by_segment = summarise(&customers, |i| {
+        names
+            .get(segments[i])
+            .copied()
+            .unwrap_or_default()
+            .to_string()
+    });
+    let grain = cx.options.cohort_grain;
+    let by_cohort = summarise(&customers, |i| grain.label(grain.index_of(buyers[i].first)));
+    let repeat = days.iter().filter(|d| d.x >= 1).count() as u64;
+    (
+        Some(Clv {
+            unit: match cx.options.clv_unit {
+                ClvUnit::Week => "week",
+                ClvUnit::Day => "day",
+            }
+            .into(),
+            bgnbd: BgNbdFit {
+                r: model.r,
+                alpha: model.alpha,
+                a: model.a,
+                b: model.b,
+                log_likelihood: bg.log_likelihood,
+            },
+            gamma_gamma: gg.map(|f| GammaGammaFit {
+                p: f.params.p,
+                q: f.params.q,
+                gamma: f.params.gamma,
+                log_likelihood: f.log_likelihood,
+            }),
+            horizon,
+            discount_rate: cx.options.discount_rate,
+            fit_customers: buyers.len() as u64,
+            repeat_customers: repeat,
+            by_segment,
+            by_cohort,
+            customers,
+        }),
+        warnings,
+    )
+}
+
+/// (x, t_x, T) in days and the mean value of the repeat purchase days (SPEC §9: each day's
+/// value is the sum of that day's purchases; the first purchase day is excluded).
+fn purchase_days(cx: &Context, b: &Buyer, last_day: i64) -> (Days, Option<f64>) {
+    let first = day_of(b.first);
+    let mut x = 0u32;
+    let mut previous = first;
+    let mut repeat_total: i128 = 0;
+    for u in cx.customers.units_of(b) {
+        let day = day_of(u.time);
+        if day != previous {
+            x += 1;
+            previous = day;
+        }
+        if day != first {
+            repeat_total += u.amount;
+        }
+    }
+    let days = Days {
+        x,
+        tx: day_of(b.last) - first,
+        t: last_day - first,
+    };
+    let mean = (cx.orders.has_amount && x >= 1)
+        .then(|| to_f64(repeat_total) / f64::from(x))
+        .filter(|m| *m > 0.0);
+    (days, mean)
+}
+
+fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+/// Per-group totals and means of expected purchases and CLV, groups in label order.
+fn summarise(customers: &[ClvCustomer], key: impl Fn(usize) -> String) -> Vec<ClvGroup> {
+    let mut groups: BTreeMap<String, (u64, f64, f64, bool)> = BTreeMap::new();
+    for (i, c) in customers.iter().enumerate() {
+        let g = groups.entry(key(i)).or_insert((0, 0.0, 0.0, true));
+        g.0 += 1;
+        g.1 += c.expected_purchases;
+        match c.clv {
+            Some(v) => g.2 += v,
+            None => g.3 = false,
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(group, (n, expected, total_clv, has_clv))| ClvGroup {
+            group,
+            customers: n,
+            expected_purchases: expected,
+            mean_expected_purchases: ratio(expected, n as f64),
+            clv: has_clv.then_some(total_clv),
+            mean_clv: if has_clv {
+                ratio(total_clv, n as f64)
+            } else {
+                None
+            },
+        })
+        .collect()
+}
+
+fn fit_warning(model: &str, e: FitError) -> (String, String) {
+    let (en, zh) = match e {
+        FitError::NoInteriorMaximum => (
+            "likelihood has no interior maximum (fit ran to a boundary)",
+            "似然函数没有内部最大值（拟合落在边界上）",
+        ),
+        FitError::NoRepeatCustomers => (
+            "no customer has a repeat purchase day",
+            "没有客户在另一天再次购买",
+        ),
+        _ => ("the fit did not converge", "拟合未收敛"),
+    };
+    (format!("clv: {model} {en}"), format!("clv：{model} {zh}"))
+}
