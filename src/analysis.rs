@@ -179,8 +179,6 @@ fn ingest_report(mut info: IngestInfo, accepted: u64, locale: Locale) -> IngestR
             .iter()
             .map(|(role, column)| (role.name().to_string(), column.clone()))
             .collect(),
-        format: info.format.to_string(),
-        sheet: info.sheet,
         encoding: info.encoding,
         delimiter: info.delimiter,
         date_order: info.date_order.to_string(),
