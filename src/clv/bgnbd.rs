@@ -97,6 +97,19 @@ impl BgNbd {
         alive * expected_while_alive(self.r + x, self.a, self.b + x, self.alpha + t, horizon)
     }
 
+    /// E[Y(horizon) | alive, x, T]: the expected purchases of a customer known to be alive; it
+    /// does not depend on t_x, so callers with many customers can share it per (x, T).
+    /// [`BgNbd::conditional_expected_purchases`] = [`BgNbd::p_alive`] × this.
+    pub fn expected_purchases_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64 {
+        if !(horizon.is_finite() && horizon >= 0.0) || !self.valid() || !valid_customer(x, 0.0, t) {
+            return f64::NAN;
+        }
+        if horizon == 0.0 {
+            return 0.0;
+        }
+        expected_while_alive(self.r + x, self.a, self.b + x, self.alpha + t, horizon)
+    }
+
     /// [`BgNbd::conditional_expected_purchases`] at horizons 1, 2, …, `horizon` (index i − 1
     /// holds E[Y(i)]), sharing the series coefficients across horizons.
     pub(crate) fn conditional_expected_purchases_steps(

@@ -83,22 +83,31 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<Clv>, Vec<(Strin
         None
     };
 
-    // Predictions depend only on the day triple: compute each distinct one once.
+    // Predictions depend only on the day triple, and the costly series only on (x, T):
+    // compute each distinct one once.
     let model = bg.params;
+    let mut if_alive: FxHashMap<(u32, i64), f64> = FxHashMap::default();
     let mut cache: FxHashMap<Days, Prediction> = FxHashMap::default();
     let mut predict = |d: Days| {
         *cache.entry(d).or_insert_with(|| {
             let (x, tx, t) = (f64::from(d.x), unit(d.tx), unit(d.t));
+            let p_alive = model.p_alive(x, tx, t);
+            let expected_alive = *if_alive
+                .entry((d.x, d.t))
+                .or_insert_with(|| model.expected_purchases_if_alive(f64::from(horizon), x, t));
             Prediction {
-                p_alive: model.p_alive(x, tx, t),
-                expected: model.conditional_expected_purchases(f64::from(horizon), x, tx, t),
+                p_alive,
+                expected: p_alive * expected_alive,
                 p30: model.p_at_least_one(30.0 / unit_days, x, tx, t),
                 p90: model.p_at_least_one(90.0 / unit_days, x, tx, t),
             }
         })
     };
     let value_model: Option<GammaGamma> = gg.map(|f| f.params);
-    let mut clv_cache: FxHashMap<(Days, u64), f64> = FxHashMap::default();
+    // CLV is linear in the value per purchase: Σ (E[X(i)] − E[X(i−1)])·value·discount_i.
+    // The discounted expected purchases depend on the day triple only.
+    let discount_rate = cx.options.discount_rate;
+    let mut discounted: FxHashMap<Days, f64> = FxHashMap::default();
     let customers: Vec<ClvCustomer> = buyers
         .iter()
         .zip(&days)
@@ -108,18 +117,15 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<Clv>, Vec<(Strin
             let x = f64::from(d.x);
             let value = value_model.map(|g| g.expected_average_value(x, m.unwrap_or(0.0)));
             let lifetime = value.map(|v| {
-                *clv_cache.entry((d, v.to_bits())).or_insert_with(|| {
-                    clv(
-                        &model,
-                        x,
-                        unit(d.tx),
-                        unit(d.t),
-                        v,
-                        horizon,
-                        unit_days,
-                        cx.options.discount_rate,
-                    )
-                })
+                let per_unit_value = if discount_rate == 0.0 {
+                    p.expected
+                } else {
+                    *discounted.entry(d).or_insert_with(|| {
+                        let (tx, t) = (unit(d.tx), unit(d.t));
+                        clv(&model, x, tx, t, 1.0, horizon, unit_days, discount_rate)
+                    })
+                };
+                per_unit_value * v
             });
             ClvCustomer {
                 customer: cx.orders.customers.text(b.customer),
@@ -138,15 +144,23 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<Clv>, Vec<(Strin
         .collect();
 
     let names = segment_names(cx.options.rfm_segments);
-    let by_segment = summarise(&customers, |i| {
-        names
-            .get(segments[i])
-            .copied()
-            .unwrap_or_default()
-            .to_string()
-    });
+    let by_segment = summarise(
+        &customers,
+        |i| segments[i] as i64,
+        |k| {
+            names
+                .get(k as usize)
+                .copied()
+                .unwrap_or_default()
+                .to_string()
+        },
+    );
     let grain = cx.options.cohort_grain;
-    let by_cohort = summarise(&customers, |i| grain.label(grain.index_of(buyers[i].first)));
+    let by_cohort = summarise(
+        &customers,
+        |i| grain.index_of(buyers[i].first),
+        |k| grain.label(k),
+    );
     let repeat = days.iter().filter(|d| d.x >= 1).count() as u64;
     (
         Some(Clv {
@@ -212,9 +226,14 @@ fn finite(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
-/// Per-group totals and means of expected purchases and CLV, groups in label order.
-fn summarise(customers: &[ClvCustomer], key: impl Fn(usize) -> String) -> Vec<ClvGroup> {
-    let mut groups: BTreeMap<String, (u64, f64, f64, bool)> = BTreeMap::new();
+/// Per-group totals and means of expected purchases and CLV; groups in key order (segment
+/// order, cohort order), labelled by `label`.
+fn summarise(
+    customers: &[ClvCustomer],
+    key: impl Fn(usize) -> i64,
+    label: impl Fn(i64) -> String,
+) -> Vec<ClvGroup> {
+    let mut groups: BTreeMap<i64, (u64, f64, f64, bool)> = BTreeMap::new();
     for (i, c) in customers.iter().enumerate() {
         let g = groups.entry(key(i)).or_insert((0, 0.0, 0.0, true));
         g.0 += 1;
@@ -226,8 +245,8 @@ fn summarise(customers: &[ClvCustomer], key: impl Fn(usize) -> String) -> Vec<Cl
     }
     groups
         .into_iter()
-        .map(|(group, (n, expected, total_clv, has_clv))| ClvGroup {
-            group,
+        .map(|(k, (n, expected, total_clv, has_clv))| ClvGroup {
+            group: label(k),
             customers: n,
             expected_purchases: expected,
             mean_expected_purchases: ratio(expected, n as f64),
