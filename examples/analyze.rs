@@ -3,65 +3,76 @@
 //! ```sh
 //! cargo run --release --example analyze -- INPUT [--options FILE.json] [--pretty]
 //! ```
-//! On failure it prints `error[CODE]: message` on stderr and exits with status 2.
+//! On failure it prints `error[CODE]: message` on stderr and exits with status 2: CODE is the
+//! engine's error code, `Usage` for bad arguments or `Io` when a file cannot be read or the
+//! Report cannot be written.
 
+use std::io::Write;
 use std::process::ExitCode;
 
-use cohortlens::{analyze, Error, ErrorKind, Options};
+use cohortlens::{analyze, Error, Options};
+
+/// Why the CLI failed.
+enum Failure {
+    Usage,
+    Io(String),
+    Engine(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Engine(e)
+    }
+}
 
 fn main() -> ExitCode {
     match run() {
-        Ok(json) => {
-            println!("{json}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error[{}]: {e}", e.code());
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            match failure {
+                Failure::Usage => eprintln!(
+                    "error[Usage]: usage: analyze INPUT [--options FILE.json] [--pretty]"
+                ),
+                Failure::Io(message) => eprintln!("error[Io]: {message}"),
+                Failure::Engine(e) => eprintln!("error[{}]: {e}", e.code()),
+            }
             ExitCode::from(2)
         }
     }
 }
 
-fn usage() -> Error {
-    Error::new(
-        ErrorKind::BadOptions,
-        "usage: analyze INPUT [--options FILE.json] [--pretty]",
-        "用法：analyze 输入文件 [--options 选项.json] [--pretty]",
-    )
-}
-
-fn run() -> Result<String, Error> {
+fn run() -> Result<(), Failure> {
     let mut input = None;
     let mut options_path = None;
     let mut pretty = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--options" => options_path = Some(args.next().ok_or_else(usage)?),
+            "--options" => options_path = Some(args.next().ok_or(Failure::Usage)?),
             "--pretty" => pretty = true,
             _ if input.is_none() && !arg.starts_with("--") => input = Some(arg),
-            _ => return Err(usage()),
+            _ => return Err(Failure::Usage),
         }
     }
-    let input = input.ok_or_else(usage)?;
+    let input = input.ok_or(Failure::Usage)?;
     let read = |path: &str| {
-        std::fs::read(path).map_err(|e| {
-            Error::new(
-                ErrorKind::EmptyFile,
-                format!("cannot read {path}: {e}"),
-                format!("无法读取 {path}：{e}"),
-            )
-        })
+        std::fs::read(path).map_err(|e| Failure::Io(format!("cannot read {path}: {e}")))
     };
     let options = match options_path {
         Some(p) => Options::from_json(&String::from_utf8_lossy(&read(&p)?))?,
         None => Options::default(),
     };
     let report = analyze(&read(&input)?, &options)?;
-    let json = if pretty {
-        serde_json::to_string_pretty(&report)
+    // Streamed to stdout: a Report with a large per-customer CLV list is never held as text.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = if pretty {
+        serde_json::to_writer_pretty(&mut out, &report)
     } else {
-        serde_json::to_string(&report)
+        serde_json::to_writer(&mut out, &report)
     };
-    json.map_err(|e| Error::new(ErrorKind::BadOptions, e.to_string(), e.to_string()))
+    written
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::Io(format!("cannot write the Report: {e}")))
 }
