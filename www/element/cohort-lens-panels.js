@@ -132,6 +132,8 @@ const dataPanel = {
     for (const c of Object.values(mapping)) if (c && !columns.includes(c)) columns.push(c);
     for (const b of report?.breakdowns ?? []) if (!columns.includes(b.dimension)) columns.push(b.dimension);
     const overridden = ctx.ui.mapping != null;
+    // Before any report and without an explicit mapping, an empty role means "the engine guesses".
+    const auto = !report && !ctx.options.mapping;
 
     const selects = h("div", { class: "mapping" }, ROLES.map((role) => {
       const current = mapping[role] ?? "";
@@ -144,7 +146,7 @@ const dataPanel = {
           for (const r of ROLES) if (r !== role && next[r] === e.target.value) delete next[r];
           ctx.setOption({ mapping: next });
         },
-      }, h("option", { value: "" }, t("data.none")), columns.map((c) => h("option", { value: c, selected: c === current }, c)));
+      }, h("option", { value: "" }, auto ? t("data.autoOption") : t("data.none")), columns.map((c) => h("option", { value: c, selected: c === current }, c)));
       return h("label", { class: "field" }, t(`role.${role}`), sel);
     }));
 
@@ -157,11 +159,16 @@ const dataPanel = {
       h("dt", {}, t("data.rows")), h("dd", { dataset: { value: ingest.rows } }, f.int(ingest.rows)),
       h("dt", {}, t("data.accepted")), h("dd", { dataset: { value: ingest.accepted } }, f.int(ingest.accepted)),
       h("dt", {}, t("data.rejected")), h("dd", { dataset: { value: rejectedTotal }, class: rejectedTotal ? "neg" : null }, rejectedText),
+      ingest.format ? [h("dt", {}, t("data.format")), h("dd", {}, ingest.format + (ingest.sheet ? ` · ${ingest.sheet}` : ""))] : null,
       h("dt", {}, t("data.encoding")), h("dd", {}, ingest.encoding),
       h("dt", {}, t("data.delimiter")), h("dd", {}, delimiterName(ctx, ingest.delimiter)),
       h("dt", {}, t("data.dateOrder")), h("dd", {}, ingest.dateOrder),
       h("dt", {}, t("data.range")), h("dd", {}, `${formatTime(report.summary.firstOrder)} ${t("data.to")} ${formatTime(report.summary.lastOrder)}`),
-      h("dt", {}, t("data.asOf")), h("dd", {}, formatTime(report.summary.asOf))) : null;
+      h("dt", {}, t("data.asOf")), h("dd", {}, formatTime(report.summary.asOf)))
+      : h("dl", { class: "facts" },
+        h("dt", {}, t("data.file")), h("dd", {}, ctx.fileName ?? ""),
+        h("dt", {}, t("data.size")), h("dd", {}, ctx.f.bytes(ctx.fileSize)),
+        h("dt", {}, t("data.columns")), h("dd", { dataset: { columns: "" } }, ctx.columns.length ? ctx.columns.join(", ") : "–"));
 
     const warnings = ingest?.warnings?.length
       ? h("div", {}, h("h3", {}, t("data.warnings")), h("ul", { class: "warnings" }, ingest.warnings.map((w) => h("li", {}, w))))
@@ -170,12 +177,14 @@ const dataPanel = {
     const samples = ingest
       ? ingest.samples.length
         ? tableBlock(ctx, {
-          title: t("data.samples", { n: ingest.samples.length }),
+          title: ingest.samples.length < rejectedTotal
+            ? t("data.samplesSome", { n: f.int(ingest.samples.length), total: f.int(rejectedTotal) })
+            : t("data.samples", { n: f.int(ingest.samples.length) }),
           name: "rejected-rows",
           columns: [
             { label: t("data.line"), get: (s) => s.line, fmt: (v) => String(v) },
             { label: t("data.column"), get: (s) => s.column, text: true },
-            { label: t("data.text"), get: (s) => s.text, text: true },
+            { label: t("data.text"), get: (s) => s.text, text: true, node: (s) => (s.text === "" ? h("span", { class: "muted" }, t("data.emptyValue")) : s.text) },
             { label: t("data.reason"), get: (s) => t(`reason.${s.reason}`) === `reason.${s.reason}` ? s.reason : t(`reason.${s.reason}`), text: true },
           ],
           rows: ingest.samples,
@@ -688,16 +697,18 @@ const clvPanel = {
     const { t, f, report } = ctx;
     const clv = report.clv;
     const cs = clv.customers;
-    const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+    const sum = (xs) => xs.reduce((a, b) => a + (b ?? 0), 0);
     const withClv = cs.filter((c) => c.clv != null);
     const meanPAlive = cs.length ? sum(cs.map((c) => c.pAlive)) / cs.length : null;
+    const expected = sum(cs.map((c) => c.expectedPurchases));
 
     const bins = Array.from({ length: 10 }, (_, i) => ({ label: `${i * 10}–${i * 10 + 10}%`, value: 0 }));
     for (const c of cs) bins[Math.min(9, Math.floor(c.pAlive * 10))].value++;
     const pChart = columnChart(bins, { format: f.int, xTitle: t("clv.pAlive"), title: t("clv.pAliveChart"), width: ctx.half }, ctx.theme);
 
     const key = withClv.length ? "clv" : "expectedPurchases";
-    const top = [...cs].sort((a, b) => (b[key] ?? 0) - (a[key] ?? 0)).slice(0, 50);
+    const top = [...cs].sort((a, b) => (b[key] ?? 0) - (a[key] ?? 0) || (a.customer < b.customer ? -1 : 1)).slice(0, 50);
+    const hasP90 = cs.some((c) => c.pPurchase90d != null);
     const topTable = tableBlock(ctx, {
       title: t("clv.top"),
       name: "clv-top",
@@ -705,42 +716,53 @@ const clvPanel = {
         { label: t("clv.customer"), get: (c) => c.customer, text: true },
         { label: t("clv.x"), get: (c) => c.x, fmt: f.int },
         { label: t("clv.pAlive"), get: (c) => c.pAlive, fmt: f.pct },
+        hasP90 ? { label: t("clv.p90"), get: (c) => c.pPurchase90d, fmt: f.pct } : null,
         { label: t("clv.expected"), get: (c) => c.expectedPurchases, fmt: f.dec2 },
         { label: t("clv.value"), get: (c) => c.expectedValue, fmt: f.money },
         { label: t("clv.clv"), get: (c) => c.clv, fmt: f.money },
-      ],
+      ].filter(Boolean),
       rows: top,
     });
 
-    // CLV by segment and by cohort, joined through the per-customer table.
-    let groups = null;
-    if (ctx.customers && withClv.length) {
+    // By segment and by cohort: the engine's summaries, or (older engines) a join through the
+    // per-customer table.
+    let bySegment = clv.bySegment;
+    let byCohort = clv.byCohort;
+    if ((!bySegment || !byCohort) && ctx.customers && withClv.length) {
       const byId = new Map(ctx.customers.map((r) => [r.customer, r]));
       const agg = (keyOf) => {
         const m = new Map();
-        for (const c of withClv) {
+        for (const c of cs) {
           const row = byId.get(c.customer);
           if (!row) continue;
           const k = keyOf(row);
-          const g = m.get(k) ?? { group: k, customers: 0, total: 0 };
-          g.customers++; g.total += c.clv;
+          const g = m.get(k) ?? { group: k, customers: 0, expectedPurchases: 0, clv: 0 };
+          g.customers++; g.expectedPurchases += c.expectedPurchases; g.clv += c.clv ?? 0;
           m.set(k, g);
         }
-        return [...m.values()].map((g) => ({ ...g, mean: g.total / g.customers }));
+        return [...m.values()].map((g) => ({ ...g, meanExpectedPurchases: g.expectedPurchases / g.customers, meanClv: g.clv / g.customers }));
       };
-      const cols = (labelOf) => [
-        { label: t("clv.group"), get: labelOf, text: true },
-        { label: t("clv.customers"), get: (g) => g.customers, fmt: f.int },
-        { label: t("clv.mean"), get: (g) => g.mean, fmt: f.money },
-        { label: t("clv.total"), get: (g) => g.total, fmt: f.money },
-      ];
-      const bySeg = agg((r) => r.segment).sort((a, b) => b.total - a.total);
-      const grain = report.cohorts.grain;
-      const byCohort = agg((r) => periodLabel(r.firstPurchase, grain)).sort((a, b) => (a.group < b.group ? -1 : 1));
-      groups = h("div", { class: "cols" },
-        tableBlock(ctx, { title: t("clv.bySegment"), name: "clv-by-segment", columns: cols((g) => segName(ctx, g.group)), rows: bySeg }),
-        tableBlock(ctx, { title: t("clv.byCohort"), name: "clv-by-cohort", columns: cols((g) => g.group), rows: byCohort }));
+      bySegment ??= agg((r) => r.segment);
+      byCohort ??= agg((r) => periodLabel(r.firstPurchase, report.cohorts.grain)).sort((a, b) => (a.group < b.group ? -1 : 1));
     }
+    const groupCols = (labelOf) => [
+      { label: t("clv.group"), get: labelOf, csv: (g) => g.group, text: true },
+      { label: t("clv.customers"), get: (g) => g.customers, fmt: f.int },
+      { label: t("clv.expected"), get: (g) => g.expectedPurchases, fmt: f.dec1 },
+      { label: t("clv.meanExpected"), get: (g) => g.meanExpectedPurchases, fmt: f.dec2 },
+      { label: t("clv.mean"), get: (g) => g.meanClv, fmt: f.money },
+      { label: t("clv.total"), get: (g) => g.clv, fmt: f.money },
+    ];
+    let segChart = null;
+    let segTable = null;
+    if (bySegment?.length) {
+      segChart = figure(ctx, "clv-by-segment", t("clv.bySegmentChart"), barChart(bySegment.map((g) => ({ label: segName(ctx, g.group), values: [g.meanClv ?? g.meanExpectedPurchases] })),
+        { series: [{ label: t("clv.mean"), color: ctx.theme.series[2] }], format: withClv.length ? f.money : f.dec2, title: t("clv.bySegmentChart"), width: ctx.half }, ctx.theme));
+      segTable = tableBlock(ctx, { title: t("clv.bySegment"), name: "clv-by-segment", columns: groupCols((g) => segName(ctx, g.group)), rows: bySegment, rowData: (g) => ({ group: g.group }) });
+    }
+    const cohortTable = byCohort?.length
+      ? tableBlock(ctx, { title: t("clv.byCohort"), name: "clv-by-cohort", columns: groupCols((g) => g.group), rows: byCohort, rowData: (g) => ({ group: g.group }) })
+      : null;
 
     const p = clv.bgnbd;
     const gg = clv.gammaGamma;
@@ -751,11 +773,13 @@ const clvPanel = {
         kpi("clvFitCustomers", t("clv.fitCustomers"), clv.fitCustomers, f.int(clv.fitCustomers)),
         kpi("clvRepeatCustomers", t("clv.repeatCustomers"), clv.repeatCustomers, f.int(clv.repeatCustomers)),
         kpi("clvMeanPAlive", t("clv.meanPAlive"), meanPAlive, f.pct(meanPAlive)),
-        kpi("clvExpectedPurchases", t("clv.expectedPurchases"), sum(cs.map((c) => c.expectedPurchases)), f.dec1(sum(cs.map((c) => c.expectedPurchases)))),
+        kpi("clvExpectedPurchases", t("clv.expectedPurchases"), expected, f.dec1(expected)),
         withClv.length ? kpi("clvTotal", t("clv.totalClv"), sum(withClv.map((c) => c.clv)), f.money(sum(withClv.map((c) => c.clv))), null, true) : null),
       h("p", { class: "small muted" }, t("clv.params"), ": ", params),
-      h("div", { class: "cols" }, figure(ctx, "clv-p-alive", t("clv.pAliveChart"), pChart), topTable),
-      groups);
+      h("div", { class: "cols" }, figure(ctx, "clv-p-alive", t("clv.pAliveChart"), pChart), segChart),
+      segTable,
+      topTable,
+      cohortTable);
   },
 };
 

@@ -38,6 +38,7 @@ p { margin: 0; }
 /* status bar + progress */
 .status { display: flex; align-items: center; gap: 12px; flex-wrap: wrap; min-height: 28px; margin-bottom: 10px; color: var(--_muted); font-size: 13px; }
 .status .file { font-weight: 600; color: var(--_text); }
+.status .private { display: inline-flex; align-items: center; gap: 5px; color: var(--_good); }
 .progress { flex: 1 1 220px; max-width: 420px; height: 6px; border-radius: 3px; background: var(--_track); overflow: hidden; position: relative; }
 .progress > div { position: absolute; inset: 0 auto 0 0; background: var(--_accent); border-radius: 3px; transition: width .15s; }
 .progress.indeterminate > div { width: 35% !important; animation: slide 1.1s ease-in-out infinite; }
@@ -80,6 +81,7 @@ section.card { background: var(--_surface); border: 1px solid var(--_border); bo
 .subhead { display: flex; justify-content: space-between; align-items: center; gap: 12px; flex-wrap: wrap; margin: 20px 0 8px; }
 .subhead h3 { margin: 0; }
 .cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 360px), 1fr)); gap: 8px 28px; }
+.cols > * { min-width: 0; }
 
 /* error */
 .error { border: 1px solid color-mix(in srgb, var(--_bad) 45%, var(--_border)); background: color-mix(in srgb, var(--_bad) 6%, var(--_surface)); border-radius: var(--_radius); padding: 16px 20px; margin-bottom: 16px; }
@@ -113,7 +115,7 @@ table { border-collapse: separate; border-spacing: 0; width: 100%; font-size: 13
 th, td { padding: 6px 10px; text-align: right; white-space: nowrap; border-bottom: 1px solid var(--_grid); }
 th { font-weight: 600; color: var(--_muted); font-size: 12px; background: var(--_surface); position: sticky; top: 0; z-index: 1; }
 th:first-child, td:first-child { text-align: left; }
-td.text, th.text { text-align: left; white-space: normal; max-width: 360px; overflow-wrap: anywhere; }
+td.text, th.text { text-align: left; white-space: normal; min-width: 7em; max-width: 360px; overflow-wrap: break-word; }
 tbody th { font-weight: 500; color: var(--_text); }
 tbody tr:hover td { background: color-mix(in srgb, var(--_accent) 4%, transparent); }
 tbody tr:last-child td { border-bottom: 0; }

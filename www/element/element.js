@@ -374,6 +374,7 @@ export class CohortLens extends HTMLElement {
       ui: this.#ui,
       view: this.#view,
       fileName: this.#inputName,
+      fileSize: inputSize(this.#input),
       stem: fileStem(this.#inputName),
       downloadRoot: this.#root,
       setOption: (patch) => {
@@ -456,7 +457,9 @@ export class CohortLens extends HTMLElement {
     } else if (this.#cancelled) {
       children.push(h("span", {}, t("status.cancelled")));
     } else if (this.#report) {
-      children.push(h("span", { class: "file" }, name), h("span", {}, `${f.bytes(inputSize(this.#input))} · ${t("status.analysedIn", { seconds: f.dec2(this.#seconds) })}`), h("span", { class: "small" }, "· " + t("status.privacy")));
+      children.push(h("span", { class: "file" }, name), h("span", {}, `${f.bytes(inputSize(this.#input))} · ${t("status.analysedIn", { seconds: f.dec2(this.#seconds) })}`), h("span", { class: "private" }, lockIcon(), t("status.privacy")));
+    } else if (this.#error && this.#input) {
+      children.push(h("span", { class: "file" }, name), h("span", {}, f.bytes(inputSize(this.#input))));
     }
     el.replaceChildren(...children);
     el.hidden = children.length === 0;
@@ -483,6 +486,22 @@ export class CohortLens extends HTMLElement {
       h("p", { class: "small" }, t("status.privacy")),
       h("div", { class: "pick" }, input, h("label", { for: "pick", class: "btn primary", tabindex: "0", onkeydown: (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); input.click(); } } }, t("status.choose"))));
   }
+}
+
+/** A small padlock (SVG, so no emoji font is needed). */
+function lockIcon() {
+  const NS = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(NS, "svg");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("width", "12");
+  svg.setAttribute("height", "12");
+  svg.setAttribute("aria-hidden", "true");
+  const body = document.createElementNS(NS, "rect");
+  for (const [k, v] of Object.entries({ x: 2.5, y: 7, width: 11, height: 8, rx: 2, fill: "currentColor" })) body.setAttribute(k, v);
+  const shackle = document.createElementNS(NS, "path");
+  for (const [k, v] of Object.entries({ d: "M5 7V5a3 3 0 0 1 6 0v2", fill: "none", stroke: "currentColor", "stroke-width": 1.8 })) shackle.setAttribute(k, v);
+  svg.append(body, shackle);
+  return svg;
 }
 
 function safeWhen(panel, ctx) {

