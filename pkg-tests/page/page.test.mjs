@@ -95,6 +95,60 @@ test("examples/embed.html: the element renders its src sample in a host page", a
     assert.equal(color, "rgb(47, 125, 79)");
     await page.screenshot({ path: join(SHOTS, "embed.png") });
     await page.screenshot({ path: join(SHOTS, "embed-full.png"), fullPage: true });
+    // A file dropped on the element itself replaces the sample (no page-level drop code here).
+    const g = golden("tiny"); // its columns are found without options
+    await dropFile(page, g.file, "tiny.csv", "cohort-lens");
+    const [, second] = await waitForResults(page, 2);
+    assert.equal(second.detail.summary.customers, g.report.summary.customers);
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+test("the element's API: .data as string, Uint8Array and ArrayBuffer; lang; a cross-origin src is refused", async () => {
+  const g = golden("cn_gbk");
+  const page = await openPage(env);
+  try {
+    const b64 = readFileSync(g.file).toString("base64");
+    const out = await page.evaluate(async ([b64, options]) => {
+      const el = document.createElement("cohort-lens");
+      el.setAttribute("lang", "zh");
+      document.body.append(el);
+      const next = () => new Promise((done) => {
+        const on = (e) => { el.removeEventListener("cohort-lens-report", on); el.removeEventListener("cohort-lens-error", on); done({ type: e.type, detail: e.detail }); };
+        el.addEventListener("cohort-lens-report", on);
+        el.addEventListener("cohort-lens-error", on);
+      });
+      const results = {};
+      let r = next();
+      el.data = "customer_id,order_date,amount\na,2024-01-01,10\na,2024-02-01,5\nb,2024-01-09,7\n";
+      results.string = (await r).detail.summary;
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      r = next();
+      el.options = options;
+      el.data = bytes;
+      results.bytes = (await r).detail.summary.customers;
+      results.label = el.shadowRoot.querySelector("[data-kpi=repurchaseRate] .label").textContent;
+      r = next();
+      el.data = bytes.buffer;
+      results.buffer = (await r).detail.summary.customers;
+      r = next();
+      el.options = {};
+      el.src = "http://192.0.2.1/orders.csv";
+      results.cross = (await r).detail;
+      results.bubbled = window.__events.filter((e) => e.type === "cohort-lens-report").length;
+      el.remove();
+      return results;
+    }, [b64, g.options]);
+    assert.equal(out.string.customers, 2);
+    assert.equal(out.string.repurchaseRate, 0.5);
+    assert.equal(out.bytes, g.report.summary.customers);
+    assert.equal(out.label, "复购率");
+    assert.equal(out.buffer, g.report.summary.customers);
+    assert.equal(out.cross.code, "BadInput");
+    assert.match(out.cross.message, /同源/);
+    assert.equal(out.bubbled, 3, "events bubble out of the element (composed)");
     check(page, env);
   } finally {
     await page.close();

@@ -227,6 +227,8 @@ const kpiPanel = {
 // -------------------------------------------------------------------------------------- cohorts
 
 const METRICS = ["retention", "active", "revenue", "cumulativeRevenuePerCustomer"];
+const MAX_ROWS = 150;
+const MAX_COLS = 110;
 
 function kLabel(ctx, grain, k) {
   return ctx.t(`k.${grain}`, { k });
@@ -242,7 +244,12 @@ const cohortPanel = {
     const metric = ctx.view.cohortMetric ?? "retention";
     const hasMoney = report.summary.revenue != null;
     const metrics = METRICS.filter((m) => hasMoney || (m !== "revenue" && m !== "cumulativeRevenuePerCustomer"));
-    const K = Math.max(0, ...co.rows.map((r) => r.cells.length));
+    const Kall = Math.max(0, ...co.rows.map((r) => r.cells.length));
+    // Day cohorts over years would be hundreds of thousands of cells: the table shows the
+    // latest MAX_ROWS cohorts and the first MAX_COLS periods; the CSV has every cell.
+    const K = Math.min(Kall, MAX_COLS);
+    const shownRows = co.rows.slice(-MAX_ROWS);
+    const clipped = shownRows.length < co.rows.length || K < Kall;
     const fmt = { retention: f.pct, active: f.int, revenue: f.int, cumulativeRevenuePerCustomer: f.money }[metric];
     const value = (cell) => (cell == null ? null : cell[metric]);
 
@@ -264,7 +271,7 @@ const cohortPanel = {
       h("th", { scope: "col" }, t("cohort.cohort")),
       h("th", { scope: "col" }, t("cohort.size")),
       Array.from({ length: K }, (_, k) => h("th", { scope: "col" }, kLabel(ctx, co.grain, k)))));
-    const body = h("tbody", {}, co.rows.map((row) => h("tr", { dataset: { cohort: row.cohort } },
+    const body = h("tbody", {}, shownRows.map((row) => h("tr", { dataset: { cohort: row.cohort } },
       h("th", { scope: "row" }, row.cohort),
       h("td", { dataset: { value: String(row.size) } }, f.int(row.size)),
       Array.from({ length: K }, (_, k) => {
@@ -275,8 +282,6 @@ const cohortPanel = {
         const td = h("td", {
           class: `c${c.partial ? " partial" : ""}${x > 0.55 ? " dark" : ""}`,
           dataset: { k: String(k), value: v == null ? "" : String(v) },
-          title: `${row.cohort} · ${kLabel(ctx, co.grain, k)}: ${t("metric.retention")} ${f.pct(c.retention)} (${f.int(c.active)} / ${f.int(c.eligible)})` +
-            (hasMoney ? ` · ${t("metric.revenue")} ${f.money(c.revenue)}` : "") + (c.partial ? ` · * ${t("cohort.partial")}` : ""),
         }, fmt(v));
         td.style.setProperty("--v", x.toFixed(3));
         return td;
@@ -310,10 +315,21 @@ const cohortPanel = {
       foot.map((x, k) => h("td", { dataset: { k: String(k), value: x.v == null ? "" : String(x.v) } }, x.text))));
 
     const table = h("table", { class: "heat", dataset: { table: "cohorts", metric } }, head, body, tfoot);
+    // Tooltips are built on first hover: thousands of cells need not format them up front.
+    const byCohort = new Map(shownRows.map((r) => [r.cohort, r]));
+    table.addEventListener("mouseover", (e) => {
+      const td = e.target.closest?.("td.c");
+      if (!td || td.title || td.classList.contains("null")) return;
+      const row = byCohort.get(td.parentElement.dataset.cohort);
+      const k = Number(td.dataset.k);
+      const c = row?.cells[k];
+      if (!c) return;
+      td.title = `${row.cohort} · ${kLabel(ctx, co.grain, k)}: ${t("metric.retention")} ${f.pct(c.retention)} (${f.int(c.active)} / ${f.int(c.eligible)})` +
+        (hasMoney ? ` · ${t("metric.revenue")} ${f.money(c.revenue)}` : "") + (c.partial ? ` · * ${t("cohort.partial")}` : "");
+    });
     const csvMatrix = () => ({
-      header: [t("cohort.cohort"), t("cohort.size"), ...Array.from({ length: K }, (_, k) => kLabel(ctx, co.grain, k))],
-      rows: [...co.rows.map((r) => [r.cohort, r.size, ...Array.from({ length: K }, (_, k) => value(r.cells[k]))]),
-        [footLabel, totalSize, ...foot.map((x) => x.v)]],
+      header: [t("cohort.cohort"), t("cohort.size"), ...Array.from({ length: Kall }, (_, k) => kLabel(ctx, co.grain, k))],
+      rows: co.rows.map((r) => [r.cohort, r.size, ...Array.from({ length: Kall }, (_, k) => value(r.cells[k]))]),
     });
     const csvLong = () => ({
       header: ["cohort", "size", "k", "active", "retention", "rollingActive", "orders", "revenue", "cumulativeRevenuePerCustomer", "eligible", "partial"],
@@ -323,7 +339,7 @@ const cohortPanel = {
     const controls = [
       select(ctx, t("cohort.grain"), co.grain, GRAINS.map((g) => [g, t(`grain.${g}`)]), (g) => ctx.setOption({ cohortGrain: g }), "cohort-grain"),
       segmented(ctx, t("cohort.alignment"), co.alignment, [["calendar", t("alignment.calendar")], ["relative", t("alignment.relative")]], (a) => ctx.setOption({ cohortAlignment: a }), "cohort-alignment"),
-      segmented(ctx, t("cohort.metric"), metric, metrics.map((m) => [m, t(`metric.${m}`)]), (m) => ctx.setView({ cohortMetric: m }), "cohort-metric"),
+      segmented(ctx, t("cohort.metric"), metric, metrics.map((m) => [m, t(`metric.${m}`)]), (m) => ctx.setView({ cohortMetric: m }, "cohorts"), "cohort-metric"),
     ];
 
     // Retention curves: the latest 24 cohorts, older ones fainter, and the weighted average.
@@ -353,6 +369,7 @@ const cohortPanel = {
       co.rows.length
         ? h("div", { class: "table-wrap tall" }, table)
         : h("p", { class: "muted" }, t("cohort.empty")),
+      clipped ? h("p", { class: "small muted more" }, t("cohort.clipped", { rows: f.int(shownRows.length), total: f.int(co.rows.length), cols: f.int(K), all: f.int(Kall) })) : null,
       h("div", { class: "legend" },
         h("span", {}, h("span", { class: "swatch partial" }), "* ", t("cohort.partial"))),
       co.rows.length ? figure(ctx, "retention-curves", t("cohort.curves"), curves, curvesNote) : null);
@@ -575,9 +592,9 @@ const breakdownPanel = {
     const choose = (d) => {
       if (!report.breakdowns.some((b) => b.dimension === d)) {
         const list = (ctx.options.breakdowns ?? report.breakdowns.map((b) => ({ dimension: b.dimension, attribution: b.attribution })));
-        ctx.setView({ bdDimension: d }, false);
+        ctx.setView({ bdDimension: d }, null);
         ctx.setOption({ breakdowns: [...list, d] });
-      } else ctx.setView({ bdDimension: d });
+      } else ctx.setView({ bdDimension: d }, "breakdowns");
     };
     const controls = [select(ctx, t("bd.dimension"), current, dims.map((d) => [d, d]), choose, "bd-dimension")];
     if (!bd) return card(ctx, "breakdowns", t("bd.title"), t("bd.subtitle"), controls, h("p", { class: "muted" }, "…"));

@@ -45,6 +45,9 @@ p { margin: 0; }
 @keyframes slide { from { left: -35%; } to { left: 100%; } }
 @media (prefers-reduced-motion: reduce) { .progress.indeterminate > div { animation: none; left: 0; width: 100% !important; opacity: .5; } }
 
+.panels { transition: opacity .2s; }
+.panels.busy { opacity: .55; transition: opacity .2s .2s; }
+
 /* empty state */
 .empty { border: 2px dashed var(--_border); border-radius: var(--_radius); padding: 48px 24px; text-align: center; background: var(--_surface); color: var(--_muted); }
 .empty.over { border-color: var(--_accent); background: color-mix(in srgb, var(--_accent) 6%, var(--_surface)); }
@@ -88,6 +91,8 @@ section.card { background: var(--_surface); border: 1px solid var(--_border); bo
 .error h2 { color: var(--_bad); }
 .error .code { display: inline-block; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; background: color-mix(in srgb, var(--_bad) 12%, var(--_surface)); color: var(--_bad); border-radius: 6px; padding: 1px 7px; margin-right: 8px; }
 .error .message { margin-top: 8px; font-size: 15px; }
+.error .message .text { display: inline-block; }
+.error .message .text::first-letter { text-transform: uppercase; }
 .error .where, .error .hint { margin-top: 6px; color: var(--_muted); }
 
 /* KPI cards */
@@ -162,6 +167,8 @@ td svg { vertical-align: middle; }
 .stack > * + * { margin-top: 14px; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @container (max-width: 560px) {
+  nav { flex-wrap: nowrap; overflow-x: auto; scrollbar-width: none; }
+  nav .chip { flex: none; }
   section.card { padding: 14px 12px; }
   .kpi .value { font-size: 22px; }
 }

@@ -384,9 +384,10 @@ export class CohortLens extends HTMLElement {
         }
         this.#schedule();
       },
-      setView: (patch, rerender = true) => {
+      /** Changes view state (no re-run) and re-renders one panel (or none: null). */
+      setView: (patch, panelId) => {
         Object.assign(this.#view, patch);
-        if (rerender) for (const p of CohortLens.panels) this.#renderPanel(p.id);
+        if (panelId) this.#renderPanel(panelId);
       },
       exportCustomers: async (format) => {
         try {
@@ -457,12 +458,13 @@ export class CohortLens extends HTMLElement {
     } else if (this.#cancelled) {
       children.push(h("span", {}, t("status.cancelled")));
     } else if (this.#report) {
-      children.push(h("span", { class: "file" }, name), h("span", {}, `${f.bytes(inputSize(this.#input))} · ${t("status.analysedIn", { seconds: f.dec2(this.#seconds) })}`), h("span", { class: "private" }, lockIcon(), t("status.privacy")));
+      children.push(h("span", { class: "file" }, name), h("span", {}, `${f.bytes(inputSize(this.#input))} · ${t("status.analysedIn", { seconds: f.dec2(this.#seconds) })}`), h("span", { class: "private", title: t("status.privacy") }, lockIcon(), t("status.local")));
     } else if (this.#error && this.#input) {
       children.push(h("span", { class: "file" }, name), h("span", {}, f.bytes(inputSize(this.#input))));
     }
     el.replaceChildren(...children);
     el.hidden = children.length === 0;
+    this.#root.querySelector(".panels")?.classList.toggle("busy", this.#running);
   }
 
   #errorBox(ctx) {
