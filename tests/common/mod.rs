@@ -107,3 +107,96 @@ pub fn compare(path: &str, got: &Value, want: &Value, rel: f64, diffs: &mut Vec<
         }
     }
 }
+
+/// The `analyze` example binary (the CLI), built once per test binary.
+///
+/// It runs `cargo build --example analyze` with the cargo that runs the tests (`$CARGO`), in the
+/// same profile family (`--release` when the tests are optimised), and takes the executable's
+/// path from cargo's JSON messages, so `CARGO_TARGET_DIR`, `build.target-dir` and a configured
+/// `--target` are all respected. `cargo test` has usually built the example already and this is
+/// a no-op check; `cargo test --test cli` on a fresh clone builds just the example. Cargo
+/// releases its build lock before it runs test binaries (checked with cargo 1.95), so this does
+/// not wait on the outer `cargo test`; should some cargo hold the lock, the build is abandoned
+/// after [`CLI_BUILD_TIMEOUT`] with an explanation instead of hanging.
+pub fn analyze_cli() -> &'static std::path::Path {
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(build_analyze_cli)
+}
+
+/// How long [`analyze_cli`] waits for `cargo build --example analyze`.
+pub const CLI_BUILD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(900);
+
+fn build_analyze_cli() -> PathBuf {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| env!("CARGO").into());
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    let mut cmd = Command::new(cargo);
+    cmd.args(["build", "--example", "analyze", "--message-format=json"])
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if !cfg!(debug_assertions) {
+        cmd.arg("--release");
+    }
+    let mut child = cmd
+        .spawn()
+        .expect("cannot run cargo to build the analyze example");
+    // Drain both pipes on threads: cargo's JSON messages can exceed a pipe's buffer.
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = r.read_to_string(&mut s);
+            s
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for cargo") {
+            break status;
+        }
+        if started.elapsed() > CLI_BUILD_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "`cargo build --example analyze` did not finish in {CLI_BUILD_TIMEOUT:?} \
+                 (a cargo holding the target directory's lock?). Build it first with \
+                 `cargo build --example analyze` and re-run the tests.\n{}",
+                stderr.join().unwrap_or_default()
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    assert!(
+        status.success(),
+        "`cargo build --example analyze` failed ({status}):\n{stderr}"
+    );
+    stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "analyze")
+        .filter(|m| {
+            m["target"]["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "example"))
+        })
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .unwrap_or_else(|| panic!("cargo reported no analyze executable:\n{stdout}\n{stderr}"))
+}
+
+/// Runs the CLI with `args` and extra environment variables.
+pub fn run_cli(args: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(analyze_cli());
+    cmd.args(args).stdin(std::process::Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("cannot run the analyze CLI")
+}
