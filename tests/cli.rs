@@ -21,9 +21,11 @@ fn run(args: &[&OsStr]) -> Output {
     common::run_cli(args, &[])
 }
 
-/// A scratch file with `contents`, unique to this test binary and name.
+/// A scratch file with `contents`, unique to this test run and name (under cargo's
+/// `target/tmp`, not the system's temporary directory).
 fn scratch(name: &str, contents: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cohortlens-cli-tests-{}", std::process::id()));
+    let dir =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-tests-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, contents).unwrap();
