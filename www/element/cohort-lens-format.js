@@ -209,29 +209,37 @@ function cleanName(s) {
  * Returns [] for inputs it cannot read (e.g. .xlsx).
  */
 export async function readColumns(input, hint = {}) {
+  return (await readHeader(input, hint)).columns;
+}
+
+/** As readColumns, with the encoding and delimiter used: {columns, encoding, delimiter}. */
+export async function readHeader(input, hint = {}) {
+  const none = { columns: [], encoding: null, delimiter: null };
   let bytes;
   try {
     if (typeof input === "string") bytes = new TextEncoder().encode(input.slice(0, 65536));
     else if (input instanceof ArrayBuffer) bytes = new Uint8Array(input, 0, Math.min(65536, input.byteLength));
     else if (ArrayBuffer.isView(input)) bytes = new Uint8Array(input.buffer, input.byteOffset, Math.min(65536, input.byteLength));
     else if (input && typeof input.slice === "function") bytes = new Uint8Array(await input.slice(0, 65536).arrayBuffer());
-    else return [];
+    else return none;
   } catch {
-    return [];
+    return none;
   }
-  // Zip (xlsx) or other binary: the report's mapping will have to do.
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return [];
+  // Zip (xlsx), Arrow or other binary: the report's mapping will have to do.
+  if ((bytes[0] === 0x50 && bytes[1] === 0x4b) || bytes.subarray(0, 1024).includes(0) && !/^utf-16/i.test(hint.encoding ?? "")) return none;
   let text;
+  let encoding = hint.encoding || guessEncoding(bytes);
   try {
-    text = new TextDecoder(hint.encoding || guessEncoding(bytes)).decode(bytes);
+    text = new TextDecoder(encoding).decode(bytes);
   } catch {
+    encoding = "utf-8";
     text = new TextDecoder("utf-8").decode(bytes);
   }
   text = text.replace(/^\uFEFF/, "");
   const delimiter = hint.delimiter || sniffDelimiter(text);
   const fields = firstRecord(text, delimiter);
-  if (hint.header === false) return fields.map((_, i) => String(i + 1));
-  return fields.map(cleanName).filter((n) => n !== "");
+  const columns = hint.header === false ? fields.map((_, i) => String(i + 1)) : fields.map(cleanName).filter((n) => n !== "");
+  return { columns, encoding, delimiter };
 }
 
 // ---------------------------------------------------------------------------- periods (CLV)

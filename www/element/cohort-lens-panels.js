@@ -111,6 +111,7 @@ function nth(ctx, n) {
 }
 
 function delimiterName(ctx, d) {
+  if (!d) return "–";
   if (d === "whitespace") return ctx.t("data.whitespace");
   if (d === "\t") return ctx.t("data.tab");
   return `“${d}”`;
@@ -516,23 +517,23 @@ const rfmPanel = {
     const rfm = report.rfm;
     const total = rfm.grid.flat().reduce((a, b) => a + b, 0);
     const max = Math.max(1, ...rfm.grid.flat());
-    const grid = h("div", { class: "rfm", role: "table", "aria-label": t("rfm.grid"), dataset: { table: "rfm-grid" } },
-      h("div", { class: "h axis-title", role: "columnheader" }, "R \\ F"),
-      [1, 2, 3, 4, 5].map((F) => h("div", { class: "h", role: "columnheader" }, `F${F}`)),
-      [5, 4, 3, 2, 1].map((R) => [
-        h("div", { class: "h", role: "rowheader" }, `R${R}`),
+    const grid = h("table", { class: "rfm", dataset: { table: "rfm-grid" } },
+      h("caption", { class: "sr-only" }, t("rfm.grid")),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col", class: "h axis-title" }, "R \\ F"),
+        [1, 2, 3, 4, 5].map((F) => h("th", { scope: "col", class: "h" }, `F${F}`)))),
+      h("tbody", {}, [5, 4, 3, 2, 1].map((R) => h("tr", {},
+        h("th", { scope: "row", class: "h" }, `R${R}`),
         [1, 2, 3, 4, 5].map((F) => {
           const n = rfm.grid[R - 1][F - 1];
           const x = n / max;
-          const cell = h("div", {
-            class: `cell${x > 0.55 ? " dark" : ""}`, role: "cell",
+          const cell = h("td", {
+            class: `cell${x > 0.55 ? " dark" : ""}`,
             dataset: { r: String(R), f: String(F), value: String(n) },
             title: `R${R} F${F}: ${f.int(n)} (${f.pct(total ? n / total : null)})` + (rfm.scheme === "rf10" ? ` · ${segName(ctx, rf10(R, F))}` : ""),
           }, h("b", {}, f.int(n)), h("span", {}, f.pct(total ? n / total : null)), rfm.scheme === "rf10" ? h("span", {}, segName(ctx, rf10(R, F))) : null);
           cell.style.setProperty("--v", x.toFixed(3));
           return cell;
-        }),
-      ]));
+        })))));
     const gridCsv = () => ({ header: ["R \\ F", "F1", "F2", "F3", "F4", "F5"], rows: [5, 4, 3, 2, 1].map((R) => [`R${R}`, ...rfm.grid[R - 1]]) });
 
     const segs = rfm.segments;

@@ -147,13 +147,15 @@ table.heat tfoot td:first-child { z-index: 2; }
 .swatch.partial { background-image: repeating-linear-gradient(135deg, var(--_track) 0 3px, var(--_surface) 3px 5px); }
 
 /* RFM grid */
-.rfm { display: grid; grid-template-columns: auto repeat(5, minmax(54px, 1fr)); gap: 3px; font-size: 12.5px; max-width: 520px; }
-.rfm .h { color: var(--_muted); text-align: center; align-self: center; font-size: 12px; padding: 2px; }
-.rfm .cell { border-radius: 6px; padding: 8px 4px; text-align: center; min-height: 52px; font-variant-numeric: tabular-nums;
+table.rfm { width: 100%; table-layout: fixed; border-collapse: separate; border-spacing: 3px; font-size: 12.5px; max-width: 540px; }
+table.rfm thead th:first-child { width: 44px; }
+table.rfm th.h { color: var(--_muted); text-align: center; font-size: 12px; padding: 2px 6px; position: static; background: none; border: 0; font-weight: 600; }
+table.rfm td.cell { border-radius: 6px; padding: 8px 4px; text-align: center; min-width: 76px; height: 56px; white-space: normal; border: 0;
   background: color-mix(in srgb, var(--_heat) calc(var(--v, 0) * 85%), var(--_track)); }
-.rfm .cell.dark { color: #fff; }
-.rfm .cell b { display: block; font-size: 15px; }
-.rfm .cell span { display: block; font-size: 10.5px; opacity: .85; line-height: 1.2; }
+table.rfm td.cell.dark { color: #fff; }
+table.rfm td.cell b { display: block; font-size: 15px; }
+table.rfm td.cell span { display: block; font-size: 10.5px; opacity: .85; line-height: 1.2; }
+table.rfm tbody tr:hover td { background: color-mix(in srgb, var(--_heat) calc(var(--v, 0) * 85%), var(--_track)); }
 .axis-title { font-size: 12px; color: var(--_muted); }
 
 /* charts */

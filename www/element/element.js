@@ -12,7 +12,7 @@
 // locally and the only fetches are the worker, the wasm beside it and a same-origin `src`.
 
 import { translator, normalizeLang } from "./cohort-lens-i18n.js";
-import { formatters, readColumns, csvObjects, fileStem, saveBlob, h } from "./cohort-lens-format.js";
+import { formatters, readHeader, csvObjects, fileStem, saveBlob, h } from "./cohort-lens-format.js";
 import { styleSheet } from "./cohort-lens-styles.js";
 import { PANELS } from "./cohort-lens-panels.js";
 
@@ -66,6 +66,8 @@ export class CohortLens extends HTMLElement {
   #seconds = null;
   #columns = [];
   #columnsFor = null;
+  #columnsKey = null;
+  #columnsRead = null;
   #customers = null;
   #customersCsv = null;
   #pending = new Map();
@@ -241,18 +243,22 @@ export class CohortLens extends HTMLElement {
     this.#cancelled = false;
     this.#progress = { phase: "read", loaded: 0, total: inputSize(input) };
     const options = this.effectiveOptions;
-    this.#readColumns(input, options);
+    this.#readColumns(input, { encoding: options.encoding, delimiter: options.delimiter, header: options.header });
     this.#renderStatus();
     this.#emit("cohort-lens-progress", { ...this.#progress });
     this.#ensureWorker().postMessage({ id, type: "analyze", input, options });
   }
 
-  async #readColumns(input, options) {
-    if (this.#columnsFor === input) return;
+  /** Reads the header in JS (once per input and reading hint) for the mapping selects. */
+  async #readColumns(input, hint) {
+    const key = `${hint.encoding ?? ""}|${hint.delimiter ?? ""}|${hint.header ?? ""}`;
+    if (this.#columnsFor === input && this.#columnsKey === key) return;
     this.#columnsFor = input;
-    const cols = await readColumns(input, { encoding: options.encoding, delimiter: options.delimiter, header: options.header });
-    if (this.#columnsFor !== input) return;
-    this.#columns = cols;
+    this.#columnsKey = key;
+    const read = await readHeader(input, hint);
+    if (this.#columnsFor !== input || this.#columnsKey !== key) return;
+    this.#columns = read.columns;
+    this.#columnsRead = read;
     if (this.#report || this.#error) {
       this.#renderPanel("data");
       this.#renderPanel("breakdowns");
@@ -282,10 +288,12 @@ export class CohortLens extends HTMLElement {
       this.#seconds = msg.seconds;
       this.#customers = null;
       this.#customersCsv = null;
-      // Re-read the header with what the engine found (encoding, delimiter) when it differs.
+      // Re-read the header with the encoding and delimiter the engine found, when they differ
+      // from the guess (e.g. a legacy encoding, an unusual delimiter).
       const ing = msg.report.ingest;
-      if (!this.#columns.length && this.#input) {
-        this.#columnsFor = null;
+      const read = this.#columnsRead;
+      const same = (a, b) => String(a ?? "").toLowerCase().replace(/[^a-z0-9]/g, "") === String(b ?? "").toLowerCase().replace(/[^a-z0-9]/g, "");
+      if (this.#input && (!ing.format || ing.format === "csv") && (!read || !same(read.encoding, ing.encoding) || read.delimiter !== ing.delimiter)) {
         this.#readColumns(this.#input, { encoding: ing.encoding, delimiter: ing.delimiter, header: this.effectiveOptions.header });
       }
       this.#render();
