@@ -1,8 +1,13 @@
 //! The JavaScript binding: the only module that names `JsValue`, `js_sys` or `wasm_bindgen`.
 //! Bytes come in as `Uint8Array`, the Report leaves as a plain object (SPEC §10 names, `null`
 //! for absent values), errors leave as real `Error`s with a stable `code`.
+//!
+//! Options and the Report cross as JSON text (`JSON.stringify` / `JSON.parse`) rather than
+//! object by object: one code path with the native engine (the same `Options::from_json`, so
+//! unknown option names are rejected the same way), and a Report with hundreds of thousands of
+//! per-customer rows is built by the engine's JSON parser instead of one JS call per field.
 
-use js_sys::{Object, Reflect};
+use js_sys::{Object, Reflect, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -60,24 +65,26 @@ fn options_from(value: JsValue) -> Result<Options, JsValue> {
                 Locale::En
             }
         });
-    let options: Options = serde_wasm_bindgen::from_value(value).map_err(|e| {
-        js_error(
-            &Error::new(
-                ErrorKind::BadOptions,
-                format!("invalid options: {e}"),
-                format!("选项无效：{e}"),
-            ),
-            locale,
-        )
-    })?;
-    options.validate().map_err(|e| js_error(&e, locale))?;
-    Ok(options)
+    let text = JSON::stringify(&value)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| {
+            js_error(
+                &Error::new(
+                    ErrorKind::BadOptions,
+                    "options must be a plain JSON-like object",
+                    "选项必须是普通的 JSON 对象",
+                ),
+                locale,
+            )
+        })?;
+    Options::from_json(&text).map_err(|e| js_error(&e, locale))
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+    let text = serde_json::to_string(value)
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
+    JSON::parse(&text)
 }
 
 /// `analyze(bytes, options?)`: the Report of an orders file.
