@@ -30,9 +30,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             match failure {
-                Failure::Usage => eprintln!(
-                    "error[Usage]: usage: analyze INPUT [--options FILE.json] [--pretty]"
-                ),
+                Failure::Usage => {
+                    eprintln!("error[Usage]: usage: analyze INPUT [--options FILE.json] [--pretty]")
+                }
                 Failure::Io(message) => eprintln!("error[Io]: {message}"),
                 Failure::Engine(e) => eprintln!("error[{}]: {e}", e.code()),
             }
