@@ -101,7 +101,8 @@ impl BgNbd {
     /// does not depend on t_x, so callers with many customers can share it per (x, T).
     /// [`BgNbd::conditional_expected_purchases`] = [`BgNbd::p_alive`] × this.
     pub fn expected_purchases_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64 {
-        let valid = horizon.is_finite() && horizon >= 0.0 && self.valid() && valid_customer(x, 0.0, t);
+        let valid =
+            horizon.is_finite() && horizon >= 0.0 && self.valid() && valid_customer(x, 0.0, t);
         if !valid {
             return f64::NAN;
         }
