@@ -635,7 +635,7 @@ const breakdownPanel = {
       rows: comps,
     }) : null;
     return card(ctx, "breakdowns", t("bd.title"), `${t("bd.subtitle")} ${t("bd.attribution", { a: t(`attribution.${bd.attribution}`) })}`, controls,
-      figure(ctx, `breakdown-${current}`, t("bd.chart", { dim: current }), chart),
+      figure(ctx, `breakdown-${current}`, t("bd.chart", { dim: current }), chart, t("bd.ref", { v: f.pct(overall) })),
       table,
       compTable);
   },
