@@ -58,12 +58,15 @@ impl Analysis {
         };
         let scores = rfm::scores(&cx);
         let segments = rfm::segment_of(options.rfm_segments, &scores, orders.has_amount);
+        let (rates, rates_warning) = rates::rates(&cx);
+        let (cohorts, cohort_warning) = cohort::cohorts(&cx);
         let (clv, clv_warnings) = clv::clv_section(&cx, &segments);
+        info.warnings.extend(rates_warning.into_iter().chain(cohort_warning));
         info.warnings.extend(clv_warnings);
         let report = Report {
             summary: summary::summary(&cx),
-            rates: rates::rates(&cx),
-            cohorts: cohort::cohorts(&cx),
+            rates,
+            cohorts,
             funnel: funnel::funnel(&cx),
             rfm: rfm::rfm(&cx, &scores, &segments),
             breakdowns: breakdown::breakdowns(&cx)?,

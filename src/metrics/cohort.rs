@@ -37,8 +37,13 @@ impl Acc {
     }
 }
 
-/// The cohort table.
-pub fn cohorts(cx: &Context) -> Cohorts {
+/// At most this many cells in the table: a mistyped year (0202, 2204) must not make a
+/// day-grain table of billions of cells and exhaust the page's memory.
+pub const MAX_CELLS: usize = 1_000_000;
+
+/// The cohort table, and a warning (English, Chinese) when it had to be cut to
+/// [`MAX_CELLS`] cells.
+pub fn cohorts(cx: &Context) -> (Cohorts, Option<(String, String)>) {
     let grain = cx.options.cohort_grain;
     let alignment = cx.options.cohort_alignment;
     let e = cx.orders.as_of;
@@ -55,7 +60,7 @@ pub fn cohorts(cx: &Context) -> Cohorts {
         average: Vec::new(),
     };
     let Some(first) = buyers.iter().map(|b| b.first).min() else {
-        return table;
+        return (table, None);
     };
     let c_min = grain.index_of(first);
     // K: the last period index any customer of the earliest cohort can reach before E.
@@ -64,7 +69,27 @@ pub fn cohorts(cx: &Context) -> Cohorts {
         Alignment::Relative => (e - first - 1).div_euclid(length),
     }
     .max(0);
-    let slots = k_max as usize + 1;
+    let mut cohort_periods: Vec<i64> = buyers.iter().map(|b| grain.index_of(b.first)).collect();
+    cohort_periods.sort_unstable();
+    cohort_periods.dedup();
+    let wanted = usize::try_from(k_max)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1);
+    let slots = wanted.min((MAX_CELLS / cohort_periods.len().max(1)).max(1));
+    let warning = (slots < wanted).then(|| {
+        (
+            format!(
+                "cohorts: {} cohorts × {wanted} periods is too large a table; only periods k = 0..{} are shown (check for mistyped years, or use a coarser cohortGrain)",
+                cohort_periods.len(),
+                slots - 1
+            ),
+            format!(
+                "同期群：{} 个同期群 × {wanted} 个周期的表格过大；仅显示 k = 0..{}（请检查是否有年份输错，或使用更粗的 cohortGrain）",
+                cohort_periods.len(),
+                slots - 1
+            ),
+        )
+    });
     // Period index of time t for a buyer acquired at `first` in cohort period `c`.
     let index = |c: i64, first: i64, t: i64| -> i64 {
         match alignment {
@@ -192,5 +217,5 @@ pub fn cohorts(cx: &Context) -> Cohorts {
             eligible: avg_eligible[k],
         })
         .collect();
-    table
+    (table, warning)
 }

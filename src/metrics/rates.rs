@@ -3,19 +3,35 @@
 use super::{ratio, Context};
 use crate::report::{PeriodRates, Rates};
 
-/// One entry per `periodGrain` period from the first purchase to the last instant before `E`.
-pub fn rates(cx: &Context) -> Rates {
+/// At most this many periods: a mistyped year must not make millions of rows.
+pub const MAX_PERIODS: i64 = 20_000;
+
+/// One entry per `periodGrain` period from the first purchase to the last instant before `E`
+/// (the last [`MAX_PERIODS`] of them, with a warning, if there are more).
+pub fn rates(cx: &Context) -> (Rates, Option<(String, String)>) {
     let grain = cx.options.period_grain;
     let buyers = &cx.customers.buyers;
     let grain_name = grain_name(grain);
     let Some(first) = buyers.iter().map(|b| b.first).min() else {
-        return Rates {
-            grain: grain_name,
-            periods: Vec::new(),
-        };
+        return (
+            Rates {
+                grain: grain_name,
+                periods: Vec::new(),
+            },
+            None,
+        );
     };
-    let p0 = grain.index_of(first);
-    let p_last = grain.index_of(cx.orders.as_of - 1).max(p0);
+    let p_last = grain
+        .index_of(cx.orders.as_of - 1)
+        .max(grain.index_of(first));
+    let p_first = grain.index_of(first);
+    let p0 = p_first.max(p_last - (MAX_PERIODS - 1));
+    let warning = (p0 > p_first).then(|| {
+        (
+            format!("rates: {} periods is too many; only the last {MAX_PERIODS} are shown (check for mistyped years, or use a coarser periodGrain)", p_last - p_first + 1),
+            format!("各期复购率：{} 个周期过多；仅显示最近的 {MAX_PERIODS} 个（请检查是否有年份输错，或使用更粗的 periodGrain）", p_last - p_first + 1),
+        )
+    });
     let len = (p_last - p0 + 1) as usize;
     let mut buyers_in = vec![0u64; len];
     let mut repeat = vec![0u64; len];
@@ -27,7 +43,9 @@ pub fn rates(cx: &Context) -> Rates {
         let mut current: Option<(i64, u32)> = None;
         let mut previous: Option<i64> = None;
         let mut close = |p: i64, n: u32, previous: Option<i64>| {
-            let i = (p - p0) as usize;
+            let Ok(i) = usize::try_from(p - p0) else {
+                return;
+            };
             if let Some(slot) = buyers_in.get_mut(i) {
                 *slot += 1;
                 if n >= 2 {
@@ -74,10 +92,13 @@ pub fn rates(cx: &Context) -> Rates {
             }
         })
         .collect();
-    Rates {
-        grain: grain_name,
-        periods,
-    }
+    (
+        Rates {
+            grain: grain_name,
+            periods,
+        },
+        warning,
+    )
 }
 
 /// The option spelling of a grain.
