@@ -61,7 +61,8 @@ impl Analysis {
         let (rates, rates_warning) = rates::rates(&cx);
         let (cohorts, cohort_warning) = cohort::cohorts(&cx);
         let (clv, clv_warnings) = clv::clv_section(&cx, &segments);
-        info.warnings.extend(rates_warning.into_iter().chain(cohort_warning));
+        info.warnings
+            .extend(rates_warning.into_iter().chain(cohort_warning));
         info.warnings.extend(clv_warnings);
         let report = Report {
             summary: summary::summary(&cx),
@@ -182,6 +183,8 @@ fn ingest_report(mut info: IngestInfo, accepted: u64, locale: Locale) -> IngestR
             .iter()
             .map(|(role, column)| (role.name().to_string(), column.clone()))
             .collect(),
+        format: info.format.to_string(),
+        sheet: info.sheet,
         encoding: info.encoding,
         delimiter: info.delimiter,
         date_order: info.date_order.to_string(),

@@ -30,6 +30,13 @@ pub enum ErrorKind {
     AllRowsRejected,
     /// The CSV text could not be tokenised.
     BadCsv,
+    /// The input is a zip archive that claims to be an Excel workbook (`.xlsx`) but cannot be
+    /// read as one (corrupt, truncated, encrypted).
+    BadXlsx,
+    /// The input starts like Arrow IPC (file or stream) but cannot be read as one.
+    BadArrow,
+    /// `options.sheet` names a sheet the workbook does not have.
+    UnknownSheet,
 }
 
 impl ErrorKind {
@@ -47,6 +54,9 @@ impl ErrorKind {
             ErrorKind::BadOptions => "BadOptions",
             ErrorKind::AllRowsRejected => "AllRowsRejected",
             ErrorKind::BadCsv => "BadCsv",
+            ErrorKind::BadXlsx => "BadXlsx",
+            ErrorKind::BadArrow => "BadArrow",
+            ErrorKind::UnknownSheet => "UnknownSheet",
         }
     }
 }

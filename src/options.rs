@@ -20,6 +20,9 @@ pub struct Options {
     pub delimiter: Option<String>,
     /// A WHATWG encoding label; detected when absent.
     pub encoding: Option<String>,
+    /// The sheet of an Excel workbook to read: its name, or its 1-based position; default the
+    /// first sheet.
+    pub sheet: Option<String>,
     /// Language of error messages and warnings: `"en"` (default) or `"zh"`.
     pub locale: Option<String>,
     /// Counting unit for purchases: one per order, or one per customer-day.
@@ -69,6 +72,7 @@ impl Default for Options {
             header: true,
             delimiter: None,
             encoding: None,
+            sheet: None,
             locale: None,
             count_by: CountBy::Order,
             as_of: None,

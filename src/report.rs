@@ -46,6 +46,10 @@ pub struct IngestReport {
     pub samples: Vec<Sample>,
     /// Role → column.
     pub mapping: BTreeMap<String, String>,
+    /// Format read: `"csv"` (any delimited text), `"xlsx"` or `"arrow"`.
+    pub format: String,
+    /// The sheet read, for a workbook (`null` otherwise).
+    pub sheet: Option<String>,
     /// Encoding used.
     pub encoding: String,
     /// Delimiter used (empty for xlsx and Arrow).

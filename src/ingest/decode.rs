@@ -1,5 +1,6 @@
 //! Bytes → text: the encoding named by the caller, else UTF-8 (BOM or not), UTF-16 with a BOM,
-//! or GB18030 when the bytes are not UTF-8 but decode cleanly as GB18030.
+//! UTF-16 without one when its zero bytes say so, or GB18030 when the bytes are not UTF-8 but
+//! decode cleanly as GB18030. NUL bytes in what should be text make it a binary file.
 
 use std::borrow::Cow;
 
@@ -29,6 +30,18 @@ pub fn decode<'a>(bytes: &'a [u8], label: Option<&str>) -> Result<Decoded<'a>> {
     }
     if let Some((encoding, _)) = Encoding::for_bom(bytes) {
         return decode_with(bytes, encoding);
+    }
+    if let Some(little_endian) = super::detect::utf16_without_bom(bytes) {
+        return decode_with(bytes, if little_endian { UTF_16LE } else { UTF_16BE });
+    }
+    // Text never holds NUL bytes; binary data (and UTF-16 we could not recognise) does.
+    // Binary data shows NULs early: the first 64 KB tell (a NUL further on is only a
+    // strange character in a cell, harmless to the tokenizer).
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    if head.contains(&0) {
+        let at = bytes.iter().position(|&b| b == 0).unwrap_or(0);
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+        return Err(super::detect::binary("binary data", "二进制数据").at(Some(line), None));
     }
     if std::str::from_utf8(bytes).is_ok() {
         return Ok(Decoded {

@@ -11,6 +11,7 @@ pub type Micros = i64;
 pub const MICROS: i64 = 1_000_000;
 
 /// A cell without surrounding whitespace/tabs and without the Excel guard `="…"` (SPEC §11).
+#[inline]
 pub fn clean(cell: &[u8]) -> &[u8] {
     let cell = cell.trim_ascii();
     match cell {
@@ -276,6 +277,111 @@ fn parse_clock(c: &mut Cursor) -> Option<u32> {
         }
     }
     c.done().then_some(h * 3600 + mi * 60 + s)
+}
+
+/// How a column of plain numbers is read as time (SPEC §11: decided per column, never per
+/// value, and never for 8-digit `YYYYMMDD` values, which are dates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NumericTime {
+    /// Excel serial day numbers: days since 1899-12-30, fractions are the time of day.
+    ExcelSerial,
+    /// Seconds since 1970-01-01T00:00:00 (UTC wall clock).
+    EpochSeconds,
+    /// Milliseconds since 1970-01-01T00:00:00 (UTC wall clock).
+    EpochMillis,
+}
+
+/// Day number of 1899-12-30, the day before Excel's serial day 1 (with its 1900 leap-year bug).
+pub const EXCEL_EPOCH_DAY: i64 = -25_569;
+
+impl NumericTime {
+    /// Every kind, in the order ties are broken.
+    pub const ALL: [NumericTime; 3] = [
+        NumericTime::ExcelSerial,
+        NumericTime::EpochSeconds,
+        NumericTime::EpochMillis,
+    ];
+
+    /// The kind whose plausible range holds `v`: serials 20000–80000 (1954–2119), epoch
+    /// seconds 1e8–5e9 and milliseconds 1e11–5e12 (1973–2128).
+    pub fn of(v: f64) -> Option<NumericTime> {
+        if (20_000.0..80_000.0).contains(&v) {
+            Some(NumericTime::ExcelSerial)
+        } else if (1e8..5e9).contains(&v) {
+            Some(NumericTime::EpochSeconds)
+        } else if (1e11..5e12).contains(&v) {
+            Some(NumericTime::EpochMillis)
+        } else {
+            None
+        }
+    }
+
+    /// Seconds since 1970 of `v` read this way; `None` outside the kind's range.
+    pub fn seconds(self, v: f64) -> Option<i64> {
+        if NumericTime::of(v) != Some(self) {
+            return None;
+        }
+        Some(match self {
+            // Rounded to the nearest second (SPEC §11).
+            NumericTime::ExcelSerial => excel_serial_seconds(v, false)?,
+            NumericTime::EpochSeconds => v.floor() as i64,
+            NumericTime::EpochMillis => (v / 1000.0).floor() as i64,
+        })
+    }
+
+    /// English description for warnings.
+    pub fn en(self) -> &'static str {
+        match self {
+            NumericTime::ExcelSerial => "Excel serial dates (days since 1899-12-30)",
+            NumericTime::EpochSeconds => "Unix time in seconds (UTC)",
+            NumericTime::EpochMillis => "Unix time in milliseconds (UTC)",
+        }
+    }
+
+    /// Chinese description for warnings.
+    pub fn zh(self) -> &'static str {
+        match self {
+            NumericTime::ExcelSerial => "Excel 序列日期（自 1899-12-30 起的天数）",
+            NumericTime::EpochSeconds => "Unix 时间戳（秒，UTC）",
+            NumericTime::EpochMillis => "Unix 时间戳（毫秒，UTC）",
+        }
+    }
+}
+
+/// Seconds since 1970 of an Excel serial date-time, rounded to the nearest second (SPEC §11);
+/// `is_1904` for workbooks in the 1904 date system. `None` outside Excel's range (0–2958466).
+pub fn excel_serial_seconds(serial: f64, is_1904: bool) -> Option<i64> {
+    if !(0.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let epoch = EXCEL_EPOCH_DAY + if is_1904 { 1462 } else { 0 };
+    Some((serial * DAY as f64).round() as i64 + epoch * DAY)
+}
+
+/// A cell that is a plain non-negative number (`123`, `45356.5`): its value.
+pub fn plain_number(cell: &[u8]) -> Option<f64> {
+    if cell.is_empty() || cell.len() > 24 {
+        return None;
+    }
+    let mut dots = 0;
+    for &c in cell {
+        match c {
+            b'0'..=b'9' => {}
+            b'.' => dots += 1,
+            _ => return None,
+        }
+    }
+    if dots > 1 || cell[0] == b'.' || cell[cell.len() - 1] == b'.' {
+        return None;
+    }
+    std::str::from_utf8(cell).ok()?.parse().ok()
+}
+
+/// Money from a typed number: micros, rounded to the nearest; `None` when not finite or too big.
+pub fn money_from_f64(v: f64) -> Option<Micros> {
+    let micros = (v * MICROS as f64).round();
+    // 9.2e18 is the i64 limit; stay clear of it (and of the row reader's sentinels).
+    (micros.is_finite() && micros.abs() < 9.0e18).then_some(micros as i64)
 }
 
 /// How a money value uses `.` and `,` (SPEC §11, decided once per column).
@@ -674,6 +780,35 @@ mod tests {
         assert_eq!(clean(b"\t2024-03-05 "), b"2024-03-05");
         assert_eq!(clean(b"=\"2024010100007645\""), b"2024010100007645");
         assert_eq!(clean(b"  "), b"");
+    }
+
+    #[test]
+    fn numeric_times_by_kind() {
+        let t = |s: &str| {
+            let v = plain_number(s.as_bytes()).unwrap();
+            NumericTime::of(v).and_then(|k| k.seconds(v).map(|t| (k, t)))
+        };
+        let noon = ymdhms(2024, 3, 5, 12, 0, 0);
+        assert_eq!(t("45356.5"), Some((NumericTime::ExcelSerial, noon)));
+        assert_eq!(t("1709640000"), Some((NumericTime::EpochSeconds, noon)));
+        assert_eq!(t("1709640000999"), Some((NumericTime::EpochMillis, noon)));
+        assert_eq!(t("2024"), None);
+        assert_eq!(t("19970101"), None, "8 digits are never numeric times");
+        assert_eq!(plain_number(b"1,5"), None);
+        assert_eq!(plain_number(b"1."), None);
+        // 2024-03-05 14:02:33 as a serial rounds to the second.
+        let serial = 45356.0 + (14.0 * 3600.0 + 2.0 * 60.0 + 33.0) / 86400.0;
+        assert_eq!(
+            excel_serial_seconds(serial, false),
+            Some(ymdhms(2024, 3, 5, 14, 2, 33))
+        );
+        assert_eq!(
+            excel_serial_seconds(serial - 1462.0, true),
+            Some(ymdhms(2024, 3, 5, 14, 2, 33))
+        );
+        assert_eq!(money_from_f64(739.52), Some(739_520_000));
+        assert_eq!(money_from_f64(f64::NAN), None);
+        assert_eq!(money_from_f64(1e300), None);
     }
 
     #[test]
