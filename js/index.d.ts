@@ -75,7 +75,12 @@ export interface RejectedSample { line: number; column: string; text: string; re
 export interface Report {
   ingest: {
     rows: number; accepted: number; rejected: Record<string, number>; samples: RejectedSample[];
-    mapping: Partial<Record<Role, string>>; encoding: string; delimiter: string;
+    mapping: Partial<Record<Role, string>>;
+    /** "csv" (any delimited text), "xlsx" or "arrow". */
+    format: "csv" | "xlsx" | "arrow";
+    /** The sheet read, for a workbook. */
+    sheet: string | null;
+    encoding: string; delimiter: string;
     dateOrder: "YMD" | "DMY" | "MDY"; warnings: string[];
   };
   summary: {
@@ -150,11 +155,22 @@ export interface Clv {
   bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number };
   gammaGamma: { p: number; q: number; gamma: number; logLikelihood: number } | null;
   horizon: number; discountRate: number; fitCustomers: number; repeatCustomers: number;
+  /** Expected purchases and CLV per RFM segment / per acquisition cohort. */
+  bySegment: ClvGroup[];
+  byCohort: ClvGroup[];
   customers: Array<{
     customer: string; x: number; tx: number; T: number; pAlive: number;
-    expectedPurchases: number; monetaryValue: number | null; expectedValue: number | null;
+    expectedPurchases: number;
+    /** Probability of at least one purchase in the next 30 / 90 days. */
+    pPurchase30d: number | null; pPurchase90d: number | null;
+    monetaryValue: number | null; expectedValue: number | null;
     clv: number | null;
   }>;
+}
+
+export interface ClvGroup {
+  group: string; customers: number; expectedPurchases: number;
+  meanExpectedPurchases: number | null; clv: number | null; meanClv: number | null;
 }
 
 /** Loads the wasm (done automatically by analyze/exportCustomers/createAnalyzer). */

@@ -20,6 +20,19 @@ const TYPES = {
   ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 };
 
+/** The page's Content-Security-Policy: nothing may be sent anywhere but the page's own files. */
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "style-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join("; ");
+
 export function serve(dir, port = 0) {
   const root = resolve(dir);
   const server = createServer(async (req, res) => {
@@ -32,6 +45,9 @@ export function serve(dir, port = 0) {
       res.writeHead(200, {
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",
         "cache-control": "no-store",
+        // The page's meta CSP does not reach its module worker, which takes the policy of its
+        // own response: send the same one with every file.
+        "content-security-policy": CSP,
       });
       res.end(body);
     } catch {

@@ -24,9 +24,12 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 if [ "${1:-}" = "--browser" ]; then
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  # A CJK font so that Chinese renders in the page screenshots.
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+    || [ ! -d /usr/share/fonts/truetype/wqy ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+      chromium chromium-driver fonts-wqy-microhei >/dev/null
   fi
 fi
