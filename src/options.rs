@@ -63,6 +63,10 @@ pub struct Options {
     pub horizon: Option<u32>,
     /// Yearly discount rate of CLV (§9).
     pub discount_rate: f64,
+    /// Calibration check of the CLV model: a split date `YYYY-MM-DD` (fit on purchases before
+    /// it, compare predicted with actual purchases from it to `E`), or `"auto"` (the last
+    /// third of the observation window). Absent: no check.
+    pub calibration_split: Option<String>,
 }
 
 impl Default for Options {
@@ -93,6 +97,7 @@ impl Default for Options {
             clv_unit: ClvUnit::Week,
             horizon: None,
             discount_rate: 0.0,
+            calibration_split: None,
         }
     }
 }

@@ -408,6 +408,8 @@ pub struct Clv {
     pub fit_customers: u64,
     /// Customers with x ≥ 1.
     pub repeat_customers: u64,
+    /// Predicted vs actual purchases after a split date (`calibrationSplit`), `null` without one.
+    pub calibration: Option<Calibration>,
     /// Expected purchases and CLV per RFM segment.
     pub by_segment: Vec<ClvGroup>,
     /// Expected purchases and CLV per acquisition cohort (`cohortGrain`).
@@ -493,4 +495,39 @@ pub struct ClvGroup {
     pub clv: Option<f64>,
     /// Mean CLV.
     pub mean_clv: Option<f64>,
+}
+
+/// The calibration check: the model fitted on purchases before `split`, its predictions for
+/// the holdout period `[split, E)` against what customers actually bought.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Calibration {
+    /// Start of the holdout period.
+    pub split: String,
+    /// Holdout length in `clvUnit`s.
+    pub holdout: f64,
+    /// BG/NBD fitted on the calibration period.
+    pub bgnbd: BgNbdFit,
+    /// Customers acquired before the split.
+    pub customers: u64,
+    /// Sum of predicted holdout purchases (repeat purchase days).
+    pub predicted: f64,
+    /// Sum of actual holdout purchase days.
+    pub actual: u64,
+    /// By calibration-period frequency x = 0, 1, …, 6 and "7+".
+    pub groups: Vec<CalibrationGroup>,
+}
+
+/// One frequency group of the calibration check.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CalibrationGroup {
+    /// Repeat purchase days in the calibration period: `"0"` … `"6"`, `"7+"`.
+    pub frequency: String,
+    /// Customers.
+    pub customers: u64,
+    /// Mean predicted holdout purchases per customer.
+    pub predicted: Option<f64>,
+    /// Mean actual holdout purchases per customer.
+    pub actual: Option<f64>,
 }

@@ -9,9 +9,12 @@ use super::rfm::segment_names;
 use super::{ratio, to_f64, Context};
 use crate::clv::{clv, fit_bgnbd, fit_gamma_gamma, FitError, GammaGamma};
 use crate::customers::Buyer;
+use crate::ingest::values::{parse_time, Time};
 use crate::options::ClvUnit;
-use crate::period::day_of;
-use crate::report::{BgNbdFit, Clv, ClvCustomer, ClvGroup, GammaGammaFit};
+use crate::period::{day_of, format_time, DAY};
+use crate::report::{
+    BgNbdFit, Calibration, CalibrationGroup, Clv, ClvCustomer, ClvGroup, GammaGammaFit,
+};
 
 /// A buyer's purchase-day summary in whole days (SPEC §9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -162,6 +165,16 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<Clv>, Vec<(Strin
         |k| grain.label(k),
     );
     let repeat = days.iter().filter(|d| d.x >= 1).count() as u64;
+    let calibration = match cx.options.calibration_split.as_deref() {
+        Some(split) => match calibration(cx, split, unit_days) {
+            Ok(c) => Some(c),
+            Err(w) => {
+                warnings.push(w);
+                None
+            }
+        },
+        None => None,
+    };
     (
         Some(Clv {
             unit: match cx.options.clv_unit {
@@ -186,6 +199,7 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<Clv>, Vec<(Strin
             discount_rate: cx.options.discount_rate,
             fit_customers: buyers.len() as u64,
             repeat_customers: repeat,
+            calibration,
             by_segment,
             by_cohort,
             customers,
@@ -273,4 +287,111 @@ fn fit_warning(model: &str, e: FitError) -> (String, String) {
         _ => ("the fit did not converge", "拟合未收敛"),
     };
     (format!("clv: {model} {en}"), format!("clv：{model} {zh}"))
+}
+
+/// The calibration check (SPEC §9 model, issue "Predictive CLV": predicted vs actual purchases
+/// in a holdout period, per frequency group): fit on what was known before `split`, predict
+/// the repeat purchase days of `[split, E)`, and count the real ones.
+fn calibration(cx: &Context, split: &str, unit_days: f64) -> Result<Calibration, (String, String)> {
+    let e = cx.orders.as_of;
+    let buyers = &cx.customers.buyers;
+    let first = buyers.iter().map(|b| b.first).min().unwrap_or(e);
+    let split = match split {
+        // The last third of the observation window, at a day boundary.
+        "auto" => (day_of(e - (e - first) / 3)) * DAY,
+        date => match parse_time(date.trim().as_bytes()) {
+            Some(Time::Exact(t)) => t,
+            _ => {
+                return Err((
+                    format!(
+                        "clv: calibrationSplit {date:?} is not a date (YYYY-MM-DD) or \"auto\""
+                    ),
+                    format!("clv：calibrationSplit {date:?} 不是日期（YYYY-MM-DD）或 \"auto\""),
+                ))
+            }
+        },
+    };
+    if split <= first || split >= e {
+        return Err((
+            "clv: the calibration split must fall after the first purchase and before asOf".into(),
+            "clv：校准分割日期必须在首次购买之后、观察截止（asOf）之前".into(),
+        ));
+    }
+    let last_day = day_of(split - 1);
+    let unit = |d: i64| d as f64 / unit_days;
+    let mut rows: Vec<(Days, u64)> = Vec::new();
+    for b in buyers.iter().filter(|b| b.first < split) {
+        let first_day = day_of(b.first);
+        let (mut x, mut last, mut actual) = (0u32, first_day, 0u64);
+        let mut previous = first_day;
+        for u in cx.customers.units_of(b) {
+            let day = day_of(u.time);
+            if day == previous {
+                continue;
+            }
+            previous = day;
+            if u.time < split {
+                x += 1;
+                last = day;
+            } else {
+                actual += 1;
+            }
+        }
+        rows.push((
+            Days {
+                x,
+                tx: last - first_day,
+                t: last_day - first_day,
+            },
+            actual,
+        ));
+    }
+    let triples: Vec<(f64, f64, f64)> = rows
+        .iter()
+        .map(|(d, _)| (f64::from(d.x), unit(d.tx), unit(d.t)))
+        .collect();
+    let fit = fit_bgnbd(&triples).map_err(|e| fit_warning("BG/NBD (calibration period)", e))?;
+    let model = fit.params;
+    let holdout = (e - split) as f64 / DAY as f64 / unit_days;
+    const GROUPS: usize = 8;
+    let mut groups = [(0u64, 0.0f64, 0u64); GROUPS];
+    for ((d, actual), (x, tx, t)) in rows.iter().zip(&triples) {
+        let predicted = model.conditional_expected_purchases(holdout, *x, *tx, *t);
+        let g = &mut groups[(d.x as usize).min(GROUPS - 1)];
+        g.0 += 1;
+        g.1 += if predicted.is_finite() {
+            predicted
+        } else {
+            0.0
+        };
+        g.2 += actual;
+    }
+    Ok(Calibration {
+        split: format_time(split),
+        holdout,
+        bgnbd: BgNbdFit {
+            r: model.r,
+            alpha: model.alpha,
+            a: model.a,
+            b: model.b,
+            log_likelihood: fit.log_likelihood,
+        },
+        customers: rows.len() as u64,
+        predicted: groups.iter().map(|g| g.1).sum(),
+        actual: groups.iter().map(|g| g.2).sum(),
+        groups: groups
+            .iter()
+            .enumerate()
+            .map(|(i, &(n, predicted, actual))| CalibrationGroup {
+                frequency: if i == GROUPS - 1 {
+                    format!("{i}+")
+                } else {
+                    i.to_string()
+                },
+                customers: n,
+                predicted: ratio(predicted, n as f64),
+                actual: ratio(actual as f64, n as f64),
+            })
+            .collect(),
+    })
 }
