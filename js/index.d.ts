@@ -52,6 +52,8 @@ export interface Options {
   horizon?: number;
   /** Yearly discount rate for CLV (default 0). */
   discountRate?: number;
+  /** CLV calibration check: split date "YYYY-MM-DD" or "auto" (last third of the window). */
+  calibrationSplit?: string;
 }
 
 /** Stable error codes. */
@@ -155,6 +157,13 @@ export interface Clv {
   bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number };
   gammaGamma: { p: number; q: number; gamma: number; logLikelihood: number } | null;
   horizon: number; discountRate: number; fitCustomers: number; repeatCustomers: number;
+  /** Predicted vs actual purchases after calibrationSplit (null without it). */
+  calibration: {
+    split: string; holdout: number;
+    bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number };
+    customers: number; predicted: number; actual: number;
+    groups: Array<{ frequency: string; customers: number; predicted: number | null; actual: number | null }>;
+  } | null;
   /** Expected purchases and CLV per RFM segment / per acquisition cohort. */
   bySegment: ClvGroup[];
   byCohort: ClvGroup[];
