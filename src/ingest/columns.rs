@@ -66,6 +66,9 @@ impl Role {
                 "会员编号",
                 "用户ID",
                 "买家ID",
+                "下单帐号",
+                "下单账号",
+                "客户账号",
                 "client id",
                 "user id",
                 "member id",
@@ -238,15 +241,20 @@ pub fn map_roles(
             }
         }
         None => {
-            let normalized: Vec<String> = header.iter().map(|h| normalize(h)).collect();
+            // Columns by normalised name, in file order: one pass over the header, however
+            // wide it is.
+            let mut by_name: std::collections::HashMap<String, Vec<usize>> =
+                std::collections::HashMap::new();
+            for (i, h) in header.iter().enumerate() {
+                by_name.entry(normalize(h)).or_default().push(i);
+            }
             for role in Role::ALL {
                 let best = role.synonyms().iter().find_map(|syn| {
-                    let syn = normalize(syn);
-                    normalized
+                    by_name
+                        .get(&normalize(syn))?
                         .iter()
-                        .enumerate()
-                        .find(|(i, h)| **h == syn && !mapping.has_column(*i))
-                        .map(|(i, _)| i)
+                        .copied()
+                        .find(|&i| !mapping.has_column(i))
                 });
                 if let Some(i) = best {
                     mapping.columns.insert(role, i);
