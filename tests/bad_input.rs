@@ -205,6 +205,34 @@ fn rejected_rows_are_counted_with_lines_and_reasons() {
         .any(|w| w.contains("早于 1900-01-01")));
 }
 
+/// In a workbook too: a value beyond the header's columns (one of them in Excel's last column,
+/// XFD) makes the row ragged, and the header repeated on sheet row 4 is counted as such. Rows:
+/// 2 c1 ✓, 3 c2 + "stray note" ✗ ragged, 4 header ✗, 5 c1 ✓, 6 "far away" in XFD ✗ ragged,
+/// 7 c3 with text date and ¥ amount ✓.
+#[test]
+fn ragged_rows_and_repeated_header_in_a_sheet() {
+    let r = analyze(&data("bad", "ragged_sheet.xlsx"), &Options::default()).unwrap();
+    rows_add_up(&r);
+    assert_eq!((r.ingest.rows, r.ingest.accepted), (6, 3));
+    let lines: Vec<(u64, String)> = r
+        .ingest
+        .samples
+        .iter()
+        .map(|s| (s.line, s.text.clone()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (3, "stray note".to_string()),
+            (4, "customer_id".to_string()),
+            (6, "far away".to_string())
+        ]
+    );
+    assert_eq!(r.ingest.rejected.get("raggedRow"), Some(&2));
+    assert_eq!(r.ingest.rejected.get("repeatedHeader"), Some(&1));
+    assert_eq!(r.summary.revenue, Some(80.0));
+}
+
 /// A date far after all the others (a typo for 2024) is kept, but said to move `asOf`; with
 /// an explicit `asOf`, orders more than a year after it are pointed out.
 #[test]

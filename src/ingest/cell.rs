@@ -130,6 +130,11 @@ pub trait Record {
     fn is_blank(&self) -> bool {
         (0..self.len()).all(|c| self.cell(c).is_blank())
     }
+
+    /// The first column at or after `from` whose cell is not blank.
+    fn non_blank_from(&self, from: usize) -> Option<usize> {
+        (from..self.len()).find(|&c| !self.cell(c).is_blank())
+    }
 }
 
 impl Record for ByteRecord {
@@ -169,6 +174,15 @@ impl Record for SparseRecord<'_> {
 
     fn is_blank(&self) -> bool {
         self.cells.iter().all(|(_, v)| v.is_blank())
+    }
+
+    fn non_blank_from(&self, from: usize) -> Option<usize> {
+        // Only the cells present: a lone cell far to the right costs nothing per empty column.
+        let start = self.cells.partition_point(|&(c, _)| c < from);
+        self.cells[start..]
+            .iter()
+            .find(|(_, v)| !v.is_blank())
+            .map(|&(c, _)| c)
     }
 }
 
@@ -215,5 +229,7 @@ mod tests {
         assert_eq!(r.cell(2), Cell::BLANK);
         assert_eq!(r.cell(4), Cell::Text(b"x"));
         assert_eq!(r.cell(9), Cell::BLANK);
+        assert_eq!(r.non_blank_from(1), Some(4));
+        assert_eq!(r.non_blank_from(5), None);
     }
 }

@@ -4,6 +4,26 @@
 //! Every format produces the same stream of records ([`cell::Record`]) for one row reader, so
 //! column-wide decisions (date order, decimal comma, numeric time columns) and rejections are
 //! the same whatever the file was.
+//!
+//! Decisions beyond SPEC.md, each reported in `ingest` (warnings in English and Chinese):
+//! - **Format** by content: `PK\x03\x04` → xlsx; `ARROW1` or `0xFFFFFFFF` → Arrow IPC; images,
+//!   archives, PDF, old `.xls`, Parquet… → `BinaryFile`; NULs in the first 64 KB of text that
+//!   is not UTF-16 → `BinaryFile`. `ingest.format` says which (`csv`, `xlsx`, `arrow`).
+//! - **Numeric time columns**: time cells that are plain numbers and no date (`YYYYMMDD` is a
+//!   date, always) are read, for the whole column, as the kind most of them fit: Excel serials
+//!   (20000–80000), Unix seconds (1e8–5e9) or milliseconds (1e11–5e12); the others are
+//!   `badTime`. Epoch values have no zone: their UTC wall clock is used.
+//! - **Time window**: order times before 1900-01-01 or from 2200-01-01 on are rejected as
+//!   `timeOutOfRange` (they are placeholders such as `0001-01-01`, `9999-12-31`, and would
+//!   stretch every period table over centuries), with a warning. Kept, with a warning: orders
+//!   more than a year after `asOf`; without `asOf`, a few orders (≤ 1 % + 1) separated from all
+//!   the others by a whole year without orders (a typo such as 2124 for 2024 moves `E`).
+//! - **Structure**: a record with more fields than the header is `raggedRow` when an extra
+//!   field holds something (an extra empty field is harmless); fewer fields are blank cells.
+//!   The header repeated mid-file (customer and time cells equal to their column names) is
+//!   `repeatedHeader`. Both are checked before the SPEC §11 reasons.
+//! - **Dimensions**: at most [`MAX_DIMENSIONS`] columns; a column with neither a header name
+//!   nor any value (Excel's trailing empty columns) is no dimension.
 
 pub mod arrow;
 pub mod cell;
@@ -573,7 +593,7 @@ impl RowReader {
         // nothing is dropped silently).
         let width = self.names.len();
         if record.len() > width {
-            if let Some(extra) = (width..record.len()).find(|&c| !record.cell(c).is_blank()) {
+            if let Some(extra) = record.non_blank_from(width) {
                 self.structural.push((row, Reason::RaggedRow));
                 let text = record.cell(extra).text(&mut scratch).to_vec();
                 self.note_bad(row, EXTRA_FIELDS, &text);
@@ -585,7 +605,8 @@ impl RowReader {
         self.customer.push(self.customers.intern(customer_cell));
 
         let t = match cell(self.time_col) {
-            Cell::Time(t) => t,
+            // (A time that collides with a sentinel is far outside any plausible range.)
+            Cell::Time(t) => t.max(PENDING + 1),
             Cell::Float(v) if v.fract() != 0.0 => {
                 self.pending_numbers.push((row, v));
                 PENDING
@@ -702,7 +723,8 @@ impl RowReader {
                     record.cell(c).text(scratch) == self.names[c].as_bytes() && !self.unnamed[c]
                 })
             };
-            if same(self.time_col, scratch) && same(self.customer_col, scratch) {
+            let ragged = self.structural.last().is_some_and(|&(r, _)| r == row);
+            if !ragged && same(self.time_col, scratch) && same(self.customer_col, scratch) {
                 self.structural.push((row, Reason::RepeatedHeader));
                 return BAD;
             }
@@ -1181,6 +1203,14 @@ mod tests {
             checked_days_from_ymd(2200, 1, 1).map(|d| d * DAY),
             Some(MAX_TIME)
         );
+    }
+
+    #[test]
+    fn extreme_times_can_be_shown() {
+        // Arrow timestamps can hold any i64: samples of rejected ones must still format.
+        for t in [i64::MAX, PENDING + 1, MIN_TIME - 1, MAX_TIME] {
+            assert!(!format_time(t).is_empty());
+        }
     }
 
     #[test]

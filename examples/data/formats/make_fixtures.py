@@ -280,4 +280,20 @@ c1,2024-02-05 10:00:00,17.00,app,
 c9,"2024-02-06 10:00:00",18.00
 c10,1970-01-01 00:00:00,19.00,web
 """, BAD)
+# A sheet with an extra value far to the right on some rows (ragged), the header repeated, and
+# a lone cell in the last column Excel has (XFD): sparse rows must stay cheap.
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.title = "Orders"
+ws.append(["customer_id", "order_date", "amount"])
+ws.append(["c1", dt.datetime(2024, 1, 5, 10, 0), 10])
+ws.append(["c2", dt.datetime(2024, 1, 6, 10, 0), 20, None, "stray note"])
+ws.append(["customer_id", "order_date", "amount"])
+ws.append(["c1", dt.datetime(2024, 2, 5, 10, 0), 30])
+ws.cell(row=6, column=16384, value="far away")
+ws.append(["c3", "2024-02-07 09:00:00", "¥40.00"])
+for row in ws.iter_rows(min_row=2, min_col=2, max_col=2):
+    for cell in row:
+        cell.number_format = "yyyy-mm-dd hh:mm"
+wb.save(os.path.join(BAD, "ragged_sheet.xlsx"))
 print("fixtures written")
