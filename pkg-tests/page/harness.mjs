@@ -79,7 +79,9 @@ export async function waitForResults(page, n = 1, timeout = 30_000) {
   await page.waitForFunction((n) => window.__events.filter((e) => e.type !== "cohort-lens-progress").length >= n, n, { timeout });
   // Let the element finish rendering the panels of that result.
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  return page.evaluate(() => window.__events.filter((e) => e.type !== "cohort-lens-progress"));
+  // As JSON text: a Report is plain JSON, and Playwright's own serialisation of a few MB of
+  // objects takes about ten times as long.
+  return JSON.parse(await page.evaluate(() => JSON.stringify(window.__events.filter((e) => e.type !== "cohort-lens-progress"))));
 }
 
 export function golden(name) {

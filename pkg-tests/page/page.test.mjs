@@ -7,7 +7,7 @@ import { createServer } from "node:http";
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { start, openPage, check, waitForResults, golden, setOptions, dropFile, pickFile, unstickNav, SHOTS } from "./harness.mjs";
+import { start, openPage, check, waitForResults, golden, setOptions, dropFile, pickFile, unstickNav, close, uiFormat, SHOTS } from "./harness.mjs";
 
 let env;
 let tmp;
@@ -34,6 +34,10 @@ test("the demo page loads the sample by default and renders every section (en)",
     assert.equal(result.type, "cohort-lens-report");
     for (const id of PANELS) assert.equal(await lens(page, `#panel-${id}`).count(), 1, `panel ${id}`);
     assert.equal(await lens(page, "#panel-clv").count(), result.detail.clv ? 1 : 0, "CLV panel iff report.clv");
+    // The page runs the CLV calibration check with the automatic split.
+    assert.equal(await page.evaluate(() => document.querySelector("cohort-lens").effectiveOptions.calibrationSplit), "auto");
+    assert.ok(result.detail.clv?.calibration, "the sample's report has a calibration check");
+    assert.equal(await lens(page, "figure[data-chart=clv-calibration]").count(), 1);
     // Silent list comes from the per-customer export, after the report.
     await lens(page, "table[data-table=silent-customers]").waitFor();
     const silentRows = await lens(page, "table[data-table=silent-customers] tbody tr").count();
@@ -331,6 +335,138 @@ test("grain, alignment, metric, RFM scheme, mapping and breakdown switches re-ru
     await lens(page, "#panel-data button[data-focus=map-reset]").click();
     r = await results(7);
     assert.equal(r.detail.ingest.mapping.amount, "Total");
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+/** The calibration block of the CLV panel, read in one round trip. */
+function readCalibration(page) {
+  return page.evaluate(() => {
+    const root = document.querySelector("cohort-lens").shadowRoot.querySelector("#panel-clv .calibration");
+    if (!root) return null;
+    const input = root.querySelector("input[type=date]");
+    const summary = {};
+    for (const el of root.querySelectorAll("[data-cal]")) summary[el.dataset.cal] = { value: el.dataset.value, text: el.textContent };
+    return {
+      split: root.dataset.calibration,
+      input: { value: input.value, min: input.min, max: input.max },
+      summary,
+      summaryText: root.querySelector(".calibration-summary")?.textContent,
+      explain: root.querySelector(".explain").textContent,
+      bars: [...root.querySelectorAll("figure[data-chart=clv-calibration] svg rect[data-series]")].map((r) => ({ group: r.dataset.group, series: r.dataset.series, value: r.dataset.value })),
+      legend: [...root.querySelectorAll("figure[data-chart=clv-calibration] svg g[transform] text")].map((t) => t.textContent),
+      downloads: [...root.querySelectorAll("[data-download]")].map((b) => `${b.dataset.download}:${b.dataset.name}`),
+      rows: [...root.querySelectorAll("table[data-table=clv-calibration] tbody tr")].map((tr) => ({
+        frequency: tr.dataset.frequency,
+        cells: [...tr.cells].map((c) => ({ value: c.dataset.value ?? null, text: c.textContent })),
+      })),
+      auto: root.querySelector("[data-focus=clv-calibration-auto]") != null,
+    };
+  });
+}
+
+const num = (s) => (s === "" || s == null ? null : Number(s));
+
+/** What the calibration block shows is report.clv.calibration: chart bars, table, summary line. */
+function assertCalibration(got, cal, lang = "en") {
+  const f = uiFormat(lang);
+  assert.ok(got, "calibration block rendered");
+  assert.equal(got.split, cal.split);
+  assert.equal(got.input.value, cal.split.slice(0, 10), "the date input shows the report's split");
+  assert.equal(got.summary.split.text, cal.split.slice(0, 10));
+  close(num(got.summary.holdout.value), cal.holdout, "holdout");
+  close(num(got.summary.predicted.value), cal.predicted, "predicted");
+  assert.equal(got.summary.predicted.text, new Intl.NumberFormat(lang === "zh" ? "zh-CN" : "en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(cal.predicted));
+  assert.equal(Number(got.summary.actual.value), cal.actual);
+  assert.equal(got.summary.actual.text, f.int(cal.actual));
+  close(num(got.summary.diff.value), (cal.predicted - cal.actual) / cal.actual, "difference");
+  const groups = cal.groups.map((g) => g.frequency);
+  assert.deepEqual(groups, ["0", "1", "2", "3", "4", "5", "6", "7+"]);
+  // Chart: a predicted and an actual bar per frequency group, in order.
+  assert.deepEqual(got.bars.map((b) => `${b.group}/${b.series}`), groups.flatMap((g) => [`${g}/predicted`, `${g}/actual`]));
+  cal.groups.forEach((g, i) => {
+    close(num(got.bars[2 * i].value), g.predicted, `bar ${g.frequency} predicted`);
+    close(num(got.bars[2 * i + 1].value), g.actual, `bar ${g.frequency} actual`);
+  });
+  // Table: customers and the two means per group.
+  assert.deepEqual(got.rows.map((r) => r.frequency), groups);
+  cal.groups.forEach((g, i) => {
+    const [label, customers, predicted, actual] = got.rows[i].cells;
+    assert.equal(label.text, g.frequency);
+    assert.equal(Number(customers.value), g.customers, `customers ${g.frequency}`);
+    close(num(predicted.value), g.predicted, `table ${g.frequency} predicted`);
+    close(num(actual.value), g.actual, `table ${g.frequency} actual`);
+    assert.equal(predicted.text, g.predicted == null ? "" : f.dec2(g.predicted));
+    assert.equal(actual.text, g.actual == null ? "" : f.dec2(g.actual));
+  });
+  assert.equal(cal.groups.reduce((a, g) => a + g.customers, 0), cal.customers);
+  assert.deepEqual(got.downloads.sort(), ["csv:clv-calibration", "png:clv-calibration", "svg:clv-calibration"]);
+}
+
+test("CLV calibration check: chart, table and summary are the report's; the split date re-runs", async () => {
+  const page = await openPage(env);
+  const results = async (n) => (await waitForResults(page, n))[n - 1].detail;
+  const dateInput = lens(page, "#panel-clv input[type=date]");
+  try {
+    // A split in the caller's options is used instead of "auto".
+    await setOptions(page, { calibrationSplit: "2024-03-01" });
+    await page.click("#sample");
+    let r = await results(1);
+    assert.equal(r.clv.calibration.split, "2024-03-01T00:00:00");
+    let got = await readCalibration(page);
+    assertCalibration(got, r.clv.calibration);
+    assert.equal(got.input.min, "2023-01-02");
+    assert.equal(got.input.max, "2024-12-31");
+    assert.ok(got.auto, "an Auto button when the split is not automatic");
+    assert.deepEqual(got.legend, ["Predicted", "Actual"]);
+    assert.match(got.explain, /model sees only the purchases before the split date/);
+    assert.match(got.summaryText, /^Fitted on purchases before 2024-03-01; over the next [\d.]+ weeks: predicted [\d,.]+ vs actual [\d,]+ repeat purchases \([+−][\d.]+% vs actual\)$/);
+
+    // The table downloads as CSV with the raw numbers.
+    const [d] = await Promise.all([page.waitForEvent("download"), lens(page, "[data-download=csv][data-name=clv-calibration]").click()]);
+    assert.equal(d.suggestedFilename(), "sample-orders-clv-calibration.csv");
+    const csv = readFileSync(await d.path(), "utf8").replace(/^\uFEFF/, "").trim().split("\r\n");
+    assert.equal(csv.length, 9);
+    const g0 = r.clv.calibration.groups[0];
+    assert.equal(csv[1], `0,${g0.customers},${g0.predicted},${g0.actual},${g0.predicted - g0.actual}`);
+
+    const [png] = await Promise.all([page.waitForEvent("download"), lens(page, "figure[data-chart=clv-calibration] [data-download=png]").click()]);
+    assert.equal(png.suggestedFilename(), "sample-orders-clv-calibration.png");
+    assert.deepEqual([...readFileSync(await png.path()).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+
+    // Choosing another date re-runs with it.
+    await dateInput.fill("2024-09-01");
+    r = await results(2);
+    assert.equal(r.clv.calibration.split, "2024-09-01T00:00:00");
+    assertCalibration(await readCalibration(page), r.clv.calibration);
+
+    // A date outside the data is not run: a hint says which dates work (Enter: no pause).
+    await dateInput.fill("2030-01-01");
+    await dateInput.press("Enter");
+    await lens(page, "#panel-clv [data-calibration=range]").waitFor({ state: "visible", timeout: 300 });
+    assert.equal(await dateInput.getAttribute("aria-invalid"), "true");
+    assert.equal(await page.evaluate(() => window.__events.filter((e) => e.type === "cohort-lens-report").length), 2);
+
+    // Auto: the last third of the window (first purchase 2023-01-01, asOf 2025-01-01).
+    await lens(page, "#panel-clv [data-focus=clv-calibration-auto]").click();
+    r = await results(3);
+    assert.equal(r.clv.calibration.split, "2024-05-02T00:00:00");
+    got = await readCalibration(page);
+    assertCalibration(got, r.clv.calibration);
+    assert.ok(!got.auto);
+
+    await unstickNav(page);
+    await lens(page, "#panel-clv .calibration").screenshot({ path: join(SHOTS, "clv-calibration-en.png") });
+    await page.click("button[data-lang=zh]");
+    got = await readCalibration(page);
+    assertCalibration(got, r.clv.calibration, "zh");
+    assert.deepEqual(got.legend, ["预测", "实际"]);
+    assert.match(got.explain, /^回测：/);
+    assert.match(got.summaryText, /^基于 2024-05-02 之前的购买拟合；此后 [\d.]+ 周内：预测复购 [\d,.]+ 次，实际 [\d,]+ 次（较实际 [+−][\d.]+%）$/);
+    await lens(page, "#panel-clv .calibration").screenshot({ path: join(SHOTS, "clv-calibration-zh.png") });
+    assert.equal(await page.evaluate(() => window.__events.filter((e) => e.type === "cohort-lens-report").length), 3, "the language switch does not re-run");
     check(page, env);
   } finally {
     await page.close();

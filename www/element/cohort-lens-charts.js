@@ -193,6 +193,66 @@ export function columnChart(bins, opts, theme) {
 }
 
 /**
+ * Grouped vertical bars: one group per x category, one bar per series in each.
+ * groups: [{label, sub?, key?, values: [v|null…], titles?: [str…]}] (sub: a second, smaller x
+ * label, drawn only if every one fits); opts: {series: [{label, color, key?}], format (bar
+ * labels, drawn only if every one fits), axisFormat? (y ticks), xTitle, title, width, height}.
+ * Each bar carries data-group, data-series and data-value (the raw number, "" for null); a null
+ * value draws no bar and a "–" in its place.
+ */
+export function groupedColumnChart(groups, opts, theme) {
+  const width = opts.width ?? 720;
+  const height = opts.height ?? 280;
+  const nSeries = opts.series.length;
+  const m = { top: 22, right: 16, bottom: 34, left: 48 };
+  const gw = (width - m.left - m.right) / Math.max(1, groups.length);
+  // Second labels: all or none (a truncated count would mislead).
+  const subSize = 9.5;
+  const subs = groups.some((g) => g.sub) && groups.every((g) => !g.sub || textWidth(g.sub, subSize) <= gw - 4);
+  m.bottom += (subs ? 13 : 0) + (opts.xTitle ? 16 : 0) + (nSeries > 1 ? 26 : 0);
+  const root = svgRoot(width, height, theme, opts.title);
+  const max = Math.max(1e-9, ...groups.flatMap((g) => g.values.map((v) => v ?? 0)));
+  const yt = ticks(max, 4);
+  const top = yt[yt.length - 1] || 1;
+  const pw = width - m.left - m.right;
+  const ph = height - m.top - m.bottom;
+  const Y = (v) => m.top + ph - (v / top) * ph;
+  const axis = s("g", { "font-size": 11, fill: theme.muted });
+  for (const v of yt) {
+    axis.append(s("line", { x1: m.left, x2: width - m.right, y1: Y(v), y2: Y(v), stroke: theme.grid }));
+    axis.append(s("text", { x: m.left - 6, y: Y(v) + 4, "text-anchor": "end" }, (opts.axisFormat ?? opts.format)(v)));
+  }
+  root.append(axis);
+  const bw = Math.min(36, (gw * 0.78) / nSeries);
+  // Bar labels only where they fit above their bar (rotated labels would be unreadable).
+  const labelSize = 10;
+  const labels = groups.every((g) => g.values.every((v) => textWidth(v == null ? "–" : opts.format(v), labelSize) <= bw + 6));
+  groups.forEach((g, i) => {
+    const x0 = m.left + i * gw + (gw - bw * nSeries) / 2;
+    g.values.forEach((v, j) => {
+      const x = x0 + j * bw;
+      const se = opts.series[j];
+      const h = v == null ? 0 : Math.max(v > 0 ? 1 : 0, m.top + ph - Y(v));
+      const bar = s("rect", {
+        x: x + 1, y: m.top + ph - h, width: bw - 2, height: h, rx: 2, fill: se.color,
+        "data-group": g.key ?? g.label, "data-series": se.key ?? se.label, "data-value": v == null ? "" : String(v),
+      });
+      bar.append(s("title", {}, g.titles?.[j] ?? `${se.label}: ${v == null ? "–" : opts.format(v)}`));
+      root.append(bar);
+      if (labels || v == null) {
+        root.append(s("text", { x: x + bw / 2, y: m.top + ph - h - 4, "text-anchor": "middle", "font-size": labelSize, fill: v == null ? theme.muted : theme.text }, v == null ? "–" : opts.format(v)));
+      }
+    });
+    root.append(s("text", { x: m.left + i * gw + gw / 2, y: m.top + ph + 16, "text-anchor": "middle", "font-size": 11, fill: theme.text }, truncate(g.label, 11, gw - 2)));
+    if (subs && g.sub) root.append(s("text", { x: m.left + i * gw + gw / 2, y: m.top + ph + 29, "text-anchor": "middle", "font-size": subSize, fill: theme.muted }, g.sub));
+  });
+  root.append(s("line", { x1: m.left, x2: width - m.right, y1: m.top + ph, y2: m.top + ph, stroke: theme.muted, "stroke-opacity": 0.5 }));
+  if (opts.xTitle) root.append(s("text", { x: m.left + pw / 2, y: m.top + ph + (subs ? 47 : 34), "text-anchor": "middle", "font-size": 11, fill: theme.muted }, opts.xTitle));
+  if (nSeries > 1) legend(root, opts.series, m.left, height - 18, theme);
+  return root;
+}
+
+/**
  * Point-and-interval chart (forest plot) on a 0–100 % axis.
  * rows: [{label, value, low, high, note}], opts: {format, ref: {x, label}}.
  */

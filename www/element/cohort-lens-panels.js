@@ -4,8 +4,8 @@
 // file's column names, the per-customer table (once exported) and callbacks to change options
 // (re-run) or view state (re-render). Everything from the file is rendered as text.
 
-import { h, saveCsv, saveBlob, formatTime, ordinal, ROLES, periodLabel } from "./cohort-lens-format.js";
-import { lineChart, barChart, columnChart, intervalChart, intervalBar, svgText, svgToPng } from "./cohort-lens-charts.js";
+import { h, saveCsv, saveBlob, formatTime, ordinal, ROLES, periodLabel, intlLocale } from "./cohort-lens-format.js";
+import { lineChart, barChart, columnChart, groupedColumnChart, intervalChart, intervalBar, svgText, svgToPng } from "./cohort-lens-charts.js";
 
 // ------------------------------------------------------------------------------ building blocks
 
@@ -707,6 +707,120 @@ const churnPanel = {
 
 // ------------------------------------------------------------------------------------------- CLV
 
+/** "YYYY-MM-DD" plus n days (UTC calendar arithmetic). */
+function addDays(date, n) {
+  const [y, m, d] = date.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+/** A translated template with {name} placeholders filled by nodes (or text). */
+function tNodes(ctx, key, parts) {
+  return ctx.t(key).split(/\{(\w+)\}/).map((x, i) => (i % 2 ? parts[x] ?? `{${x}}` : x));
+}
+
+/**
+ * The calibration check (report.clv.calibration): the BG/NBD fitted on purchases before a split
+ * date, its predicted holdout purchases against the actual ones per calibration-frequency group.
+ * A date input chooses the split (a re-run); the report's split prefills it.
+ */
+function calibrationBlock(ctx) {
+  const { t, f, report } = ctx;
+  const clv = report.clv;
+  const cal = clv.calibration ?? null;
+  const s = report.summary;
+  // The engine takes a split after the first purchase and before asOf.
+  const min = s.firstOrder ? addDays(String(s.firstOrder).slice(0, 10), 1) : null;
+  const asOf = String(s.asOf ?? "");
+  const max = asOf ? (asOf.slice(11) && asOf.slice(11) !== "00:00:00" ? asOf.slice(0, 10) : addDays(asOf.slice(0, 10), -1)) : null;
+  const chosen = ctx.options.calibrationSplit;
+  const current = cal ? cal.split.slice(0, 10) : /^\d{4}-\d{2}-\d{2}$/.test(chosen ?? "") ? chosen : "";
+
+  const hint = h("p", { class: "small neg", dataset: { calibration: "range" }, hidden: true }, t("clv.cal.range", { min: min ?? "", max: max ?? "" }));
+  let timer = null;
+  const commit = (input) => {
+    clearTimeout(timer);
+    timer = null;
+    const v = input.value;
+    const ok = /^\d{4}-\d{2}-\d{2}$/.test(v) && (!min || v >= min) && (!max || v <= max);
+    hint.hidden = ok || v === "";
+    input.setAttribute("aria-invalid", String(!ok && v !== ""));
+    if (ok && v !== current) ctx.setOption({ calibrationSplit: v });
+  };
+  // Typing a date changes the value once per keystroke: wait for a pause before re-running.
+  // (An event's target is gone once it has been dispatched in a shadow tree: use the element.)
+  const later = () => { clearTimeout(timer); timer = setTimeout(() => commit(input), 600); };
+  const input = h("input", {
+    type: "date", value: current, min, max, required: true,
+    dataset: { focus: "clv-calibration-split" },
+    oninput: later, onchange: later,
+    onkeydown: (e) => { if (e.key === "Enter") commit(input); },
+    onblur: () => { if (timer) commit(input); },
+  });
+  const control = h("div", { class: "controls" },
+    h("label", { class: "field" }, t("clv.cal.split"), input),
+    chosen !== "auto" ? h("button", { type: "button", class: "btn small", title: t("clv.cal.autoTitle"), dataset: { focus: "clv-calibration-auto" }, onclick: () => ctx.setOption({ calibrationSplit: "auto" }) }, t("clv.cal.auto")) : null);
+  const head = h("div", { class: "subhead calibration-head" },
+    h("div", {}, h("h3", {}, t("clv.cal.title")), h("p", { class: "small muted explain" }, t("clv.cal.explain"))),
+    control);
+
+  if (!cal) {
+    const why = report.ingest.warnings.filter((w) => /calibration|校准/i.test(w));
+    return h("div", { class: "calibration", dataset: { calibration: "none" } }, head, hint,
+      chosen == null ? null : h("p", { class: "small muted" }, t("clv.cal.none"), why.length ? " " : null, why.join(" ")));
+  }
+
+  const unit = t(`clv.unit.${clv.unit}`);
+  const holdoutText = new Intl.NumberFormat(intlLocale(ctx.lang), { maximumFractionDigits: 1 }).format(cal.holdout);
+  const diff = cal.actual ? (cal.predicted - cal.actual) / cal.actual : null;
+  const split = formatTime(cal.split);
+  const num = (name, value, text) => h("b", { dataset: { cal: name, value: value == null ? "" : String(value) } }, text);
+  const summary = h("p", { class: "calibration-summary" }, tNodes(ctx, "clv.cal.summary", {
+    split: num("split", cal.split, split),
+    holdout: h("span", { dataset: { cal: "holdout", value: String(cal.holdout) } }, holdoutText),
+    unit,
+    predicted: num("predicted", cal.predicted, f.dec1(cal.predicted)),
+    actual: num("actual", cal.actual, f.int(cal.actual)),
+    diff: h("span", { dataset: { cal: "diff", value: diff == null ? "" : String(diff) } }, diff == null ? "–" : t("clv.cal.diff", { d: f.pp(diff) })),
+  }));
+
+  const series = [
+    { label: t("clv.cal.predicted"), key: "predicted", color: ctx.theme.series[0] },
+    { label: t("clv.cal.actual"), key: "actual", color: ctx.theme.series[1] },
+  ];
+  const chart = groupedColumnChart(cal.groups.map((g) => ({
+    label: g.frequency,
+    key: g.frequency,
+    sub: `n=${f.int(g.customers)}`,
+    values: [g.predicted, g.actual],
+    titles: [
+      `${g.frequency} · ${t("clv.cal.predicted")}: ${g.predicted == null ? "–" : f.dec2(g.predicted)} (n=${f.int(g.customers)})`,
+      `${g.frequency} · ${t("clv.cal.actual")}: ${g.actual == null ? "–" : f.dec2(g.actual)} (n=${f.int(g.customers)})`,
+    ],
+  })), { series, format: f.dec2, axisFormat: f.sig, xTitle: t("clv.cal.xTitle"), title: t("clv.cal.chart"), width: ctx.half, height: 300 }, ctx.theme);
+
+  const perCustomer = (total) => (cal.customers ? total / cal.customers : null);
+  const signed = (v) => (v == null ? "" : (v > 0 ? "+" : v < 0 ? "−" : "") + f.dec2(Math.abs(v)));
+  const table = tableBlock(ctx, {
+    name: "clv-calibration",
+    columns: [
+      { label: t("clv.cal.group"), get: (g) => g.frequency, text: true },
+      { label: t("clv.cal.customers"), get: (g) => g.customers, fmt: f.int },
+      { label: t("clv.cal.predictedMean"), get: (g) => g.predicted, fmt: f.dec2 },
+      { label: t("clv.cal.actualMean"), get: (g) => g.actual, fmt: f.dec2 },
+      { label: t("clv.cal.difference"), get: (g) => (g.predicted == null || g.actual == null ? null : g.predicted - g.actual), fmt: signed },
+    ],
+    rows: cal.groups,
+    rowData: (g) => ({ frequency: g.frequency }),
+    foot: [t("clv.cal.all"), f.int(cal.customers), f.dec2(perCustomer(cal.predicted)), f.dec2(perCustomer(cal.actual)), signed(cal.customers ? perCustomer(cal.predicted) - perCustomer(cal.actual) : null)],
+  });
+  const p = cal.bgnbd;
+  const params = `${t("clv.cal.params")}: BG/NBD r=${f.sig(p.r)} α=${f.sig(p.alpha)} a=${f.sig(p.a)} b=${f.sig(p.b)} (LL ${f.dec1(p.logLikelihood)})`;
+  return h("div", { class: "calibration", dataset: { calibration: cal.split } },
+    head, hint, summary,
+    h("div", { class: "cols" }, figure(ctx, "clv-calibration", t("clv.cal.chart"), chart), table),
+    h("p", { class: "small muted" }, params));
+}
+
 const clvPanel = {
   id: "clv",
   title: (t) => t("clv.title"),
@@ -795,6 +909,7 @@ const clvPanel = {
         withClv.length ? kpi("clvTotal", t("clv.totalClv"), sum(withClv.map((c) => c.clv)), f.money(sum(withClv.map((c) => c.clv))), null, true) : null),
       h("p", { class: "small muted" }, t("clv.params"), ": ", params),
       h("div", { class: "cols" }, figure(ctx, "clv-p-alive", t("clv.pAliveChart"), pChart), segChart),
+      calibrationBlock(ctx),
       segTable,
       topTable,
       cohortTable);

@@ -65,6 +65,9 @@ p { margin: 0; }
 .controls { display: flex; flex-wrap: wrap; gap: 10px 16px; align-items: end; }
 .field { display: inline-flex; flex-direction: column; gap: 3px; font-size: 12px; color: var(--_muted); }
 select { border: 1px solid var(--_border); border-radius: 8px; padding: 5px 8px; background: var(--_surface); min-width: 120px; max-width: 260px; }
+input[type="date"] { border: 1px solid var(--_border); border-radius: 8px; padding: 4px 8px; background: var(--_surface); min-width: 150px; }
+input[type="date"]:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
+input[aria-invalid="true"] { border-color: var(--_bad); }
 .seg { display: inline-flex; border: 1px solid var(--_border); border-radius: 8px; overflow: hidden; background: var(--_surface); }
 .seg button { border: 0; background: none; padding: 5px 11px; cursor: pointer; font-size: 13px; color: var(--_muted); }
 .seg button + button { border-left: 1px solid var(--_border); }
@@ -85,6 +88,17 @@ section.card { background: var(--_surface); border: 1px solid var(--_border); bo
 .subhead h3 { margin: 0; }
 .cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 360px), 1fr)); gap: 8px 28px; }
 .cols > * { min-width: 0; }
+
+/* CLV calibration check */
+.calibration { margin-top: 24px; padding-top: 2px; border-top: 1px solid var(--_border); }
+.calibration .calibration-head { align-items: flex-end; }
+.calibration-head > div:first-child { flex: 1 1 320px; }
+.calibration-head .explain { margin-top: 3px; max-width: 78ch; }
+.calibration-summary { margin-top: 6px; font-size: 13.5px; }
+.calibration > .neg { margin-top: 4px; }
+.calibration .cols .subhead { margin-top: 14px; }
+.calibration table thead th { white-space: normal; vertical-align: bottom; }
+.calibration table thead th + th { word-break: keep-all; }
 
 /* error */
 .error { border: 1px solid color-mix(in srgb, var(--_bad) 45%, var(--_border)); background: color-mix(in srgb, var(--_bad) 6%, var(--_surface)); border-radius: var(--_radius); padding: 16px 20px; margin-bottom: 16px; }

@@ -63,9 +63,13 @@ export class CohortLens extends HTMLElement {
   data: Input | null;
   /** Same-origin URL of an export (reflects the `src` attribute). */
   src: string;
-  /** Analysis options; setting them re-runs on the same input. */
-  options: Options;
-  /** The options of the next run (options + changes made in the UI + locale). */
+  /**
+   * Analysis options; setting them re-runs on the same input. Unlike analyze(), the element runs
+   * the CLV calibration check by default (`calibrationSplit: "auto"`); set `calibrationSplit` to
+   * a date, or to null to turn it off.
+   */
+  options: Options | (Omit<Options, "calibrationSplit"> & { calibrationSplit?: string | null });
+  /** The options of the next run (options + changes made in the UI + locale, calibrationSplit). */
   readonly effectiveOptions: Options;
   /** The last Report, or null. */
   readonly report: Report | null;

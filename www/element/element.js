@@ -52,7 +52,7 @@ export class CohortLens extends HTMLElement {
   #input = null;
   #inputName = null;
   #options = {};
-  #ui = {}; // options changed through the UI (grain, alignment, mapping, scheme, breakdowns)
+  #ui = {}; // options changed through the UI (grain, alignment, mapping, scheme, breakdowns, calibration split)
   #view = { cohortMetric: "retention", bdDimension: null };
   #worker = null;
   #seq = 0;
@@ -144,11 +144,16 @@ export class CohortLens extends HTMLElement {
   get error() { return this.#error; }
   /** True while a run is in progress. */
   get running() { return this.#running; }
-  /** The options of the next run: `options`, then changes made in the UI, then the locale. */
+  /**
+   * The options of the next run: `options`, then changes made in the UI, then the defaults of
+   * the element (the locale, calibrationSplit "auto").
+   */
   get effectiveOptions() {
     const o = { ...this.#options, ...this.#ui };
     for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
     if (!("locale" in o)) o.locale = this.#lang();
+    // The CLV calibration check runs by default (null in `options` turns it off).
+    if (!("calibrationSplit" in o)) o.calibrationSplit = "auto";
     return o;
   }
 
@@ -196,6 +201,7 @@ export class CohortLens extends HTMLElement {
     // The mapping and added breakdowns belong to the previous file; view preferences stay.
     delete this.#ui.mapping;
     delete this.#ui.breakdowns;
+    delete this.#ui.calibrationSplit;
     this.#view.bdDimension = null;
     this.#columns = [];
     this.#columnsFor = null;
