@@ -14,6 +14,10 @@ use super::{Driver, IngestInfo, Lines};
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::Options;
 
+/// Excel's grid: columns A–XFD, rows 1–1,048,576.
+const MAX_COLUMNS: u32 = 16_384;
+const MAX_ROWS: u32 = 1_048_576;
+
 /// A cell value that owns its text when the workbook does not (inline strings, errors).
 enum Value<'a> {
     Borrowed(&'a str),
@@ -74,6 +78,23 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<(Lines, IngestInfo)> {
     };
     while let Some(cell) = cells.next_cell().map_err(bad_xlsx)? {
         let (r, c) = cell.get_position();
+        if c >= MAX_COLUMNS || r >= MAX_ROWS {
+            // No workbook Excel wrote has such a cell (calamine wraps absurd references): its
+            // column would name millions of empty columns.
+            return Err(Error::new(
+                ErrorKind::BadXlsx,
+                format!(
+                    "the sheet has a cell outside Excel's grid (row {}, column {})",
+                    u64::from(r) + 1,
+                    u64::from(c) + 1
+                ),
+                format!(
+                    "工作表中有超出 Excel 表格范围的单元格（第 {} 行，第 {} 列）",
+                    u64::from(r) + 1,
+                    u64::from(c) + 1
+                ),
+            ));
+        }
         let Some(value) = value(cell.get_value(), is_1904) else {
             continue;
         };
