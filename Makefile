@@ -12,17 +12,23 @@ PORT ?= 8000
 setup:
 	scripts/setup.sh
 
-# The npm package in pkg/: optimised wasm, JS glue, worker, element and types.
+# The npm package in pkg/: two optimised wasm modules (core: delimited text; full: also xlsx
+# and Arrow, loaded only when needed), JS glue, worker, element and types.
 pkg: setup
-	cargo build --lib --profile wasm --target $(WASM_TARGET)
 	rm -rf pkg && mkdir -p pkg
-	wasm-bindgen --target web --out-dir pkg --out-name cohortlens_wasm \
+	cargo build --lib --profile wasm --target $(WASM_TARGET) --no-default-features
+	wasm-bindgen --target web --out-dir pkg --out-name cohortlens_core \
 		--remove-name-section --remove-producers-section $(WASM_OUT)
-	node_modules/.bin/wasm-opt -Oz pkg/cohortlens_wasm_bg.wasm -o pkg/cohortlens_wasm_bg.wasm
+	cargo build --lib --profile wasm --target $(WASM_TARGET)
+	wasm-bindgen --target web --out-dir pkg --out-name cohortlens_full \
+		--remove-name-section --remove-producers-section $(WASM_OUT)
+	for m in core full; do \
+		node_modules/.bin/wasm-opt -Oz pkg/cohortlens_$${m}_bg.wasm -o pkg/cohortlens_$${m}_bg.wasm; done
 	cp js/*.js js/*.d.ts js/package.json pkg/
 	if [ -d www/element ]; then cp www/element/* pkg/; fi
 	cp README.md pkg/README.md
-	@scripts/wasm-size.sh pkg/cohortlens_wasm_bg.wasm
+	@scripts/wasm-size.sh pkg/cohortlens_core_bg.wasm
+	@scripts/wasm-size.sh pkg/cohortlens_full_bg.wasm
 
 # The static site: the page with the package beside it (what `make demo` serves).
 site: pkg
@@ -39,8 +45,10 @@ test: test-native test-wasm test-pkg test-page
 test-native:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	cargo clippy --lib --no-default-features -- -D warnings
 	cargo test
 	cargo build --target $(WASM_TARGET)
+	cargo build --target $(WASM_TARGET) --no-default-features
 
 test-wasm: setup
 	scripts/setup.sh --browser

@@ -28,32 +28,46 @@ export async function toBytes(input) {
 }
 
 /**
- * Builds the API for one wasm module. `ready()` resolves once the module is initialised;
- * `wasm` is the wasm-bindgen glue module.
+ * Whether bytes need the full module (workbooks and Arrow IPC; the core module reads
+ * delimited text): a zip container, Arrow's file magic, or an IPC stream's continuation marker.
  */
-export function makeApi(wasm, ready) {
-  let initialised = false;
+export function needsFull(head) {
+  const b = head instanceof Uint8Array ? head : new Uint8Array(head ?? []);
+  const starts = (...m) => m.every((x, i) => b[i] === x);
+  return starts(0x50, 0x4b, 0x03, 0x04) || starts(0x41, 0x52, 0x52, 0x4f, 0x57, 0x31) || starts(0xff, 0xff, 0xff, 0xff);
+}
+
+/**
+ * Builds the API over two wasm modules: `load("core")` resolves to the lean module (delimited
+ * text, CSV export), `load("full")` to the one that also reads xlsx/Arrow and exports Arrow.
+ * Each is loaded on first use only, so a page analysing CSV never downloads the full one.
+ */
+export function makeApi(load) {
+  let core = null;
   const init = async () => {
-    await ready();
-    initialised = true;
+    core = await load("core");
   };
+  const moduleFor = (bytes, format) => load(needsFull(bytes.subarray(0, 8)) || format === "arrow" ? "full" : "core");
 
   async function analyze(input, options = {}) {
-    await init();
-    return wasm.analyze(await toBytes(input), options ?? {});
+    const bytes = await toBytes(input);
+    return (await moduleFor(bytes)).analyze(bytes, options ?? {});
   }
 
   async function exportCustomers(input, options = {}, format = "csv") {
-    await init();
-    return wasm.exportCustomers(await toBytes(input), options ?? {}, format);
+    const bytes = await toBytes(input);
+    return (await moduleFor(bytes, format)).exportCustomers(bytes, options ?? {}, format);
   }
 
   class Analyzer {
     #inner;
 
-    /** Needs `await init()` first (or use `createAnalyzer`). */
-    constructor(options = {}) {
-      if (!initialised) {
+    /**
+     * A streaming analysis in the core module (needs `await init()` first). For workbooks,
+     * Arrow input or Arrow export use `await createAnalyzer(options, { full: true })`.
+     */
+    constructor(options = {}, wasm = core) {
+      if (!wasm) {
         throw inputError(
           "cohortlens is not initialised: `await init()` before `new Analyzer()`, or use `await createAnalyzer()`",
           "NotInitialised",
@@ -91,9 +105,9 @@ export function makeApi(wasm, ready) {
     }
   }
 
-  async function createAnalyzer(options = {}) {
-    await init();
-    return new Analyzer(options);
+  /** A streaming analysis; `{ full: true }` for workbooks, Arrow input or Arrow export. */
+  async function createAnalyzer(options = {}, { full = false } = {}) {
+    return new Analyzer(options, await load(full ? "full" : "core"));
   }
 
   return { init, analyze, exportCustomers, Analyzer, createAnalyzer };

@@ -60,7 +60,8 @@ export interface Options {
 export type ErrorCode =
   | "EmptyFile" | "HeaderOnly" | "NoCustomerColumn" | "NoTimeColumn" | "UnknownColumn"
   | "BadEncoding" | "UnknownEncoding" | "BinaryFile" | "BadOptions" | "AllRowsRejected"
-  | "BadCsv" | "BadXlsx" | "BadArrow" | "BadInput" | "NotInitialised" | (string & {});
+  | "BadCsv" | "BadXlsx" | "BadArrow" | "UnknownSheet" | "FormatUnavailable" | "BadInput"
+  | "NotInitialised" | (string & {});
 
 /** What every failure throws: a real Error with a stable code and, when known, a position. */
 export interface CohortlensError extends Error {
@@ -182,7 +183,7 @@ export interface ClvGroup {
   meanExpectedPurchases: number | null; clv: number | null; meanClv: number | null;
 }
 
-/** Loads the wasm (done automatically by analyze/exportCustomers/createAnalyzer). */
+/** Loads the core wasm module (done automatically by analyze/exportCustomers/createAnalyzer). */
 export function init(): Promise<void>;
 
 /** The Report of an orders export. Throws a CohortlensError on bad input. */
@@ -202,5 +203,8 @@ export class Analyzer {
   free(): void;
 }
 
-/** init() then new Analyzer(options). */
-export function createAnalyzer(options?: Options): Promise<Analyzer>;
+/** A streaming Analyzer; `{ full: true }` for workbooks, Arrow input or Arrow export. */
+export function createAnalyzer(options?: Options, module?: { full?: boolean }): Promise<Analyzer>;
+
+/** Whether the first bytes of an input need the full module (xlsx or Arrow IPC). */
+export function needsFull(head: Uint8Array | ArrayBuffer): boolean;

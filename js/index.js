@@ -1,8 +1,15 @@
-// Browser and bundler entry point: the wasm is fetched next to this file on first use.
-import wasmInit, * as wasm from "./cohortlens_wasm.js";
+// Browser and bundler entry point. Two wasm modules sit next to this file: the core one
+// (delimited text) loads on first use, the full one (also xlsx and Arrow) only when an input or
+// export needs it.
 import { makeApi } from "./api.js";
 
-let loading;
-const ready = () => (loading ??= wasmInit({ module_or_path: new URL("./cohortlens_wasm_bg.wasm", import.meta.url) }));
+const modules = {};
+const load = (kind) =>
+  (modules[kind] ??= (async () => {
+    const glue = await import(kind === "full" ? "./cohortlens_full.js" : "./cohortlens_core.js");
+    await glue.default({ module_or_path: new URL(`./cohortlens_${kind}_bg.wasm`, import.meta.url) });
+    return glue;
+  })());
 
-export const { init, analyze, exportCustomers, Analyzer, createAnalyzer } = makeApi(wasm, ready);
+export { needsFull } from "./api.js";
+export const { init, analyze, exportCustomers, Analyzer, createAnalyzer } = makeApi(load);

@@ -1,16 +1,15 @@
 // Node entry point (selected by the "node" export condition): Node cannot fetch file:// URLs,
-// so the wasm bytes are read from disk and compiled synchronously on first use.
+// so a module's wasm bytes are read from disk and compiled synchronously on its first use.
 import { readFileSync } from "node:fs";
-import { initSync } from "./cohortlens_wasm.js";
-import * as wasm from "./cohortlens_wasm.js";
 import { makeApi } from "./api.js";
 
-let loaded = false;
-const ready = async () => {
-  if (!loaded) {
-    initSync({ module: readFileSync(new URL("./cohortlens_wasm_bg.wasm", import.meta.url)) });
-    loaded = true;
-  }
-};
+const modules = {};
+const load = (kind) =>
+  (modules[kind] ??= (async () => {
+    const glue = await import(kind === "full" ? "./cohortlens_full.js" : "./cohortlens_core.js");
+    glue.initSync({ module: readFileSync(new URL(`./cohortlens_${kind}_bg.wasm`, import.meta.url)) });
+    return glue;
+  })());
 
-export const { init, analyze, exportCustomers, Analyzer, createAnalyzer } = makeApi(wasm, ready);
+export { needsFull } from "./api.js";
+export const { init, analyze, exportCustomers, Analyzer, createAnalyzer } = makeApi(load);

@@ -7,10 +7,11 @@
 //        { id, type: "report", report, seconds }
 //        { id, type: "export", bytes }                     (bytes transferred)
 //        { id, type: "error", error: { name, message, code, line, column } }
-import { createAnalyzer } from "./index.js";
-import { toBytes } from "./api.js";
+import { createAnalyzer, exportCustomers } from "./index.js";
+import { needsFull, toBytes } from "./api.js";
 
 let last = null;
+let lastRun = null;
 
 function plainError(e) {
   return {
@@ -24,7 +25,11 @@ function plainError(e) {
 
 async function analyze(id, input, options) {
   const started = performance.now();
-  const analyzer = await createAnalyzer(options ?? {});
+  // The full module (xlsx, Arrow) is fetched only when the file starts like one.
+  const head = typeof input?.slice === "function" && typeof input?.arrayBuffer === "function"
+    ? new Uint8Array(await input.slice(0, 8).arrayBuffer())
+    : await toBytes(input).then((b) => b.subarray(0, 8));
+  const analyzer = await createAnalyzer(options ?? {}, { full: needsFull(head) });
   const total = input?.size ?? input?.byteLength ?? input?.length ?? 0;
   const progress = (phase, loaded) => postMessage({ id, type: "progress", phase, loaded, total });
   if (input && typeof input.stream === "function") {
@@ -46,6 +51,7 @@ async function analyze(id, input, options) {
   const report = analyzer.finish();
   last?.free();
   last = analyzer;
+  lastRun = { input, options };
   postMessage({ id, type: "report", report, seconds: (performance.now() - started) / 1000 });
 }
 
@@ -56,7 +62,11 @@ self.onmessage = async ({ data }) => {
       await analyze(id, data.input, data.options);
     } else if (type === "export") {
       if (!last) throw Object.assign(new Error("no finished analysis to export"), { code: "BadOptions" });
-      const bytes = last.exportCustomers(data.format ?? "csv");
+      const format = data.format ?? "csv";
+      // An Arrow export after a core-module run is redone by the full module.
+      const bytes = format === "arrow"
+        ? await exportCustomers(lastRun.input, lastRun.options, "arrow")
+        : last.exportCustomers(format);
       postMessage({ id, type: "export", bytes }, [bytes.buffer]);
     } else {
       throw Object.assign(new Error(`unknown worker message type ${type}`), { code: "BadOptions" });

@@ -35,6 +35,8 @@ pub enum ErrorKind {
     BadXlsx,
     /// The input starts like Arrow IPC (file or stream) but cannot be read as one.
     BadArrow,
+    /// The input's format (xlsx, Arrow) or the export format is not in this build.
+    FormatUnavailable,
     /// `options.sheet` names a sheet the workbook does not have.
     UnknownSheet,
 }
@@ -56,6 +58,7 @@ impl ErrorKind {
             ErrorKind::BadCsv => "BadCsv",
             ErrorKind::BadXlsx => "BadXlsx",
             ErrorKind::BadArrow => "BadArrow",
+            ErrorKind::FormatUnavailable => "FormatUnavailable",
             ErrorKind::UnknownSheet => "UnknownSheet",
         }
     }

@@ -1,12 +1,6 @@
 //! The per-customer table (RFM scores and segment; CLV columns once fitted) as CSV or Arrow
 //! IPC bytes (SPEC §10: "exportable as CSV and as Arrow IPC").
 
-use std::sync::Arc;
-
-use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
-use arrow_ipc::writer::StreamWriter;
-use arrow_schema::{DataType, Field, Schema};
-
 use crate::error::{Error, ErrorKind, Result};
 
 /// One column of the customer table.
@@ -73,7 +67,14 @@ impl Table {
     pub fn encode(&self, format: Format) -> Result<Vec<u8>> {
         match format {
             Format::Csv => self.to_csv(),
+            #[cfg(feature = "arrow")]
             Format::Arrow => self.to_arrow(),
+            #[cfg(not(feature = "arrow"))]
+            Format::Arrow => Err(Error::new(
+                ErrorKind::FormatUnavailable,
+                "this build has no Arrow export (the full build has)",
+                "此版本不支持 Arrow 导出（完整版本支持）",
+            )),
         }
     }
 
@@ -101,7 +102,14 @@ impl Table {
         out.into_inner().map_err(|e| export_error(e.error()))
     }
 
+    #[cfg(feature = "arrow")]
     fn to_arrow(&self) -> Result<Vec<u8>> {
+        use std::sync::Arc;
+
+        use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
+        use arrow_ipc::writer::StreamWriter;
+        use arrow_schema::{DataType, Field, Schema};
+
         let fields: Vec<Field> = self
             .columns
             .iter()

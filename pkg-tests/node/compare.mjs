@@ -13,7 +13,9 @@ export function compare(got, want, rel = 1e-9, path = "report", diffs = []) {
   } else if (Array.isArray(want)) {
     if (!Array.isArray(got)) return diffs.push(`${path}: got ${JSON.stringify(got)}`), diffs;
     if (got.length !== want.length) diffs.push(`${path}: got ${got.length} items, want ${want.length}`);
-    const key = want[0] && typeof want[0] === "object" && KEYS.find((k) => k in want[0]);
+    // Lists of objects match by their natural key; lists with null items (cohort cells) by position.
+    const objects = want.every((w) => w && typeof w === "object" && !Array.isArray(w));
+    const key = objects && want.length > 0 && KEYS.find((k) => k in want[0]);
     want.forEach((w, i) => {
       const g = key ? got.find((x) => x && x[key] === w[key]) : got[i];
       const p = key ? `${path}[${key}=${JSON.stringify(w[key])}]` : `${path}[${i}]`;
@@ -32,7 +34,8 @@ export function compare(got, want, rel = 1e-9, path = "report", diffs = []) {
   return diffs;
 }
 
-/** A copy of a report without the fields the golden README leaves implementation-defined. */
+/** A copy of a report without `clv` (compared at the fit tolerance) and the fields the golden
+ * README leaves implementation-defined. */
 export function comparable(report) {
   const copy = structuredClone(report);
   delete copy.clv;

@@ -41,6 +41,8 @@ for (const name of fixtures) {
     const want = JSON.parse(readFileSync(join(golden, `${name}.report.json`), "utf8"));
     const got = await analyze(bytes, options);
     const diffs = compare(comparable(got), comparable(want));
+    // Values under clv come from a fit: 1e-3 relative (golden README).
+    compare(got.clv, want.clv, 1e-3, "report.clv", diffs);
     assert.deepEqual(diffs.slice(0, 20), [], `${diffs.length} differences`);
   });
 }
@@ -116,4 +118,18 @@ export async function run(file: Blob): Promise<number | null> {
     JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"], noEmit: true }, include: ["src"] }),
   );
   execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", project], { encoding: "utf8" });
+});
+
+test("xlsx and Arrow inputs go to the full module and give the CSV's report", async () => {
+  const { analyze, needsFull } = await load();
+  const formats = join(root, "examples/data/formats");
+  const base = await analyze(readFileSync(join(formats, "same.csv")));
+  for (const file of ["same.xlsx", "same.arrow", "same.arrows"]) {
+    const bytes = readFileSync(join(formats, file));
+    assert.equal(needsFull(bytes.subarray(0, 8)), true, file);
+    const report = await analyze(bytes);
+    assert.deepEqual(report.summary, base.summary, file);
+    assert.deepEqual(report.cohorts, base.cohorts, file);
+  }
+  assert.equal(needsFull(readFileSync(join(formats, "same.csv")).subarray(0, 8)), false);
 });

@@ -25,6 +25,7 @@
 //! - **Dimensions**: at most [`MAX_DIMENSIONS`] columns; a column with neither a header name
 //!   nor any value (Excel's trailing empty columns) is no dimension.
 
+#[cfg(feature = "arrow")]
 pub mod arrow;
 pub mod cell;
 pub mod columns;
@@ -32,6 +33,7 @@ pub mod decode;
 pub mod detect;
 pub mod records;
 pub mod values;
+#[cfg(feature = "xlsx")]
 pub mod xlsx;
 
 use std::collections::BTreeMap;
@@ -247,10 +249,19 @@ pub struct IngestInfo {
 /// Reads an orders file: the format is detected from the bytes (SPEC §11, COLUMNS.md).
 pub fn read(bytes: &[u8], options: &Options) -> Result<(Lines, IngestInfo)> {
     match detect::detect(bytes)? {
-        Format::Xlsx => xlsx::read(bytes, options),
-        Format::ArrowFile => arrow::read(bytes, true, options),
-        Format::ArrowStream => arrow::read(bytes, false, options),
         Format::Text => read_text(bytes, options),
+        #[cfg(feature = "xlsx")]
+        Format::Xlsx => xlsx::read(bytes, options),
+        #[cfg(feature = "arrow")]
+        Format::ArrowFile => arrow::read(bytes, true, options),
+        #[cfg(feature = "arrow")]
+        Format::ArrowStream => arrow::read(bytes, false, options),
+        #[cfg(not(all(feature = "xlsx", feature = "arrow")))]
+        other => Err(crate::error::Error::new(
+            crate::error::ErrorKind::FormatUnavailable,
+            format!("this build reads delimited text only, not {other:?} (the full build reads workbooks and Arrow)"),
+            format!("此版本只读取分隔文本，不支持 {other:?}（完整版本支持工作簿和 Arrow）"),
+        )),
     }
 }
 
@@ -303,6 +314,7 @@ impl<'o> Driver<'o> {
     }
 
     /// A driver for a format whose columns are named outside the records (Arrow's schema).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
     pub(crate) fn with_names(
         options: &'o Options,
         names: Vec<String>,
