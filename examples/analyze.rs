@@ -1,8 +1,9 @@
 //! The native CLI: prints the Report of an orders file as JSON.
 //!
 //! ```sh
-//! cargo run --release --example analyze -- INPUT [--options FILE.json] [--pretty]
+//! cargo run --release --example analyze -- INPUT [--options FILE.json] [--pretty] [--timings]
 //! ```
+//! `--timings` also prints the seconds of each phase as JSON on stderr.
 //! On failure it prints `error[CODE]: message` on stderr and exits with status 2: CODE is the
 //! engine's error code, `Usage` for bad arguments or `Io` when a file cannot be read or the
 //! Report cannot be written.
@@ -10,7 +11,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use cohortlens::{analyze, Error, Options};
+use cohortlens::{Analysis, Error, Options};
 
 /// Why the CLI failed.
 enum Failure {
@@ -31,7 +32,7 @@ fn main() -> ExitCode {
         Err(failure) => {
             match failure {
                 Failure::Usage => {
-                    eprintln!("error[Usage]: usage: analyze INPUT [--options FILE.json] [--pretty]")
+                    eprintln!("error[Usage]: usage: analyze INPUT [--options FILE.json] [--pretty] [--timings]")
                 }
                 Failure::Io(message) => eprintln!("error[Io]: {message}"),
                 Failure::Engine(e) => eprintln!("error[{}]: {e}", e.code()),
@@ -45,11 +46,13 @@ fn run() -> Result<(), Failure> {
     let mut input = None;
     let mut options_path = None;
     let mut pretty = false;
+    let mut timings = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--options" => options_path = Some(args.next().ok_or(Failure::Usage)?),
             "--pretty" => pretty = true,
+            "--timings" => timings = true,
             _ if input.is_none() && !arg.starts_with("--") => input = Some(arg),
             _ => return Err(Failure::Usage),
         }
@@ -62,13 +65,20 @@ fn run() -> Result<(), Failure> {
         Some(p) => Options::from_json(&String::from_utf8_lossy(&read(&p)?))?,
         None => Options::default(),
     };
-    let report = analyze(&read(&input)?, &options)?;
+    let analysis = Analysis::run(&read(&input)?, &options)?;
+    if timings {
+        eprintln!(
+            "{}",
+            serde_json::to_string(&analysis.timings).unwrap_or_default()
+        );
+    }
+    let report = &analysis.report;
     // Streamed to stdout: a Report with a large per-customer CLV list is never held as text.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = if pretty {
-        serde_json::to_writer_pretty(&mut out, &report)
+        serde_json::to_writer_pretty(&mut out, report)
     } else {
-        serde_json::to_writer(&mut out, &report)
+        serde_json::to_writer(&mut out, report)
     };
     written
         .map_err(std::io::Error::from)

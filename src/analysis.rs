@@ -11,12 +11,14 @@ use crate::metrics::{breakdown, churn, clv, cohort, funnel, rates, rfm, summary,
 use crate::options::Options;
 use crate::orders::{self, Orders};
 use crate::period::format_time;
-use crate::report::{IngestReport, Report};
+use crate::report::{IngestReport, Report, Timings};
 
 /// A finished analysis: the Report and the per-customer facts behind it (for exports).
 pub struct Analysis {
     /// The Report.
     pub report: Report,
+    /// Seconds spent in each phase.
+    pub timings: Timings,
     orders: Orders,
     customers: Customers,
     scores: Vec<rfm::Scores>,
@@ -29,12 +31,47 @@ pub fn analyze(bytes: &[u8], options: &Options) -> Result<Report> {
     Analysis::run(bytes, options).map(|a| a.report)
 }
 
+/// A source of monotonic time in seconds, for the Report's phase timings. The core cannot
+/// read a clock on every platform (`std::time::Instant` panics in wasm32-unknown-unknown), so
+/// the caller lends one; [`Analysis::run`] uses `Instant` where it exists.
+pub type Clock<'a> = &'a dyn Fn() -> f64;
+
+#[cfg(not(target_arch = "wasm32"))]
+fn native_clock() -> f64 {
+    use std::sync::OnceLock;
+    use std::time::Instant;
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs_f64()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn native_clock() -> f64 {
+    0.0
+}
+
 impl Analysis {
     /// Runs the pipeline and keeps what the exports need.
     pub fn run(bytes: &[u8], options: &Options) -> Result<Analysis> {
+        Analysis::run_timed(bytes, options, &native_clock)
+    }
+
+    /// [`Analysis::run`] with the clock that times its phases (`report.timings`).
+    pub fn run_timed(bytes: &[u8], options: &Options, clock: Clock) -> Result<Analysis> {
+        let start = clock();
+        let mut timings = Timings::default();
+        let mut lap = {
+            let mut last = start;
+            move || {
+                let now = clock();
+                let seconds = now - last;
+                last = now;
+                seconds
+            }
+        };
         options.validate()?;
         let as_of = options.as_of.as_deref().map(parse_as_of).transpose()?;
         let (lines, mut info) = ingest::read(bytes, options)?;
+        timings.ingest = lap();
         let orders = orders::build(lines, as_of, &mut info);
         let accepted = info.rows - info.rejections.total();
         if accepted == 0 {
@@ -51,6 +88,7 @@ impl Analysis {
             .at(line, column.as_deref()));
         }
         let customers = customers::build(&orders, options.count_by);
+        timings.orders = lap();
         let cx = Context {
             orders: &orders,
             customers: &customers,
@@ -60,24 +98,34 @@ impl Analysis {
         let segments = rfm::segment_of(options.rfm_segments, &scores, orders.has_amount);
         let (rates, rates_warning) = rates::rates(&cx);
         let (cohorts, cohort_warning) = cohort::cohorts(&cx);
+        let summary = summary::summary(&cx);
+        let funnel = funnel::funnel(&cx);
+        let rfm = rfm::rfm(&cx, &scores, &segments);
+        let breakdowns = breakdown::breakdowns(&cx)?;
+        let comparisons = breakdown::comparisons(&cx)?;
+        let churn = churn::churn(&cx);
+        timings.metrics = lap();
         let (clv, clv_warnings) = clv::clv_section(&cx, &segments);
+        timings.clv = lap();
+        timings.total = clock() - start;
         info.warnings
             .extend(rates_warning.into_iter().chain(cohort_warning));
         info.warnings.extend(clv_warnings);
         let report = Report {
-            summary: summary::summary(&cx),
+            summary,
             rates,
             cohorts,
-            funnel: funnel::funnel(&cx),
-            rfm: rfm::rfm(&cx, &scores, &segments),
-            breakdowns: breakdown::breakdowns(&cx)?,
-            comparisons: breakdown::comparisons(&cx)?,
-            churn: churn::churn(&cx),
+            funnel,
+            rfm,
+            breakdowns,
+            comparisons,
+            churn,
             clv,
             ingest: ingest_report(info, accepted, options.locale()),
         };
         Ok(Analysis {
             report,
+            timings,
             orders,
             customers,
             scores,
@@ -193,5 +241,31 @@ fn ingest_report(mut info: IngestInfo, accepted: u64, locale: Locale) -> IngestR
             .into_iter()
             .map(|(en, zh)| if locale == Locale::Zh { zh } else { en })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    #[test]
+    fn phases_are_timed_with_the_lent_clock_and_the_report_does_not_depend_on_it() {
+        let csv = b"customer_id,order_date\nc1,2024-01-01\nc1,2024-02-01\nc2,2024-01-05\n";
+        let ticks = Cell::new(0.0);
+        let clock = || {
+            ticks.set(ticks.get() + 1.0);
+            ticks.get()
+        };
+        let timed = Analysis::run_timed(csv, &Options::default(), &clock).unwrap();
+        let t = &timed.timings;
+        assert_eq!((t.ingest, t.orders, t.metrics, t.clv), (1.0, 1.0, 1.0, 1.0));
+        assert!(t.total >= 4.0);
+        let plain = Analysis::run(csv, &Options::default()).unwrap();
+        assert_eq!(
+            serde_json::to_string(&timed.report).unwrap(),
+            serde_json::to_string(&plain.report).unwrap()
+        );
     }
 }

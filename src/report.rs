@@ -32,6 +32,23 @@ pub struct Report {
     pub clv: Option<Clv>,
 }
 
+/// Seconds spent in each phase of one analysis (0 where the platform lent no clock). Kept out
+/// of the Report so that a Report depends on its input and options only.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Timings {
+    /// Decoding, tokenising and typing the rows.
+    pub ingest: f64,
+    /// Merging into orders, sorting, customer facts.
+    pub orders: f64,
+    /// SPEC §2–§8.
+    pub metrics: f64,
+    /// SPEC §9 (fits and predictions).
+    pub clv: f64,
+    /// The whole analysis.
+    pub total: f64,
+}
+
 /// `ingest` (§10).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]

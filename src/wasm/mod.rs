@@ -23,6 +23,11 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// Seconds from the JS clock (`Date.now`, millisecond resolution; `Instant` is unavailable).
+fn clock() -> f64 {
+    js_sys::Date::now() / 1000.0
+}
+
 /// A JS `Error` with `code`, `line` and `column` (or `null`), message in the locale.
 fn js_error(e: &Error, locale: Locale) -> JsValue {
     let err = js_sys::Error::new(e.message(locale));
@@ -91,7 +96,8 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = analyze)]
 pub fn analyze_js(bytes: &[u8], options: JsValue) -> Result<JsValue, JsValue> {
     let options = options_from(options)?;
-    let analysis = Analysis::run(bytes, &options).map_err(|e| js_error(&e, options.locale()))?;
+    let analysis =
+        Analysis::run_timed(bytes, &options, &clock).map_err(|e| js_error(&e, options.locale()))?;
     to_js(&analysis.report)
 }
 
@@ -131,11 +137,20 @@ impl Analyzer {
     /// Analyses everything pushed and returns the Report.
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
         let bytes = std::mem::take(&mut self.bytes);
-        let analysis = Analysis::run(&bytes, &self.options)
+        let analysis = Analysis::run_timed(&bytes, &self.options, &clock)
             .map_err(|e| js_error(&e, self.options.locale()))?;
         let report = to_js(&analysis.report);
         self.analysis = Some(analysis);
         report
+    }
+
+    /// Seconds spent in each phase of the finished analysis (`null` before `finish`).
+    #[wasm_bindgen(getter)]
+    pub fn timings(&self) -> Result<JsValue, JsValue> {
+        match &self.analysis {
+            Some(a) => to_js(&a.timings),
+            None => Ok(JsValue::NULL),
+        }
     }
 
     /// The per-customer table as `"csv"` or `"arrow"` (IPC stream) bytes; after `finish`.
