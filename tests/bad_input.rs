@@ -100,6 +100,15 @@ fn corrupt_xlsx_and_arrow() {
     assert_eq!(bad("truncated.xlsx"), "BadXlsx");
     assert_eq!(bad("damaged_sheet.xlsx"), "BadXlsx");
     assert_eq!(bad("truncated.arrows"), "BadArrow");
+    // A shared-string table that claims 1.8 billion strings (calamine would reserve them all).
+    let forged = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/regressions/xlsx-shared-strings-count-oom"),
+    )
+    .unwrap();
+    let e = error_of(&forged[3..], "{}");
+    assert_eq!(code(&e), "BadXlsx");
+    assert!(e.to_string().contains("1832914108"), "{e}");
     // A file that starts like Arrow and is nothing else.
     assert_eq!(code(&error_of(b"ARROW1\0\0garbage", "{}")), "BadArrow");
     assert_eq!(

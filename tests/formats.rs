@@ -400,6 +400,31 @@ fn xlsx_sheet_option() {
     assert!(e.to_string().contains("Online Retail"), "{e}");
 }
 
+/// A workbook as Excel writes it: strings in the shared-string table, a custom date style
+/// (45356.5 = 2024-03-05 12:00), a `t="d"` ISO date, a string-typed amount with ￥, an error
+/// cell (`#N/A` → badAmount on sheet row 4) and a boolean in column XFD beyond the header
+/// (sheet row 3 → raggedRow). One row is left: c1, 12.50.
+#[test]
+fn xlsx_shared_strings_and_cell_types() {
+    let r = run("shared_strings.xlsx", json!({}));
+    let (i, s) = facts(&r);
+    assert_eq!(i["rejected"], json!({"raggedRow": 1, "badAmount": 1}));
+    assert_eq!(i["samples"][0]["line"], 3);
+    assert_eq!(i["samples"][0]["text"], "TRUE");
+    assert_eq!(i["samples"][1]["text"], "#N/A");
+    assert_summary(
+        &s,
+        1,
+        0,
+        1,
+        1,
+        12.5,
+        "2024-03-05T12:00:00",
+        "2024-03-05T12:00:00",
+        0.0,
+    );
+}
+
 /// A DuckDB-style Arrow stream: int64 ids, timestamps in ms with a fixed +08:00 zone (applied:
 /// 1704103200000 ms = 10:00 UTC = 18:00 local), a float total, a date32 dimension and a null
 /// time (rejected as missingTime). 101 buys twice, 102 once: rate 1/2, revenue 60.75.

@@ -56,6 +56,7 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<(Lines, IngestInfo)> {
             },
         );
     }
+    check_shared_strings(bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(bad_xlsx)?;
     let sheets = book.sheet_names();
     let sheet = pick_sheet(&sheets, options.sheet.as_deref())?;
@@ -115,6 +116,107 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<(Lines, IngestInfo)> {
         encoding: "utf-8".into(),
         ..IngestInfo::default()
     })
+}
+
+/// calamine reserves room for as many shared strings as the workbook claims (`uniqueCount`)
+/// before reading one: a forged count exhausts memory, which aborts the wasm instance (found by
+/// fuzzing). A count the part cannot hold is refused: every string takes at least
+/// `<si><t/></si>` (13 bytes), and the part is no longer than its declared size, nor than
+/// deflate's best ratio (1032:1) allows from the whole input.
+fn check_shared_strings(bytes: &[u8]) -> Result<()> {
+    use std::io::Read;
+    // A broken archive is calamine's to report.
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let parts: Vec<String> = archive
+        .file_names()
+        .filter_map(|n| n.ok())
+        .filter(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        .map(|n| n.into_owned())
+        .collect();
+    for name in parts {
+        let Ok(mut part) = archive.by_name(&name) else {
+            continue;
+        };
+        let room = part.size().min(bytes.len() as u64 * 1032) / 13 + 1;
+        // Read up to the end of the `sst` start tag (normally the first hundred bytes).
+        let mut head: Vec<u8> = Vec::new();
+        let mut chunk = [0u8; 8192];
+        let tag = loop {
+            let n = part.read(&mut chunk).unwrap_or(0);
+            if n == 0 {
+                break None;
+            }
+            head.extend_from_slice(&chunk[..n]);
+            match sst_tag(&head) {
+                Some(Ok(tag)) => break Some(tag),
+                Some(Err(start)) => {
+                    head.drain(..start);
+                }
+                None => {
+                    let keep = head.len().saturating_sub(8);
+                    head.drain(..keep);
+                }
+            }
+        };
+        if let Some(count) = tag.and_then(|t| unique_count(&head[t])) {
+            if count > room {
+                return Err(Error::new(
+                    ErrorKind::BadXlsx,
+                    format!("the Excel workbook cannot be read: its shared-string table claims {count} strings, more than it can hold"),
+                    format!("无法读取该 Excel 工作簿：其共享字符串表声称有 {count} 个字符串，超出其容量"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Where the `sst` start tag is in `head`: `Some(Ok(range))` when complete, `Some(Err(start))`
+/// when it starts at `start` but its `>` is still to come, `None` when not seen.
+fn sst_tag(head: &[u8]) -> Option<std::result::Result<std::ops::Range<usize>, usize>> {
+    let at = head
+        .windows(4)
+        .position(|w| (w[0] == b'<' || w[0] == b':') && &w[1..] == b"sst")?;
+    let start = head[..=at].iter().rposition(|&c| c == b'<').unwrap_or(at);
+    Some(match head[at..].iter().position(|&c| c == b'>') {
+        Some(end) => Ok(start..at + end + 1),
+        None => Err(start),
+    })
+}
+
+/// The `uniqueCount` attribute of a tag (the largest, if repeated); absurdly long numbers
+/// saturate.
+fn unique_count(tag: &[u8]) -> Option<u64> {
+    const NAME: &[u8] = b"uniqueCount";
+    let mut best = None;
+    let mut i = 0;
+    while let Some(p) = tag[i..].windows(NAME.len()).position(|w| w == NAME) {
+        let mut j = i + p + NAME.len();
+        i = j;
+        let skip = |j: &mut usize| {
+            while tag.get(*j).is_some_and(u8::is_ascii_whitespace) {
+                *j += 1;
+            }
+        };
+        skip(&mut j);
+        if tag.get(j) != Some(&b'=') {
+            continue;
+        }
+        j += 1;
+        skip(&mut j);
+        if !matches!(tag.get(j), Some(b'"' | b'\'')) {
+            continue;
+        }
+        j += 1;
+        let digits = tag[j..].iter().take_while(|c| c.is_ascii_digit());
+        let n = digits.fold(0u64, |n, &d| {
+            n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+        });
+        best = best.max(Some(n));
+    }
+    best
 }
 
 /// The cell's value, `None` when empty.
@@ -185,6 +287,21 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_string_counts_are_found() {
+        let head =
+            br#"<?xml version="1.0"?><x:sst xmlns:x="m" count = "4" uniqueCount = '00012'><si>"#;
+        let tag = sst_tag(head).unwrap().unwrap();
+        assert_eq!(unique_count(&head[tag]), Some(12));
+        assert_eq!(sst_tag(b"<?xml?><sst uniq"), Some(Err(7)));
+        assert_eq!(sst_tag(b"<?xml?><ss"), None);
+        assert_eq!(
+            unique_count(b"<sst uniqueCount=\"99999999999999999999999999\">"),
+            Some(u64::MAX)
+        );
+        assert_eq!(unique_count(b"<sst count=\"3\">"), None);
+    }
 
     #[test]
     fn sheets_by_name_case_or_position() {
