@@ -15,34 +15,22 @@ if (!existsSync(file)) {
   process.exit(2);
 }
 
-/** Resident memory (KB) of a process and all its descendants. */
-function treeRss(pid) {
-  const children = new Map();
+/** Resident memory (KB) of every Chromium process (the benchmark's browser is the only one). */
+function chromiumRss() {
+  let total = 0;
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(entry));
-    } catch {}
-  }
-  let total = 0;
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop();
-    try {
-      const status = readFileSync(`/proc/${p}/status`, "utf8");
+      const status = readFileSync(`/proc/${entry}/status`, "utf8");
+      if (!/^Name:\s+chrom/m.test(status)) continue;
       total += Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
     } catch {}
-    stack.push(...(children.get(p) ?? []));
   }
   return total;
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const env = await start();
-const pid = env.browser.process?.()?.pid;
 const results = [];
 for (let i = 0; i < runs; i++) {
   const page = await openPage(env, "/?sample=0");
@@ -61,16 +49,20 @@ for (let i = 0; i < runs; i++) {
     });
   });
   let peak = 0;
-  const sampler = setInterval(() => { if (pid) peak = Math.max(peak, treeRss(pid)); }, 50);
-  const before = pid ? treeRss(pid) : 0;
+  const sampler = setInterval(() => { peak = Math.max(peak, chromiumRss()); }, 50);
+  const before = chromiumRss();
   await page.setInputFiles("#file", file);
   await page.waitForFunction(() => window.__events.some((e) => e.type !== "cohort-lens-progress"), null, { timeout: 120_000 });
-  const reportAt = await page.evaluate(() => window.__events.find((e) => e.type !== "cohort-lens-progress"));
+  // Only the event's type and time cross to Node: the Report itself is tens of MB here.
+  const reportAt = await page.evaluate(() => {
+    const e = window.__events.find((x) => x.type !== "cohort-lens-progress");
+    return { type: e.type, at: e.at, error: e.type === "cohort-lens-error" ? e.detail : null };
+  });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const rendered = await page.evaluate(() => performance.now());
   clearInterval(sampler);
   const { changed, gap } = await page.evaluate(() => ({ changed: window.__changed, gap: window.__gap }));
-  if (reportAt.type !== "cohort-lens-report") throw new Error(`run failed: ${JSON.stringify(reportAt.detail)}`);
+  if (reportAt.type !== "cohort-lens-report") throw new Error(`run failed: ${JSON.stringify(reportAt.error)}`);
   const result = {
     report: (reportAt.at - changed) / 1000,
     rendered: (rendered - changed) / 1000,

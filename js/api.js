@@ -94,6 +94,11 @@ export function makeApi(load) {
       return this.#inner.finish();
     }
 
+    /** Seconds spent in each phase of the finished analysis ({ingest, orders, metrics, clv, total}). */
+    get timings() {
+      return this.#inner.timings;
+    }
+
     /** The per-customer table as "csv" or "arrow" bytes (after finish()). */
     exportCustomers(format = "csv") {
       return this.#inner.exportCustomers(format);

@@ -199,6 +199,8 @@ export class Analyzer {
   push(chunk: Uint8Array): number;
   readonly bytesConsumed: number;
   finish(): Report;
+  /** Seconds spent in each phase of the finished analysis (null before finish()). */
+  readonly timings: { ingest: number; orders: number; metrics: number; clv: number; total: number } | null;
   exportCustomers(format?: "csv" | "arrow"): Uint8Array;
   free(): void;
 }

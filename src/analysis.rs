@@ -11,7 +11,7 @@ use crate::metrics::{breakdown, churn, clv, cohort, funnel, rates, rfm, summary,
 use crate::options::Options;
 use crate::orders::{self, Orders};
 use crate::period::format_time;
-use crate::report::{IngestReport, Report, Timings};
+use crate::report::{ClvCustomer, IngestReport, Report, Timings};
 
 /// A finished analysis: the Report and the per-customer facts behind it (for exports).
 pub struct Analysis {
@@ -140,7 +140,7 @@ impl Analysis {
         let buyers = &self.customers.buyers;
         let money = |m: i128| self.orders.has_amount.then(|| crate::metrics::to_f64(m));
         let scores = &self.scores;
-        Table {
+        let mut table = Table {
             columns: vec![
                 (
                     "customer",
@@ -193,7 +193,22 @@ impl Analysis {
                     ),
                 ),
             ],
+        };
+        // CLV columns (SPEC §9), one row per buyer in the same order; absent without a fit.
+        if let Some(clv) = &self.report.clv {
+            let c = &clv.customers;
+            let float =
+                |f: fn(&ClvCustomer) -> Option<f64>| Column::Float(c.iter().map(f).collect());
+            table.columns.extend([
+                ("pAlive", float(|c| Some(c.p_alive))),
+                ("expectedPurchases", float(|c| Some(c.expected_purchases))),
+                ("pPurchase30d", float(|c| c.p_purchase_30d)),
+                ("pPurchase90d", float(|c| c.p_purchase_90d)),
+                ("expectedValue", float(|c| c.expected_value)),
+                ("clv", float(|c| c.clv)),
+            ]);
         }
+        table
     }
 
     /// The per-customer table as CSV bytes.

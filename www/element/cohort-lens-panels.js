@@ -655,8 +655,12 @@ const churnPanel = {
     if (ctx.customers == null) {
       silentBlock = h("p", { class: "small muted" }, t("churn.loading"));
     } else {
+      // Revenue descending, ties by id; the sort key is read once per customer, not per
+      // comparison (hundreds of thousands of silent customers in a big file).
       const silent = ctx.customers.filter((r) => Number(r.recency) > c.silentDays)
-        .sort((a, b) => (Number(b.revenue || 0) - Number(a.revenue || 0)) || (a.customer < b.customer ? -1 : a.customer > b.customer ? 1 : 0));
+        .map((r) => [Number(r.revenue || 0), r])
+        .sort((a, b) => b[0] - a[0] || (a[1].customer < b[1].customer ? -1 : a[1].customer > b[1].customer ? 1 : 0))
+        .map((x) => x[1]);
       const columns = [
         { label: t("churn.customer"), get: (r) => r.customer, text: true },
         { label: t("churn.lastPurchase"), get: (r) => r.lastPurchase, fmt: formatTime },
@@ -821,6 +825,26 @@ function calibrationBlock(ctx) {
     h("p", { class: "small muted" }, params));
 }
 
+/**
+ * The `n` items with the largest `value`, ties by `id` ascending, in that order: one pass with a
+ * small sorted buffer instead of sorting every customer.
+ */
+function topBy(items, n, value, id) {
+  const better = (a, b) => value(a) - value(b) || (id(a) < id(b) ? 1 : id(a) > id(b) ? -1 : 0);
+  const top = [];
+  for (const item of items) {
+    if (top.length === n && better(item, top[n - 1]) <= 0) continue;
+    let i = top.length - (top.length === n ? 1 : 0);
+    top.length = Math.min(top.length + 1, n);
+    while (i > 0 && better(item, top[i - 1]) > 0) {
+      top[i] = top[i - 1];
+      i--;
+    }
+    top[i] = item;
+  }
+  return top;
+}
+
 const clvPanel = {
   id: "clv",
   title: (t) => t("clv.title"),
@@ -839,7 +863,7 @@ const clvPanel = {
     const pChart = columnChart(bins, { format: f.int, xTitle: t("clv.pAlive"), title: t("clv.pAliveChart"), width: ctx.half }, ctx.theme);
 
     const key = withClv.length ? "clv" : "expectedPurchases";
-    const top = [...cs].sort((a, b) => (b[key] ?? 0) - (a[key] ?? 0) || (a.customer < b.customer ? -1 : 1)).slice(0, 50);
+    const top = topBy(cs, 50, (c) => c[key] ?? 0, (c) => c.customer);
     const hasP90 = cs.some((c) => c.pPurchase90d != null);
     const topTable = tableBlock(ctx, {
       title: t("clv.top"),

@@ -1,0 +1,51 @@
+//! The per-customer export (CSV and Arrow IPC) carries the RFM and CLV columns of the Report.
+
+use cohortlens::export::Format;
+use cohortlens::{Analysis, Options};
+
+fn golden(name: &str) -> String {
+    format!("{}/examples/data/golden/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn csv_and_arrow_exports_carry_clv_columns() {
+    let bytes = std::fs::read(golden("synthetic_5k.csv")).unwrap();
+    let options =
+        Options::from_json(&std::fs::read_to_string(golden("synthetic_5k.options.json")).unwrap())
+            .unwrap();
+    let analysis = Analysis::run(&bytes, &options).unwrap();
+    let clv = analysis.report.clv.as_ref().unwrap();
+
+    let csv = String::from_utf8(analysis.customer_table().encode(Format::Csv).unwrap()).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    for column in [
+        "customer",
+        "segment",
+        "pAlive",
+        "expectedPurchases",
+        "pPurchase90d",
+        "clv",
+    ] {
+        assert!(header.iter().any(|h| h == column), "{column} in {header:?}");
+    }
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), clv.customers.len());
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    for (row, c) in rows.iter().zip(&clv.customers) {
+        assert_eq!(&row[at("customer")], c.customer);
+        let p: f64 = row[at("pAlive")].parse().unwrap();
+        assert_eq!(p, c.p_alive, "{}", c.customer);
+        let v: Option<f64> = row[at("clv")].parse().ok();
+        assert_eq!(v, c.clv, "{}", c.customer);
+    }
+
+    let arrow = analysis.customer_table().encode(Format::Arrow).unwrap();
+    let reader =
+        arrow_ipc::reader::StreamReader::try_new(std::io::Cursor::new(arrow), None).unwrap();
+    let batches: Vec<_> = reader.map(Result::unwrap).collect();
+    let total: usize = batches.iter().map(|b| b.num_rows()).sum();
+    assert_eq!(total, clv.customers.len());
+    let schema = batches[0].schema();
+    assert!(schema.field_with_name("pAlive").is_ok() && schema.field_with_name("clv").is_ok());
+}
