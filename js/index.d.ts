@@ -173,6 +173,8 @@ export interface Clv {
     expectedPurchases: number;
     /** Probability of at least one purchase in the next 30 / 90 days. */
     pPurchase30d: number | null; pPurchase90d: number | null;
+    /** Expected purchases in the next 90 days. */
+    expectedPurchases90d: number | null;
     monetaryValue: number | null; expectedValue: number | null;
     clv: number | null;
   }>;

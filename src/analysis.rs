@@ -204,6 +204,7 @@ impl Analysis {
                 ("expectedPurchases", float(|c| Some(c.expected_purchases))),
                 ("pPurchase30d", float(|c| c.p_purchase_30d)),
                 ("pPurchase90d", float(|c| c.p_purchase_90d)),
+                ("expectedPurchases90d", float(|c| c.expected_purchases_90d)),
                 ("expectedValue", float(|c| c.expected_value)),
                 ("clv", float(|c| c.clv)),
             ]);

@@ -488,6 +488,9 @@ pub struct ClvCustomer {
     /// Probability of at least one purchase in the next 90 days.
     #[serde(rename = "pPurchase90d")]
     pub p_purchase_90d: Option<f64>,
+    /// Expected purchases in the next 90 days.
+    #[serde(rename = "expectedPurchases90d")]
+    pub expected_purchases_90d: Option<f64>,
     /// Mean repeat-day value.
     pub monetary_value: Option<f64>,
     /// Gamma-Gamma expected average value.

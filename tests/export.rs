@@ -49,3 +49,33 @@ fn csv_and_arrow_exports_carry_clv_columns() {
     let schema = batches[0].schema();
     assert!(schema.field_with_name("pAlive").is_ok() && schema.field_with_name("clv").is_ok());
 }
+
+/// Expected purchases in the next 90 days: the BG/NBD conditional expectation at 90 days, never
+/// above the one over the (52-week) horizon.
+#[test]
+fn expected_purchases_in_90_days() {
+    use cohortlens::clv::BgNbd;
+    let bytes = std::fs::read(golden("synthetic_5k.csv")).unwrap();
+    let options =
+        Options::from_json(&std::fs::read_to_string(golden("synthetic_5k.options.json")).unwrap())
+            .unwrap();
+    let report = cohortlens::analyze(&bytes, &options).unwrap();
+    let clv = report.clv.unwrap();
+    let f = &clv.bgnbd;
+    let model = BgNbd {
+        r: f.r,
+        alpha: f.alpha,
+        a: f.a,
+        b: f.b,
+    };
+    for c in &clv.customers {
+        let e90 = c.expected_purchases_90d.unwrap();
+        let want = model.conditional_expected_purchases(90.0 / 7.0, c.x, c.tx, c.t);
+        assert!(
+            (e90 - want).abs() <= 1e-9 * want.max(1.0),
+            "{}: {e90} vs {want}",
+            c.customer
+        );
+        assert!(e90 <= c.expected_purchases + 1e-12);
+    }
+}

@@ -34,6 +34,7 @@ struct Prediction {
     expected: f64,
     p30: f64,
     p90: f64,
+    expected90: f64,
 }
 
 /// The CLV section, or `None` with a warning (English, Chinese) saying why.
@@ -89,20 +90,25 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<Clv>, Vec<(Strin
     // Predictions depend only on the day triple, and the costly series only on (x, T):
     // compute each distinct one once.
     let model = bg.params;
-    let mut if_alive: FxHashMap<(u32, i64), f64> = FxHashMap::default();
+    let mut if_alive: FxHashMap<(u32, i64), (f64, f64)> = FxHashMap::default();
     let mut cache: FxHashMap<Days, Prediction> = FxHashMap::default();
     let mut predict = |d: Days| {
         *cache.entry(d).or_insert_with(|| {
             let (x, tx, t) = (f64::from(d.x), unit(d.tx), unit(d.t));
             let p_alive = model.p_alive(x, tx, t);
-            let expected_alive = *if_alive
-                .entry((d.x, d.t))
-                .or_insert_with(|| model.expected_purchases_if_alive(f64::from(horizon), x, t));
+            let (expected_alive, expected_alive_90) =
+                *if_alive.entry((d.x, d.t)).or_insert_with(|| {
+                    (
+                        model.expected_purchases_if_alive(f64::from(horizon), x, t),
+                        model.expected_purchases_if_alive(90.0 / unit_days, x, t),
+                    )
+                });
             Prediction {
                 p_alive,
                 expected: p_alive * expected_alive,
                 p30: model.p_at_least_one(30.0 / unit_days, x, tx, t),
                 p90: model.p_at_least_one(90.0 / unit_days, x, tx, t),
+                expected90: p_alive * expected_alive_90,
             }
         })
     };
@@ -139,6 +145,7 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<Clv>, Vec<(Strin
                 expected_purchases: p.expected,
                 p_purchase_30d: finite(p.p30),
                 p_purchase_90d: finite(p.p90),
+                expected_purchases_90d: finite(p.expected90),
                 monetary_value: m,
                 expected_value: value.and_then(finite),
                 clv: lifetime.and_then(finite),

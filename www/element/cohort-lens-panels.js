@@ -857,6 +857,7 @@ const clvPanel = {
     const withClv = cs.filter((c) => c.clv != null);
     const meanPAlive = cs.length ? sum(cs.map((c) => c.pAlive)) / cs.length : null;
     const expected = sum(cs.map((c) => c.expectedPurchases));
+    const expected90 = cs.some((c) => c.expectedPurchases90d != null) ? sum(cs.map((c) => c.expectedPurchases90d)) : null;
 
     const bins = Array.from({ length: 10 }, (_, i) => ({ label: `${i * 10}–${i * 10 + 10}%`, value: 0 }));
     for (const c of cs) bins[Math.min(9, Math.floor(c.pAlive * 10))].value++;
@@ -873,6 +874,7 @@ const clvPanel = {
         { label: t("clv.x"), get: (c) => c.x, fmt: f.int },
         { label: t("clv.pAlive"), get: (c) => c.pAlive, fmt: f.pct },
         hasP90 ? { label: t("clv.p90"), get: (c) => c.pPurchase90d, fmt: f.pct } : null,
+        expected90 != null ? { label: t("clv.expected90"), get: (c) => c.expectedPurchases90d, fmt: f.dec2 } : null,
         { label: t("clv.expected"), get: (c) => c.expectedPurchases, fmt: f.dec2 },
         { label: t("clv.value"), get: (c) => c.expectedValue, fmt: f.money },
         { label: t("clv.clv"), get: (c) => c.clv, fmt: f.money },
@@ -930,6 +932,7 @@ const clvPanel = {
         kpi("clvRepeatCustomers", t("clv.repeatCustomers"), clv.repeatCustomers, f.int(clv.repeatCustomers)),
         kpi("clvMeanPAlive", t("clv.meanPAlive"), meanPAlive, f.pct(meanPAlive)),
         kpi("clvExpectedPurchases", t("clv.expectedPurchases"), expected, f.dec1(expected)),
+        expected90 != null ? kpi("clvExpected90", t("clv.expected90Total"), expected90, f.dec1(expected90)) : null,
         withClv.length ? kpi("clvTotal", t("clv.totalClv"), sum(withClv.map((c) => c.clv)), f.money(sum(withClv.map((c) => c.clv))), null, true) : null),
       h("p", { class: "small muted" }, t("clv.params"), ": ", params),
       h("div", { class: "cols" }, figure(ctx, "clv-p-alive", t("clv.pAliveChart"), pChart), segChart),
