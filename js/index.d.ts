@@ -54,6 +54,8 @@ export interface Options {
   discountRate?: number;
   /** CLV calibration check: split date "YYYY-MM-DD" or "auto" (last third of the window). */
   calibrationSplit?: string;
+  /** Keep only this many customers (the most valuable) in clv.customers; exports keep all. */
+  clvCustomerLimit?: number;
 }
 
 /** Stable error codes. */
@@ -165,6 +167,10 @@ export interface Clv {
     customers: number; predicted: number; actual: number;
     groups: Array<{ frequency: string; customers: number; predicted: number | null; actual: number | null }>;
   } | null;
+  /** Customers by P(alive) in ten bins [0, 0.1) … [0.9, 1], over every customer. */
+  pAliveHistogram: number[];
+  /** Over every customer (also when `customers` is limited by clvCustomerLimit). */
+  totals: { meanPAlive: number | null; expectedPurchases: number; expectedPurchases90d: number; clv: number | null };
   /** Expected purchases and CLV per RFM segment / per acquisition cohort. */
   bySegment: ClvGroup[];
   byCohort: ClvGroup[];

@@ -19,6 +19,8 @@ pub struct Analysis {
     pub report: Report,
     /// Seconds spent in each phase.
     pub timings: Timings,
+    /// Every buyer's CLV figures when the Report holds only the top `clvCustomerLimit`.
+    all_clv_customers: Vec<ClvCustomer>,
     orders: Orders,
     customers: Customers,
     scores: Vec<rfm::Scores>,
@@ -105,7 +107,14 @@ impl Analysis {
         let comparisons = breakdown::comparisons(&cx)?;
         let churn = churn::churn(&cx);
         timings.metrics = lap();
-        let (clv, clv_warnings) = clv::clv_section(&cx, &segments);
+        let (mut clv, clv_warnings) = clv::clv_section(&cx, &segments);
+        // With clvCustomerLimit the Report lists the most valuable customers; the exports
+        // keep every one.
+        let mut all_clv_customers = Vec::new();
+        if let (Some(section), Some(limit)) = (clv.as_mut(), options.clv_customer_limit) {
+            let top = clv::most_valuable(&section.customers, limit as usize);
+            all_clv_customers = std::mem::replace(&mut section.customers, top);
+        }
         timings.clv = lap();
         timings.total = clock() - start;
         info.warnings
@@ -126,6 +135,7 @@ impl Analysis {
         Ok(Analysis {
             report,
             timings,
+            all_clv_customers,
             orders,
             customers,
             scores,
@@ -196,7 +206,11 @@ impl Analysis {
         };
         // CLV columns (SPEC §9), one row per buyer in the same order; absent without a fit.
         if let Some(clv) = &self.report.clv {
-            let c = &clv.customers;
+            let c = if self.all_clv_customers.is_empty() {
+                &clv.customers
+            } else {
+                &self.all_clv_customers
+            };
             let float =
                 |f: fn(&ClvCustomer) -> Option<f64>| Column::Float(c.iter().map(f).collect());
             table.columns.extend([

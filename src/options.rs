@@ -67,6 +67,10 @@ pub struct Options {
     /// it, compare predicted with actual purchases from it to `E`), or `"auto"` (the last
     /// third of the observation window). Absent: no check.
     pub calibration_split: Option<String>,
+    /// Keep only this many customers in `clv.customers`, the most valuable first (by CLV, or by
+    /// expected purchases without amounts). Absent: every customer, in file order. The
+    /// exports always hold every customer; a page sets this to keep the Report small.
+    pub clv_customer_limit: Option<u32>,
 }
 
 impl Default for Options {
@@ -98,6 +102,7 @@ impl Default for Options {
             horizon: None,
             discount_rate: 0.0,
             calibration_split: None,
+            clv_customer_limit: None,
         }
     }
 }

@@ -427,6 +427,10 @@ pub struct Clv {
     pub repeat_customers: u64,
     /// Predicted vs actual purchases after a split date (`calibrationSplit`), `null` without one.
     pub calibration: Option<Calibration>,
+    /// Customers by P(alive) in ten bins [0, 0.1), …, [0.9, 1].
+    pub p_alive_histogram: [u64; 10],
+    /// Totals over every customer (also when `customers` is limited).
+    pub totals: ClvTotals,
     /// Expected purchases and CLV per RFM segment.
     pub by_segment: Vec<ClvGroup>,
     /// Expected purchases and CLV per acquisition cohort (`cohortGrain`).
@@ -550,4 +554,18 @@ pub struct CalibrationGroup {
     pub predicted: Option<f64>,
     /// Mean actual holdout purchases per customer.
     pub actual: Option<f64>,
+}
+
+/// Sums and means over every customer of the CLV section.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClvTotals {
+    /// Mean P(alive).
+    pub mean_p_alive: Option<f64>,
+    /// Expected purchases over the horizon.
+    pub expected_purchases: f64,
+    /// Expected purchases in the next 90 days.
+    pub expected_purchases_90d: f64,
+    /// CLV over the horizon (`null` without Gamma-Gamma).
+    pub clv: Option<f64>,
 }

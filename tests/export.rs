@@ -79,3 +79,41 @@ fn expected_purchases_in_90_days() {
         assert!(e90 <= c.expected_purchases + 1e-12);
     }
 }
+
+/// `clvCustomerLimit` keeps the Report small (the most valuable customers, in order) while the
+/// P(alive) histogram and the exports still cover every customer.
+#[test]
+fn clv_customer_limit_keeps_the_most_valuable_and_exports_keep_all() {
+    let bytes = std::fs::read(golden("synthetic_5k.csv")).unwrap();
+    let mut options: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(golden("synthetic_5k.options.json")).unwrap(),
+    )
+    .unwrap();
+    let full =
+        cohortlens::analyze(&bytes, &Options::from_json(&options.to_string()).unwrap()).unwrap();
+    options["clvCustomerLimit"] = 25.into();
+    let analysis =
+        Analysis::run(&bytes, &Options::from_json(&options.to_string()).unwrap()).unwrap();
+    let (all, top) = (full.clv.unwrap(), analysis.report.clv.as_ref().unwrap());
+    assert_eq!(top.customers.len(), 25);
+    let mut want: Vec<_> = all.customers.iter().collect();
+    want.sort_by(|a, b| {
+        b.clv
+            .unwrap()
+            .total_cmp(&a.clv.unwrap())
+            .then(a.customer.cmp(&b.customer))
+    });
+    let ids = |v: &[&cohortlens::report::ClvCustomer]| {
+        v.iter().map(|c| c.customer.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(&top.customers.iter().collect::<Vec<_>>()),
+        ids(&want[..25])
+    );
+    assert_eq!(top.p_alive_histogram, all.p_alive_histogram);
+    assert_eq!(
+        top.p_alive_histogram.iter().sum::<u64>(),
+        all.customers.len() as u64
+    );
+    assert_eq!(analysis.customer_table().rows(), all.customers.len());
+}

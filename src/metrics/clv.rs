@@ -13,7 +13,7 @@ use crate::ingest::values::{parse_time, Time};
 use crate::options::ClvUnit;
 use crate::period::{day_of, format_time, DAY};
 use crate::report::{
-    BgNbdFit, Calibration, CalibrationGroup, Clv, ClvCustomer, ClvGroup, GammaGammaFit,
+    BgNbdFit, Calibration, CalibrationGroup, Clv, ClvCustomer, ClvGroup, ClvTotals, GammaGammaFit,
 };
 
 /// A buyer's purchase-day summary in whole days (SPEC §9).
@@ -172,6 +172,25 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<Clv>, Vec<(Strin
         |k| grain.label(k),
     );
     let repeat = days.iter().filter(|d| d.x >= 1).count() as u64;
+    let totals = ClvTotals {
+        mean_p_alive: ratio(
+            customers.iter().map(|c| c.p_alive).sum(),
+            customers.len() as f64,
+        ),
+        expected_purchases: customers.iter().map(|c| c.expected_purchases).sum(),
+        expected_purchases_90d: customers
+            .iter()
+            .filter_map(|c| c.expected_purchases_90d)
+            .sum(),
+        clv: gg.map(|_| customers.iter().filter_map(|c| c.clv).sum()),
+    };
+    let mut p_alive_histogram = [0u64; 10];
+    for c in &customers {
+        if c.p_alive.is_finite() {
+            p_alive_histogram[((c.p_alive * 10.0) as usize).min(9)] += 1;
+        }
+    }
+
     let calibration = match cx.options.calibration_split.as_deref() {
         Some(split) => match calibration(cx, split, unit_days) {
             Ok(c) => Some(c),
@@ -207,12 +226,32 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<Clv>, Vec<(Strin
             fit_customers: buyers.len() as u64,
             repeat_customers: repeat,
             calibration,
+            p_alive_histogram,
+            totals,
             by_segment,
             by_cohort,
             customers,
         }),
         warnings,
     )
+}
+
+/// Copies of the `limit` customers with the highest CLV (expected purchases where there is
+/// none), most valuable first, ties by customer id (`clvCustomerLimit`).
+pub fn most_valuable(customers: &[ClvCustomer], limit: usize) -> Vec<ClvCustomer> {
+    let key = |c: &ClvCustomer| c.clv.unwrap_or(c.expected_purchases);
+    let mut order: Vec<&ClvCustomer> = customers.iter().collect();
+    let by_value = |a: &&ClvCustomer, b: &&ClvCustomer| {
+        key(b)
+            .total_cmp(&key(a))
+            .then_with(|| a.customer.cmp(&b.customer))
+    };
+    if limit < order.len() {
+        order.select_nth_unstable_by(limit, by_value);
+        order.truncate(limit);
+    }
+    order.sort_by(by_value);
+    order.into_iter().cloned().collect()
 }
 
 /// (x, t_x, T) in days and the mean value of the repeat purchase days (SPEC §9: each day's

@@ -855,12 +855,20 @@ const clvPanel = {
     const cs = clv.customers;
     const sum = (xs) => xs.reduce((a, b) => a + (b ?? 0), 0);
     const withClv = cs.filter((c) => c.clv != null);
-    const meanPAlive = cs.length ? sum(cs.map((c) => c.pAlive)) / cs.length : null;
-    const expected = sum(cs.map((c) => c.expectedPurchases));
-    const expected90 = cs.some((c) => c.expectedPurchases90d != null) ? sum(cs.map((c) => c.expectedPurchases90d)) : null;
+    // Totals and the P(alive) histogram come from the engine (they cover every customer even
+    // when the Report lists only the top clvCustomerLimit).
+    const totals = clv.totals ?? {
+      meanPAlive: cs.length ? sum(cs.map((c) => c.pAlive)) / cs.length : null,
+      expectedPurchases: sum(cs.map((c) => c.expectedPurchases)),
+      expectedPurchases90d: cs.some((c) => c.expectedPurchases90d != null) ? sum(cs.map((c) => c.expectedPurchases90d)) : null,
+      clv: withClv.length ? sum(withClv.map((c) => c.clv)) : null,
+    };
+    const meanPAlive = totals.meanPAlive;
+    const expected = totals.expectedPurchases;
+    const expected90 = totals.expectedPurchases90d;
 
-    const bins = Array.from({ length: 10 }, (_, i) => ({ label: `${i * 10}–${i * 10 + 10}%`, value: 0 }));
-    for (const c of cs) bins[Math.min(9, Math.floor(c.pAlive * 10))].value++;
+    const bins = Array.from({ length: 10 }, (_, i) => ({ label: `${i * 10}–${i * 10 + 10}%`, value: clv.pAliveHistogram?.[i] ?? 0 }));
+    if (!clv.pAliveHistogram) for (const c of cs) bins[Math.min(9, Math.floor(c.pAlive * 10))].value++;
     const pChart = columnChart(bins, { format: f.int, xTitle: t("clv.pAlive"), title: t("clv.pAliveChart"), width: ctx.half }, ctx.theme);
 
     const key = withClv.length ? "clv" : "expectedPurchases";
@@ -933,7 +941,7 @@ const clvPanel = {
         kpi("clvMeanPAlive", t("clv.meanPAlive"), meanPAlive, f.pct(meanPAlive)),
         kpi("clvExpectedPurchases", t("clv.expectedPurchases"), expected, f.dec1(expected)),
         expected90 != null ? kpi("clvExpected90", t("clv.expected90Total"), expected90, f.dec1(expected90)) : null,
-        withClv.length ? kpi("clvTotal", t("clv.totalClv"), sum(withClv.map((c) => c.clv)), f.money(sum(withClv.map((c) => c.clv))), null, true) : null),
+        totals.clv != null ? kpi("clvTotal", t("clv.totalClv"), totals.clv, f.money(totals.clv), null, true) : null),
       h("p", { class: "small muted" }, t("clv.params"), ": ", params),
       h("div", { class: "cols" }, figure(ctx, "clv-p-alive", t("clv.pAliveChart"), pChart), segChart),
       calibrationBlock(ctx),

@@ -146,7 +146,7 @@ export class CohortLens extends HTMLElement {
   get running() { return this.#running; }
   /**
    * The options of the next run: `options`, then changes made in the UI, then the defaults of
-   * the element (the locale, calibrationSplit "auto").
+   * the element (the locale, calibrationSplit "auto", clvCustomerLimit 200).
    */
   get effectiveOptions() {
     const o = { ...this.#options, ...this.#ui };
@@ -154,6 +154,9 @@ export class CohortLens extends HTMLElement {
     if (!("locale" in o)) o.locale = this.#lang();
     // The CLV calibration check runs by default (null in `options` turns it off).
     if (!("calibrationSplit" in o)) o.calibrationSplit = "auto";
+    // The value panel shows the top customers; the Report then stays small for big files
+    // (every customer is still in the CSV / Arrow export).
+    if (!("clvCustomerLimit" in o)) o.clvCustomerLimit = 200;
     return o;
   }
 
