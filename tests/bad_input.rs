@@ -95,6 +95,7 @@ fn binary_files() {
     assert_eq!(e.position().line, Some(2));
 }
 
+#[cfg(all(feature = "xlsx", feature = "arrow"))]
 #[test]
 fn corrupt_xlsx_and_arrow() {
     assert_eq!(bad("truncated.xlsx"), "BadXlsx");
@@ -218,6 +219,7 @@ fn rejected_rows_are_counted_with_lines_and_reasons() {
 /// XFD) makes the row ragged, and the header repeated on sheet row 4 is counted as such. Rows:
 /// 2 c1 ✓, 3 c2 + "stray note" ✗ ragged, 4 header ✗, 5 c1 ✓, 6 "far away" in XFD ✗ ragged,
 /// 7 c3 with text date and ¥ amount ✓.
+#[cfg(feature = "xlsx")]
 #[test]
 fn ragged_rows_and_repeated_header_in_a_sheet() {
     let r = analyze(&data("bad", "ragged_sheet.xlsx"), &Options::default()).unwrap();
@@ -291,6 +293,7 @@ fn numeric_time_column_with_misfits() {
 }
 
 /// Ragged rows and repeated headers in an xlsx sheet are counted the same way.
+#[cfg(feature = "arrow")]
 #[test]
 fn header_only_and_empty_structured_inputs() {
     // An Arrow stream with a schema and no rows is header-only.

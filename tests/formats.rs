@@ -337,6 +337,7 @@ fn headerless_file() {
 /// 35.64, 536366 = 11.10, 536367 = 54.08, C536379 = −27.50 (cancellation; 14527's only order →
 /// non-buyer), 536381 = 9.90; the blank CustomerID on sheet row 7 is rejected. 17850 and 13047
 /// buy twice each: rate 1.0, revenue 83.22.
+#[cfg(feature = "xlsx")]
 #[test]
 fn xlsx_online_retail() {
     let r = run("uci_online_retail.xlsx", json!({}));
@@ -372,6 +373,7 @@ fn xlsx_online_retail() {
 /// `options.sheet` picks another sheet, by name or 1-based position. The "Returns" sheet has
 /// serial numbers without a date format: a numeric time column (40513.5 = 2010-12-01 12:00).
 /// A: 10 + 20, B: 5 → rate 1/2, revenue 35. An unknown sheet is an error listing the sheets.
+#[cfg(feature = "xlsx")]
 #[test]
 fn xlsx_sheet_option() {
     for sheet in ["Returns", "returns", "2"] {
@@ -404,6 +406,7 @@ fn xlsx_sheet_option() {
 /// (45356.5 = 2024-03-05 12:00), a `t="d"` ISO date, a string-typed amount with ￥, an error
 /// cell (`#N/A` → badAmount on sheet row 4) and a boolean in column XFD beyond the header
 /// (sheet row 3 → raggedRow). One row is left: c1, 12.50.
+#[cfg(feature = "xlsx")]
 #[test]
 fn xlsx_shared_strings_and_cell_types() {
     let r = run("shared_strings.xlsx", json!({}));
@@ -428,6 +431,7 @@ fn xlsx_shared_strings_and_cell_types() {
 /// A DuckDB-style Arrow stream: int64 ids, timestamps in ms with a fixed +08:00 zone (applied:
 /// 1704103200000 ms = 10:00 UTC = 18:00 local), a float total, a date32 dimension and a null
 /// time (rejected as missingTime). 101 buys twice, 102 once: rate 1/2, revenue 60.75.
+#[cfg(feature = "arrow")]
 #[test]
 fn arrow_stream_duckdb_like() {
     let r = run("duckdb_like.arrows", json!({}));
@@ -451,6 +455,7 @@ fn arrow_stream_duckdb_like() {
 /// The same nine orders as CSV, xlsx, Arrow file (two batches) and Arrow stream (three
 /// batches, dictionary-encoded customers and channels, decimal amounts, second timestamps):
 /// every part of the Report but the ingest's format fields is the same.
+#[cfg(all(feature = "xlsx", feature = "arrow"))]
 #[test]
 fn same_data_in_every_format_gives_the_same_report() {
     let options = json!({"breakdowns": ["channel"], "asOf": "2024-04-01"});

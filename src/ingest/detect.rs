@@ -50,7 +50,23 @@ const OLE2: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 /// orders export.
 pub fn detect(bytes: &[u8]) -> Result<Format> {
     if bytes.starts_with(b"PK\x03\x04") {
-        return Ok(Format::Xlsx);
+        // Entry names are stored as written: a workbook has parts under `xl/`.
+        if contains(bytes, b"xl/") {
+            return Ok(Format::Xlsx);
+        }
+        return Err(
+            if contains(&bytes[..bytes.len().min(256)], b"opendocument.spreadsheet") {
+                binary(
+                    "an OpenDocument spreadsheet (.ods): save it as .xlsx or CSV",
+                    "OpenDocument 电子表格（.ods）：请另存为 .xlsx 或 CSV",
+                )
+            } else {
+                binary(
+                    "a zip archive that is not an Excel workbook",
+                    "不是 Excel 工作簿的 zip 压缩包",
+                )
+            },
+        );
     }
     if bytes.starts_with(b"PK\x05\x06") || bytes.starts_with(b"PK\x07\x08") {
         return Err(binary(
@@ -82,6 +98,10 @@ pub fn detect(bytes: &[u8]) -> Result<Format> {
         }
     }
     Ok(Format::Text)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// A `BinaryFile` error: "the file is {what}, not an orders export".
@@ -123,7 +143,14 @@ mod tests {
 
     #[test]
     fn formats_by_magic() {
-        assert_eq!(detect(b"PK\x03\x04rest").unwrap(), Format::Xlsx);
+        assert_eq!(
+            detect(b"PK\x03\x04..xl/workbook.xml").unwrap(),
+            Format::Xlsx
+        );
+        assert_eq!(
+            detect(b"PK\x03\x04..notes.txt").unwrap_err().code(),
+            "BinaryFile"
+        );
         assert_eq!(detect(b"ARROW1\0\0").unwrap(), Format::ArrowFile);
         assert_eq!(
             detect(b"\xFF\xFF\xFF\xFF\x10\0\0\0").unwrap(),

@@ -8,7 +8,6 @@ use std::io::Cursor;
 use calamine::{DataRef, Reader, Xlsx, XlsxError};
 
 use super::cell::{Cell, SparseRecord};
-use super::detect::binary;
 use super::values::excel_serial_seconds;
 use super::{Driver, IngestInfo, Lines};
 use crate::error::{Error, ErrorKind, Result};
@@ -41,21 +40,6 @@ impl Value<'_> {
 
 /// Reads a workbook.
 pub fn read(bytes: &[u8], options: &Options) -> Result<(Lines, IngestInfo)> {
-    if !contains(bytes, b"xl/") {
-        return Err(
-            if contains(&bytes[..bytes.len().min(256)], b"opendocument.spreadsheet") {
-                binary(
-                    "an OpenDocument spreadsheet (.ods): save it as .xlsx or CSV",
-                    "OpenDocument 电子表格（.ods）：请另存为 .xlsx 或 CSV",
-                )
-            } else {
-                binary(
-                    "a zip archive that is not an Excel workbook",
-                    "不是 Excel 工作簿的 zip 压缩包",
-                )
-            },
-        );
-    }
     check_shared_strings(bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(bad_xlsx)?;
     let sheets = book.sheet_names();
@@ -278,10 +262,6 @@ fn bad_xlsx(e: XlsxError) -> Error {
         format!("the Excel workbook cannot be read: {e}"),
         format!("无法读取该 Excel 工作簿：{e}"),
     )
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 #[cfg(test)]
