@@ -2,7 +2,7 @@
 //! sort by (customer, time). Columnar: customer ids interned to `u32`, times as `i64`.
 
 use crate::ingest::values::Micros;
-use crate::ingest::{IngestInfo, Lines, OrderKeys, Reason, Sample, Status, NO_TIME};
+use crate::ingest::{retain_kept, IngestInfo, Lines, OrderKeys, Reason, Sample, Status, NO_TIME};
 use crate::intern::Interner;
 use crate::period::{day_of, DAY};
 
@@ -329,19 +329,12 @@ impl Builder {
         for s in starts.iter_mut().skip(c + 1) {
             *s = kept;
         }
-        fn retain<T>(v: &mut Vec<T>, keep: &[bool]) {
-            let mut i = 0;
-            v.retain(|_| {
-                i += 1;
-                keep[i - 1]
-            });
-        }
-        retain(&mut self.customer, &keep);
-        retain(&mut self.time, &keep);
-        retain(&mut self.amount, &keep);
-        retain(&mut self.status, &keep);
+        self.customer = retain_kept(std::mem::take(&mut self.customer), &keep);
+        self.time = retain_kept(std::mem::take(&mut self.time), &keep);
+        self.amount = retain_kept(std::mem::take(&mut self.amount), &keep);
+        self.status = retain_kept(std::mem::take(&mut self.status), &keep);
         for column in &mut self.dims {
-            retain(column, &keep);
+            *column = retain_kept(std::mem::take(column), &keep);
         }
     }
 }

@@ -401,7 +401,7 @@ fn line_length(text: &[u8]) -> usize {
 }
 
 /// The items of `v` whose `keep` flag is set, compacted in place.
-fn retain_kept<T>(mut v: Vec<T>, keep: &[bool]) -> Vec<T> {
+pub(crate) fn retain_kept<T>(mut v: Vec<T>, keep: &[bool]) -> Vec<T> {
     let mut i = 0;
     v.retain(|_| {
         i += 1;
