@@ -39,6 +39,9 @@ pub enum ErrorKind {
     FormatUnavailable,
     /// `options.sheet` names a sheet the workbook does not have.
     UnknownSheet,
+    /// A quoted field opens and never closes, swallowing the rest of the file (when the
+    /// swallowed text is too long to read again line by line).
+    UnclosedQuote,
 }
 
 impl ErrorKind {
@@ -60,6 +63,7 @@ impl ErrorKind {
             ErrorKind::BadArrow => "BadArrow",
             ErrorKind::FormatUnavailable => "FormatUnavailable",
             ErrorKind::UnknownSheet => "UnknownSheet",
+            ErrorKind::UnclosedQuote => "UnclosedQuote",
         }
     }
 }

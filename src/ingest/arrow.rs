@@ -96,7 +96,7 @@ pub fn read(bytes: &[u8], file: bool, options: &Options) -> Result<(Lines, Inges
         ));
     }
     let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
-    let mut driver = Driver::with_names(options, names.clone(), rows)?;
+    let mut driver = Driver::with_names(options.clone(), names.clone(), rows)?;
     let mut warnings = Vec::new();
     for field in schema.fields().iter() {
         if let Some((en, zh)) = unsupported(field.data_type()) {

@@ -4,8 +4,6 @@
 
 use std::io::Write;
 
-use csv::ByteRecord;
-
 use super::values::clean;
 use crate::period::format_time;
 
@@ -134,22 +132,6 @@ pub trait Record {
     /// The first column at or after `from` whose cell is not blank.
     fn non_blank_from(&self, from: usize) -> Option<usize> {
         (from..self.len()).find(|&c| !self.cell(c).is_blank())
-    }
-}
-
-impl Record for ByteRecord {
-    #[inline]
-    fn len(&self) -> usize {
-        ByteRecord::len(self)
-    }
-
-    #[inline]
-    fn cell(&self, c: usize) -> Cell<'_> {
-        Cell::Text(self.get(c).unwrap_or_default())
-    }
-
-    fn is_blank(&self) -> bool {
-        self.iter().all(|f| clean(f).is_empty())
     }
 }
 

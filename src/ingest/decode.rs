@@ -1,99 +1,214 @@
-//! Bytes → text: the encoding named by the caller, else UTF-8 (BOM or not), UTF-16 with a BOM,
-//! UTF-16 without one when its zero bytes say so, or GB18030 when the bytes are not UTF-8 but
-//! decode cleanly as GB18030. NUL bytes in what should be text make it a binary file.
+//! Bytes → text, chunk by chunk: the encoding named by the caller, else UTF-8 (BOM or not),
+//! UTF-16 with a BOM, UTF-16 without one when its zero bytes say so, or GB18030 when the first
+//! non-ASCII bytes are not UTF-8. NUL bytes in the first 64 KB make it a binary file.
 
-use std::borrow::Cow;
+use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
 
-use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
+use super::detect;
+use super::stream::HEAD;
 
 use crate::error::{Error, ErrorKind, Result};
 
-/// Decoded text as UTF-8 bytes, and the WHATWG name of the encoding used.
-pub struct Decoded<'a> {
-    /// UTF-8 text, BOM removed.
-    pub text: Cow<'a, [u8]>,
-    /// Lower-case encoding name, e.g. `"utf-8"`, `"gb18030"`.
-    pub encoding: &'static str,
+/// Bytes → UTF-8 text, chunk by chunk.
+pub(super) enum Decoding {
+    /// UTF-8 (BOM removed): validated, passed through without a copy. `tentative` while only
+    /// ASCII was seen and no encoding was named: the first non-ASCII bytes may still make the
+    /// file GB18030.
+    Utf8 {
+        tentative: bool,
+        bom_checked: bool,
+        /// An incomplete character at the end of the last chunk.
+        carry: Vec<u8>,
+        /// Bytes validated so far (for the error's byte offset).
+        offset: u64,
+    },
+    /// Any other encoding, through `encoding_rs`.
+    Other {
+        decoder: Decoder,
+        name: &'static str,
+        /// Whether the encoding was found, not named: its error says so.
+        detected: bool,
+        out: Vec<u8>,
+    },
 }
 
-/// Decodes `bytes`, honouring an explicit WHATWG `label`.
-pub fn decode<'a>(bytes: &'a [u8], label: Option<&str>) -> Result<Decoded<'a>> {
-    if let Some(label) = label {
-        let encoding = Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
-            Error::new(
-                ErrorKind::UnknownEncoding,
-                format!("unknown encoding {label:?}: use a WHATWG label such as \"utf-8\", \"gb18030\", \"gbk\", \"utf-16le\""),
-                format!("未知编码 {label:?}：请使用 \"utf-8\"、\"gb18030\"、\"gbk\"、\"utf-16le\" 等标准名称"),
-            )
-        })?;
-        return decode_with(bytes, encoding);
+impl Decoding {
+    /// The encoding named by `label`, else by the first bytes (as [`super::decode::decode`]).
+    pub(super) fn for_head(head: &[u8], label: Option<&str>) -> Result<Decoding> {
+        if let Some(label) = label {
+            let encoding = Encoding::for_label(label.trim().as_bytes())
+                .ok_or_else(|| unknown_encoding(label))?;
+            return Ok(Decoding::with(encoding, false));
+        }
+        if let Some((encoding, _)) = Encoding::for_bom(head) {
+            return Ok(Decoding::with(encoding, false));
+        }
+        if let Some(little_endian) = detect::utf16_without_bom(head) {
+            return Ok(Decoding::with(
+                if little_endian { UTF_16LE } else { UTF_16BE },
+                false,
+            ));
+        }
+        let first = &head[..head.len().min(HEAD)];
+        if let Some(at) = first.iter().position(|&b| b == 0) {
+            let line = 1 + first[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+            return Err(detect::binary("binary data", "二进制数据").at(Some(line), None));
+        }
+        Ok(Decoding::Utf8 {
+            tentative: true,
+            bom_checked: false,
+            carry: Vec::new(),
+            offset: 0,
+        })
     }
-    if let Some((encoding, _)) = Encoding::for_bom(bytes) {
-        return decode_with(bytes, encoding);
+
+    fn with(encoding: &'static Encoding, detected: bool) -> Decoding {
+        if encoding == UTF_8 {
+            return Decoding::Utf8 {
+                tentative: false,
+                bom_checked: false,
+                carry: Vec::new(),
+                offset: 0,
+            };
+        }
+        Decoding::Other {
+            // BOM sniffing as `Encoding::decode` does: a BOM names the encoding.
+            decoder: encoding.new_decoder(),
+            name: encoding_name(encoding),
+            detected,
+            out: Vec::new(),
+        }
     }
-    if let Some(little_endian) = super::detect::utf16_without_bom(bytes) {
-        return decode_with(bytes, if little_endian { UTF_16LE } else { UTF_16BE });
+
+    pub(super) fn name(&self) -> &'static str {
+        match self {
+            Decoding::Utf8 { .. } => "utf-8",
+            Decoding::Other { name, .. } => name,
+        }
     }
-    // Text never holds NUL bytes; binary data (and UTF-16 we could not recognise) does.
-    // Binary data shows NULs early: the first 64 KB tell (a NUL further on is only a
-    // strange character in a cell, harmless to the tokenizer).
-    let head = &bytes[..bytes.len().min(64 * 1024)];
-    if head.contains(&0) {
-        let at = bytes.iter().position(|&b| b == 0).unwrap_or(0);
-        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64;
-        return Err(super::detect::binary("binary data", "二进制数据").at(Some(line), None));
+
+    /// Decodes `chunk` and hands the text to `each` (in one or more pieces).
+    pub(super) fn decode(
+        &mut self,
+        chunk: &[u8],
+        last: bool,
+        each: &mut dyn FnMut(&[u8]) -> Result<()>,
+    ) -> Result<()> {
+        match self {
+            Decoding::Utf8 {
+                tentative,
+                bom_checked,
+                carry,
+                offset,
+            } => {
+                let joined;
+                let mut bytes = if carry.is_empty() {
+                    chunk
+                } else {
+                    let mut j = std::mem::take(carry);
+                    j.extend_from_slice(chunk);
+                    joined = j;
+                    &joined[..]
+                };
+                if !*bom_checked {
+                    if bytes.len() < 3 && !last && b"\xEF\xBB\xBF".starts_with(bytes) {
+                        carry.extend_from_slice(bytes);
+                        return Ok(());
+                    }
+                    *bom_checked = true;
+                    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+                        bytes = rest;
+                        *offset += 3;
+                    }
+                }
+                let valid = match std::str::from_utf8(bytes) {
+                    Ok(_) => bytes.len(),
+                    Err(e) if e.error_len().is_none() && !last => {
+                        // An incomplete character at the end: wait for its other bytes.
+                        e.valid_up_to()
+                    }
+                    Err(e) => {
+                        if *tentative {
+                            // Nothing but ASCII before this piece, which GB18030 reads the
+                            // same: the file is GB18030 (as the whole-file reading decided).
+                            let rest = bytes.to_vec();
+                            *self = Decoding::with(GB18030, true);
+                            return self.decode(&rest, last, each);
+                        }
+                        let byte = *offset + e.valid_up_to() as u64;
+                        return Err(Error::new(
+                            ErrorKind::BadEncoding,
+                            format!("the file is not valid UTF-8 (byte {byte})"),
+                            format!("文件不是有效的 UTF-8（第 {byte} 字节）"),
+                        ));
+                    }
+                };
+                if *tentative && !bytes[..valid].is_ascii() {
+                    *tentative = false;
+                }
+                *offset += valid as u64;
+                carry.extend_from_slice(&bytes[valid..]);
+                each(&bytes[..valid])
+            }
+            Decoding::Other {
+                decoder,
+                name,
+                detected,
+                out,
+            } => {
+                let mut input = chunk;
+                loop {
+                    let room = decoder
+                        .max_utf8_buffer_length_without_replacement(input.len())
+                        .unwrap_or(input.len() * 3 + 16)
+                        .clamp(16, 1 << 20);
+                    out.resize(room, 0);
+                    let (result, read, written) =
+                        decoder.decode_to_utf8_without_replacement(input, out, last);
+                    input = &input[read..];
+                    each(&out[..written])?;
+                    match result {
+                        DecoderResult::InputEmpty => return Ok(()),
+                        DecoderResult::OutputFull => continue,
+                        DecoderResult::Malformed(_, _) => {
+                            return Err(if *detected {
+                                neither_utf8_nor_gb18030()
+                            } else {
+                                Error::new(
+                                    ErrorKind::BadEncoding,
+                                    format!("the file is not valid {name} text"),
+                                    format!("文件不是有效的 {name} 文本"),
+                                )
+                            });
+                        }
+                    }
+                }
+            }
+        }
     }
-    if std::str::from_utf8(bytes).is_ok() {
-        return Ok(Decoded {
-            text: Cow::Borrowed(bytes),
-            encoding: "utf-8",
-        });
-    }
-    let (text, had_errors) = GB18030.decode_without_bom_handling(bytes);
-    if !had_errors {
-        return Ok(Decoded {
-            text: Cow::Owned(text.into_owned().into_bytes()),
-            encoding: "gb18030",
-        });
-    }
-    Err(Error::new(
+}
+
+
+/// `UnknownEncoding` for an `options.encoding` that names no WHATWG encoding.
+pub(super) fn unknown_encoding(label: &str) -> Error {
+    Error::new(
+        ErrorKind::UnknownEncoding,
+        format!("unknown encoding {label:?}: use a WHATWG label such as \"utf-8\", \"gb18030\", \"gbk\", \"utf-16le\""),
+        format!("未知编码 {label:?}：请使用 \"utf-8\"、\"gb18030\"、\"gbk\"、\"utf-16le\" 等标准名称"),
+    )
+}
+
+/// `BadEncoding` for bytes that are neither UTF-8 nor GB18030 (no encoding was named).
+pub(super) fn neither_utf8_nor_gb18030() -> Error {
+    Error::new(
         ErrorKind::BadEncoding,
         "the file is neither UTF-8 nor GB18030 text; give options.encoding if you know it",
         "文件既不是 UTF-8 也不是 GB18030 文本；如知道其编码，请用 options.encoding 指定",
-    ))
+    )
 }
 
-fn decode_with<'a>(bytes: &'a [u8], encoding: &'static Encoding) -> Result<Decoded<'a>> {
-    let name = encoding_name(encoding);
-    if encoding == UTF_8 {
-        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        return match std::str::from_utf8(body) {
-            Ok(_) => Ok(Decoded {
-                text: Cow::Borrowed(body),
-                encoding: name,
-            }),
-            Err(e) => Err(Error::new(
-                ErrorKind::BadEncoding,
-                format!("the file is not valid UTF-8 (byte {})", e.valid_up_to()),
-                format!("文件不是有效的 UTF-8（第 {} 字节）", e.valid_up_to()),
-            )),
-        };
-    }
-    let (text, _, had_errors) = encoding.decode(bytes);
-    if had_errors {
-        return Err(Error::new(
-            ErrorKind::BadEncoding,
-            format!("the file is not valid {name} text"),
-            format!("文件不是有效的 {name} 文本"),
-        ));
-    }
-    Ok(Decoded {
-        text: Cow::Owned(text.into_owned().into_bytes()),
-        encoding: name,
-    })
-}
-
-fn encoding_name(encoding: &'static Encoding) -> &'static str {
+/// The Report's name of an encoding: WHATWG's, lower-cased.
+pub(super) fn encoding_name(encoding: &'static Encoding) -> &'static str {
     if encoding == UTF_8 {
         "utf-8"
     } else if encoding == GB18030 {
@@ -122,43 +237,3 @@ fn leak_lower(name: &'static str) -> &'static str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn utf8_with_bom_is_borrowed_without_it() {
-        let d = decode(b"\xEF\xBB\xBFa,b", None).unwrap();
-        assert_eq!(&*d.text, b"a,b");
-        assert_eq!(d.encoding, "utf-8");
-    }
-
-    #[test]
-    fn gbk_is_detected() {
-        let (bytes, _, _) = GB18030.encode("买家会员名,金额\n张三,¥12");
-        let d = decode(&bytes, None).unwrap();
-        assert_eq!(d.encoding, "gb18030");
-        assert_eq!(
-            std::str::from_utf8(&d.text).unwrap(),
-            "买家会员名,金额\n张三,¥12"
-        );
-    }
-
-    #[test]
-    fn utf16_with_bom() {
-        let mut bytes = vec![0xFF, 0xFE];
-        for u in "a,b".encode_utf16() {
-            bytes.extend_from_slice(&u.to_le_bytes());
-        }
-        let d = decode(&bytes, None).unwrap();
-        assert_eq!((&*d.text, d.encoding), (&b"a,b"[..], "utf-16le"));
-    }
-
-    #[test]
-    fn unknown_label_is_an_error() {
-        assert_eq!(
-            decode(b"x", Some("klingon")).err().map(|e| e.code()),
-            Some("UnknownEncoding")
-        );
-    }
-}

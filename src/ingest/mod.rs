@@ -32,6 +32,7 @@ pub mod columns;
 pub mod decode;
 pub mod detect;
 pub mod records;
+pub mod stream;
 pub mod values;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
@@ -46,8 +47,6 @@ use crate::options::Options;
 use crate::period::{format_time, DAY};
 use cell::{Cell, Record};
 use columns::{map_roles, Mapping, Role};
-use detect::Format;
-use records::{for_each_record, sniff, Delimiter};
 use values::{
     is_cancelled_status, money_from_f64, parse_money, parse_time, plain_number, DayMonth, Micros,
     Money, NumericTime, Separators, Time,
@@ -78,6 +77,9 @@ pub enum Reason {
     /// that old, and such values (`0001-01-01`, `9999-12-31`) are placeholders for "no date".
     /// Checked after `badTime`, before the amount.
     TimeOutOfRange,
+    /// `unclosedQuote`: a quoted field opens on this row and never closes, swallowing every
+    /// later line; the lines after it are read on their own (see [`records`]).
+    UnclosedQuote,
 }
 
 impl Reason {
@@ -92,6 +94,7 @@ impl Reason {
             Reason::RaggedRow => "raggedRow",
             Reason::RepeatedHeader => "repeatedHeader",
             Reason::TimeOutOfRange => "timeOutOfRange",
+            Reason::UnclosedQuote => "unclosedQuote",
         }
     }
 }
@@ -246,65 +249,30 @@ pub struct IngestInfo {
     pub rejections: Rejections,
 }
 
-/// Reads an orders file: the format is detected from the bytes (SPEC §11, COLUMNS.md).
+/// Reads a whole orders file: the format is detected from the bytes (SPEC §11, COLUMNS.md).
+/// [`stream::Ingest`] does the same chunk by chunk.
 pub fn read(bytes: &[u8], options: &Options) -> Result<(Lines, IngestInfo)> {
-    match detect::detect(bytes)? {
-        Format::Text => read_text(bytes, options),
-        #[cfg(feature = "xlsx")]
-        Format::Xlsx => xlsx::read(bytes, options),
-        #[cfg(feature = "arrow")]
-        Format::ArrowFile => arrow::read(bytes, true, options),
-        #[cfg(feature = "arrow")]
-        Format::ArrowStream => arrow::read(bytes, false, options),
-        #[cfg(not(all(feature = "xlsx", feature = "arrow")))]
-        other => Err(crate::error::Error::new(
-            crate::error::ErrorKind::FormatUnavailable,
-            format!("this build reads delimited text only, not {other:?} (the full build reads workbooks and Arrow)"),
-            format!("此版本只读取分隔文本，不支持 {other:?}（完整版本支持工作簿和 Arrow）"),
-        )),
-    }
+    let mut ingest = stream::Ingest::with_size_hint(options, bytes.len() as u64);
+    ingest.push(bytes)?;
+    ingest.finish()
 }
 
-/// Reads delimited text in any supported encoding.
-fn read_text(bytes: &[u8], options: &Options) -> Result<(Lines, IngestInfo)> {
-    let decoded = decode::decode(bytes, options.encoding.as_deref())?;
-    let text: &[u8] = &decoded.text;
-    if text.iter().all(u8::is_ascii_whitespace) {
-        return Err(empty_file());
-    }
-    let delimiter = match options.delimiter.as_deref() {
-        Some(d) => Delimiter::from_option(d)?,
-        None => sniff(text),
-    };
-    // Room for about half as many customers as the file has lines, so that the customer table
-    // rarely grows (a full rehash of a big table is costly).
-    let lines_estimate = text.len() / (line_length(text) + 1);
-    let mut driver = Driver::new(options, lines_estimate);
-    for_each_record(text, delimiter, |line, record| driver.record(line, record))?;
-    driver.finish(IngestInfo {
-        format: "csv",
-        encoding: decoded.encoding.to_string(),
-        delimiter: delimiter.name(),
-        ..IngestInfo::default()
-    })
-}
-
-fn empty_file() -> Error {
+pub(crate) fn empty_file() -> Error {
     Error::new(ErrorKind::EmptyFile, "the file is empty", "文件是空的")
 }
 
 /// Records of any format → the row reader: the header (or position names), the role mapping,
 /// then data rows.
-pub(crate) struct Driver<'o> {
-    options: &'o Options,
+pub(crate) struct Driver {
+    options: Options,
     reader: Option<RowReader>,
     header_line: Option<u64>,
     lines_estimate: usize,
 }
 
-impl<'o> Driver<'o> {
+impl Driver {
     /// A driver that takes the first non-blank record as the header (unless `header: false`).
-    pub(crate) fn new(options: &'o Options, lines_estimate: usize) -> Driver<'o> {
+    pub(crate) fn new(options: Options, lines_estimate: usize) -> Driver {
         Driver {
             options,
             reader: None,
@@ -316,10 +284,10 @@ impl<'o> Driver<'o> {
     /// A driver for a format whose columns are named outside the records (Arrow's schema).
     #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
     pub(crate) fn with_names(
-        options: &'o Options,
+        options: Options,
         names: Vec<String>,
         lines_estimate: usize,
-    ) -> Result<Driver<'o>> {
+    ) -> Result<Driver> {
         let unnamed = names.iter().map(String::is_empty).collect();
         let names = names
             .into_iter()
@@ -327,13 +295,18 @@ impl<'o> Driver<'o> {
             .map(|(i, n)| if n.is_empty() { (i + 1).to_string() } else { n })
             .collect::<Vec<_>>();
         let mapping = map_roles(&names, options.mapping.as_ref())?;
-        let reader = RowReader::new(names, unnamed, mapping, lines_estimate, options);
+        let reader = RowReader::new(names, unnamed, mapping, lines_estimate, &options);
         Ok(Driver {
             options,
             reader: Some(reader),
             header_line: None,
             lines_estimate,
         })
+    }
+
+    /// Data rows read so far.
+    pub(crate) fn rows(&self) -> u64 {
+        self.reader.as_ref().map_or(0, |r| r.rows)
     }
 
     /// Takes one record; `line` is its 1-based physical line (or sheet row).
@@ -363,7 +336,7 @@ impl<'o> Driver<'o> {
             (1..=width).map(|i| (i.to_string(), true)).unzip()
         };
         let mapping = map_roles(&names, self.options.mapping.as_ref())?;
-        let mut r = RowReader::new(names, unnamed, mapping, self.lines_estimate, self.options);
+        let mut r = RowReader::new(names, unnamed, mapping, self.lines_estimate, &self.options);
         if !self.options.header {
             r.push(line, record)?;
         }
@@ -393,11 +366,30 @@ impl<'o> Driver<'o> {
     }
 }
 
-/// Mean length of the first lines of `text`.
-fn line_length(text: &[u8]) -> usize {
-    let head = &text[..text.len().min(64 * 1024)];
-    let lines = head.iter().filter(|&&c| c == b'\n').count().max(1);
-    head.len() / lines
+impl records::Sink for Driver {
+    fn expect_lines(&mut self, lines: usize) {
+        self.lines_estimate = lines;
+    }
+
+    fn record(&mut self, line: u64, record: &records::Fields) -> Result<()> {
+        Driver::record(self, line, record)
+    }
+
+    /// A row that cannot be read as a record at all (an unclosed quote): rejected for
+    /// `reason` with `text`. Before the header there is no row to reject: the file cannot be
+    /// read, and the error says where.
+    fn reject_row(&mut self, line: u64, reason: Reason, text: &[u8]) -> Result<()> {
+        match &mut self.reader {
+            Some(r) => r.reject_row(line, reason, text),
+            None => Err(Error::new(
+                ErrorKind::UnclosedQuote,
+                format!("a quote opened in the header on line {line} is never closed"),
+                format!("第 {line} 行表头中的引号没有闭合"),
+            )
+            .at(Some(line), None)),
+        }
+    }
+
 }
 
 /// The items of `v` whose `keep` flag is set, compacted in place.
@@ -586,10 +578,8 @@ impl RowReader {
         }
     }
 
-    fn push<R: Record + ?Sized>(&mut self, line: u64, record: &R) -> Result<()> {
-        if record.is_blank() {
-            return Ok(());
-        }
+    /// The number of the next data row.
+    fn next_row(&mut self) -> Result<u32> {
         let row = u32::try_from(self.rows).map_err(|_| {
             Error::new(
                 ErrorKind::BadCsv,
@@ -598,6 +588,14 @@ impl RowReader {
             )
         })?;
         self.rows += 1;
+        Ok(row)
+    }
+
+    fn push<R: Record + ?Sized>(&mut self, line: u64, record: &R) -> Result<()> {
+        if record.is_blank() {
+            return Ok(());
+        }
+        let row = self.next_row()?;
         let mut scratch = std::mem::take(&mut self.scratch);
         let cell = |c: Option<usize>| c.map_or(Cell::BLANK, |c| record.cell(c));
 
@@ -712,6 +710,25 @@ impl RowReader {
         }
         self.line.push(line);
         self.scratch = scratch;
+        Ok(())
+    }
+
+    /// A row rejected before its cells could be read (see [`Driver::reject_row`]).
+    fn reject_row(&mut self, line: u64, reason: Reason, text: &[u8]) -> Result<()> {
+        let row = self.next_row()?;
+        self.structural.push((row, reason));
+        self.note_bad(row, EXTRA_FIELDS, text);
+        self.missing_customer.push(true);
+        self.customer.push(self.customers.intern(b""));
+        self.time.push(BAD);
+        for values in &mut self.money {
+            values.push(BLANK);
+        }
+        if let Some((_, of_line)) = &mut self.order_ids {
+            of_line.push(OrderKeys::BLANK);
+        }
+        self.status.push(Status::Blank);
+        self.line.push(line);
         Ok(())
     }
 
@@ -860,7 +877,7 @@ impl RowReader {
             let time_col = self.time_col;
             if let Some(&(_, reason)) = structural.next_if(|&&(r, _)| r as usize == row) {
                 let (col, text) = match reason {
-                    Reason::RaggedRow => (
+                    Reason::RaggedRow | Reason::UnclosedQuote => (
                         None,
                         bad_text(info.rejections.total(), row as u32, EXTRA_FIELDS),
                     ),

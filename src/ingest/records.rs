@@ -1,9 +1,32 @@
-//! Text → records: the delimiter (given or sniffed) and an RFC 4180 tokenizer (the `csv`
-//! crate), or runs of spaces for whitespace-separated files such as CDNOW.
+//! Text → records, piece by piece: the delimiter (given or sniffed) and an RFC 4180 tokenizer
+//! (`csv-core`, the one inside the `csv` crate, which keeps its state between pieces of input),
+//! or runs of spaces for whitespace-separated files such as CDNOW. A record's line is where its
+//! first byte is.
+//!
+//! An unclosed quote: a quoted field still open at the end of the input, after swallowing at
+//! least one line end, is a rejected row (`unclosedQuote`, at the line where it opened), and
+//! the lines after that line are read again as records. Only the bytes of that one record are
+//! kept for this (at most [`RECOVERY_BYTES`]); beyond that the input is refused with
+//! `UnclosedQuote` and the line.
 
-use csv::ByteRecord;
-
+use super::cell::{Cell, Record};
+use super::stream::HEAD;
+use super::values::clean;
+use super::Reason;
 use crate::error::{Error, ErrorKind, Result};
+
+/// An unclosed quote is recovered from while the swallowed record is at most this long.
+pub const RECOVERY_BYTES: usize = 64 << 20;
+
+/// Where records go (the row reader, in tests a list).
+pub(super) trait Sink {
+    /// Sizes the tables for about this many rows (before the first record).
+    fn expect_lines(&mut self, lines: usize);
+    /// One record; `line` is its 1-based physical line.
+    fn record(&mut self, line: u64, record: &Fields) -> Result<()>;
+    /// A row that cannot be read as a record (an unclosed quote), with its first line's text.
+    fn reject_row(&mut self, line: u64, reason: Reason, text: &[u8]) -> Result<()>;
+}
 
 /// How fields are separated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,64 +112,321 @@ pub fn sniff(text: &[u8]) -> Delimiter {
     }
 }
 
-/// Calls `each(line, record)` for every record; `line` is the 1-based physical line where the
-/// record starts. Stops at the first error `each` returns.
-pub fn for_each_record(
-    text: &[u8],
-    delimiter: Delimiter,
-    mut each: impl FnMut(u64, &ByteRecord) -> Result<()>,
-) -> Result<()> {
-    let mut record = ByteRecord::new();
-    match delimiter {
-        Delimiter::Byte(d) => {
-            let mut reader = csv::ReaderBuilder::new()
-                .delimiter(d)
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(text);
-            loop {
-                match reader.read_byte_record(&mut record) {
-                    Ok(false) => break,
-                    Ok(true) => {
-                        let (mut line, mut byte) = record
-                            .position()
-                            .map_or((0, 0), |p| (p.line(), p.byte() as usize));
-                        // The reader reports where it started reading, before any empty lines
-                        // it skipped; the record starts after them.
-                        while let Some(&c @ (b'\r' | b'\n')) = text.get(byte) {
-                            line += u64::from(c == b'\n');
-                            byte += 1;
-                        }
-                        each(line, &record)?;
-                    }
-                    Err(e) => {
-                        let line = e.position().map(|p| p.line());
-                        return Err(Error::new(
-                            ErrorKind::BadCsv,
-                            format!("the CSV text cannot be read: {e}"),
-                            format!("无法读取 CSV 文本：{e}"),
-                        )
-                        .at(line, None));
+/// Text → records, piece by piece.
+pub(super) enum Tokenizer {
+    Csv(Box<CsvTokenizer>),
+    Whitespace(WhitespaceTokenizer),
+}
+
+impl Tokenizer {
+    /// The delimiter (given or sniffed on the head) and the row reader's size hint.
+    pub(super) fn for_head(
+        head: &[u8],
+        option: Option<&str>,
+        driver: &mut dyn Sink,
+        size_estimate: u64,
+    ) -> Result<Tokenizer> {
+        let delimiter = match option {
+            Some(d) => Delimiter::from_option(d)?,
+            None => sniff(head),
+        };
+        // Room for about as many lines as the file will have (a hint, no result depends on it).
+        let sample = &head[..head.len().min(HEAD)];
+        let lines = sample.iter().filter(|&&c| c == b'\n').count().max(1);
+        let line_length = sample.len() / lines;
+        driver.expect_lines((size_estimate / (line_length as u64 + 1)) as usize);
+        Ok(match delimiter {
+            Delimiter::Byte(d) => Tokenizer::Csv(Box::new(CsvTokenizer::new(d, 0))),
+            Delimiter::Whitespace => Tokenizer::Whitespace(WhitespaceTokenizer::default()),
+        })
+    }
+
+    pub(super) fn delimiter(&self) -> Delimiter {
+        match self {
+            Tokenizer::Csv(c) => Delimiter::Byte(c.delimiter),
+            Tokenizer::Whitespace(_) => Delimiter::Whitespace,
+        }
+    }
+
+    pub(super) fn feed(&mut self, text: &[u8], driver: &mut dyn Sink) -> Result<()> {
+        match self {
+            Tokenizer::Csv(c) => c.feed(text, driver),
+            Tokenizer::Whitespace(w) => w.feed(text, driver),
+        }
+    }
+
+    pub(super) fn finish(self, driver: &mut dyn Sink, warnings: &mut Vec<(String, String)>) -> Result<()> {
+        match self {
+            Tokenizer::Csv(c) => c.finish(driver, warnings),
+            Tokenizer::Whitespace(w) => w.finish(driver),
+        }
+    }
+}
+
+/// The fields of one tokenized record: `data` holds them end to end, `ends` where each ends.
+pub(super) struct Fields<'a> {
+    data: &'a [u8],
+    ends: &'a [usize],
+}
+
+impl Record for Fields<'_> {
+    #[inline]
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    #[inline]
+    fn cell(&self, c: usize) -> Cell<'_> {
+        let Some(&end) = self.ends.get(c) else {
+            return Cell::BLANK;
+        };
+        let start = if c == 0 { 0 } else { self.ends[c - 1] };
+        Cell::Text(self.data.get(start..end).unwrap_or_default())
+    }
+
+    fn is_blank(&self) -> bool {
+        (0..self.ends.len()).all(|c| match self.cell(c) {
+            Cell::Text(t) => clean(t).is_empty(),
+            _ => false,
+        })
+    }
+}
+
+/// RFC 4180 records with `csv-core`, which keeps its state between pieces of input.
+pub(super) struct CsvTokenizer {
+    core: csv_core::Reader,
+    delimiter: u8,
+    /// The current record's fields and field ends, as far as read.
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    out_len: usize,
+    ends_len: usize,
+    /// Whether a record has started (its first byte was read) and not ended.
+    in_record: bool,
+    /// Line ends skipped between records (csv-core counts the ones it reads).
+    skipped_newlines: u64,
+    /// Physical lines before the first byte this tokenizer reads (a recovery's offset).
+    line_offset: u64,
+    /// Line where the current record starts, and the line ends read before it.
+    record_line: u64,
+    newlines_at_start: u64,
+    /// The current record's raw bytes once it runs past the end of a piece of input (for the
+    /// unclosed-quote recovery); `None` when it grew beyond [`RECOVERY_BYTES`].
+    raw: Option<Vec<u8>>,
+}
+
+impl CsvTokenizer {
+    fn new(delimiter: u8, line_offset: u64) -> CsvTokenizer {
+        CsvTokenizer {
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            delimiter,
+            out: vec![0; 4096],
+            ends: vec![0; 64],
+            out_len: 0,
+            ends_len: 0,
+            in_record: false,
+            skipped_newlines: 0,
+            line_offset,
+            record_line: 0,
+            newlines_at_start: 0,
+            raw: Some(Vec::new()),
+        }
+    }
+
+    fn newlines(&self) -> u64 {
+        // csv-core counts lines from 1.
+        self.core.line() - 1 + self.skipped_newlines
+    }
+
+    fn feed(&mut self, mut text: &[u8], driver: &mut dyn Sink) -> Result<()> {
+        while !text.is_empty() {
+            if !self.in_record {
+                // Blank lines between records are no records; the record's line is its first
+                // byte's.
+                let skip = text
+                    .iter()
+                    .position(|&c| c != b'\r' && c != b'\n')
+                    .unwrap_or(text.len());
+                self.skipped_newlines += text[..skip].iter().filter(|&&c| c == b'\n').count() as u64;
+                text = &text[skip..];
+                if text.is_empty() {
+                    return Ok(());
+                }
+                self.in_record = true;
+                self.newlines_at_start = self.newlines();
+                self.record_line = self.line_offset + 1 + self.newlines_at_start;
+                if let Some(raw) = &mut self.raw {
+                    raw.clear();
+                }
+            }
+            let (done, read) = self.read(text, driver)?;
+            if !done {
+                // The record goes on in the next piece: keep its bytes for a recovery.
+                if let Some(raw) = &mut self.raw {
+                    raw.extend_from_slice(&text[..read]);
+                    if raw.len() > RECOVERY_BYTES {
+                        self.raw = None;
                     }
                 }
             }
+            text = &text[read..];
         }
-        Delimiter::Whitespace => {
-            for (i, line) in text.split(|&c| c == b'\n').enumerate() {
-                record.clear();
-                for field in line
-                    .split(|&c| c == b' ' || c == b'\t' || c == b'\r')
-                    .filter(|f| !f.is_empty())
-                {
-                    record.push_field(field);
+        Ok(())
+    }
+
+    /// Reads from `text` until the current record ends (`true`) or the text does; returns the
+    /// bytes read.
+    fn read(&mut self, text: &[u8], driver: &mut dyn Sink) -> Result<(bool, usize)> {
+        use csv_core::ReadRecordResult as R;
+        let mut read = 0;
+        loop {
+            let (result, nin, nout, nend) = self.core.read_record(
+                &text[read..],
+                &mut self.out[self.out_len..],
+                &mut self.ends[self.ends_len..],
+            );
+            read += nin;
+            self.out_len += nout;
+            self.ends_len += nend;
+            match result {
+                R::InputEmpty => return Ok((false, read)),
+                R::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
                 }
-                if !record.is_empty() {
-                    each(i as u64 + 1, &record)?;
+                R::OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0);
                 }
+                R::Record => {
+                    self.emit(driver)?;
+                    return Ok((true, read));
+                }
+                R::End => return Ok((true, read)),
             }
         }
     }
-    Ok(())
+
+    fn emit(&mut self, driver: &mut dyn Sink) -> Result<()> {
+        let fields = Fields {
+            data: &self.out[..self.out_len],
+            ends: &self.ends[..self.ends_len],
+        };
+        let result = driver.record(self.record_line, &fields);
+        self.in_record = false;
+        self.out_len = 0;
+        self.ends_len = 0;
+        result
+    }
+
+    /// The end of the input: the last record, or an unclosed quote.
+    fn finish(
+        mut self,
+        driver: &mut dyn Sink,
+        warnings: &mut Vec<(String, String)>,
+    ) -> Result<()> {
+        if !self.in_record {
+            return Ok(());
+        }
+        // A record still open at the end of the input that has swallowed a line end can only
+        // be a quoted field that was never closed (a closed one ends at its line end).
+        let swallowed = self.newlines() - self.newlines_at_start;
+        if swallowed == 0 {
+            loop {
+                use csv_core::ReadRecordResult as R;
+                let (result, _, _, nend) = self.core.read_record(
+                    &[],
+                    &mut self.out[self.out_len..],
+                    &mut self.ends[self.ends_len..],
+                );
+                self.ends_len += nend;
+                match result {
+                    R::OutputEndsFull => {
+                        let n = self.ends.len() * 2 + 1;
+                        self.ends.resize(n, 0);
+                    }
+                    R::Record => return self.emit(driver),
+                    _ => return Ok(()),
+                }
+            }
+        }
+        let line = self.record_line;
+        let Some(raw) = self.raw.take() else {
+            return Err(Error::new(
+                ErrorKind::UnclosedQuote,
+                format!("a quote opened on line {line} is never closed: the {swallowed} lines after it would be one cell; check the quotes on that line"),
+                format!("第 {line} 行的引号没有闭合：其后 {swallowed} 行都会被读成一个单元格；请检查该行的引号"),
+            )
+            .at(Some(line), None));
+        };
+        let first_end = raw.iter().position(|&c| c == b'\n').unwrap_or(raw.len());
+        let first = &raw[..first_end];
+        let first = first.strip_suffix(b"\r").unwrap_or(first);
+        driver.reject_row(line, Reason::UnclosedQuote, first)?;
+        warnings.push((
+            format!("a quote opened on line {line} is never closed: that row was rejected (unclosedQuote) and the {swallowed} lines after it were read on their own"),
+            format!("第 {line} 行的引号没有闭合：该行已拒绝（unclosedQuote），其后 {swallowed} 行已单独读取"),
+        ));
+        // The lines after it, read again by a fresh tokenizer (they may hold another).
+        let mut rest = CsvTokenizer::new(self.delimiter, line);
+        rest.feed(raw.get(first_end + 1..).unwrap_or_default(), driver)?;
+        rest.finish(driver, warnings)
+    }
+}
+
+/// Whitespace-separated records: one per line, no quoting.
+#[derive(Default)]
+pub(super) struct WhitespaceTokenizer {
+    /// The unfinished last line.
+    partial: Vec<u8>,
+    /// Lines completed so far.
+    lines: u64,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl WhitespaceTokenizer {
+    fn feed(&mut self, text: &[u8], driver: &mut dyn Sink) -> Result<()> {
+        let mut rest = text;
+        while let Some(at) = rest.iter().position(|&c| c == b'\n') {
+            if self.partial.is_empty() {
+                self.line(&rest[..at], driver)?;
+            } else {
+                let mut line = std::mem::take(&mut self.partial);
+                line.extend_from_slice(&rest[..at]);
+                self.line(&line, driver)?;
+            }
+            rest = &rest[at + 1..];
+        }
+        self.partial.extend_from_slice(rest);
+        Ok(())
+    }
+
+    fn line(&mut self, line: &[u8], driver: &mut dyn Sink) -> Result<()> {
+        self.lines += 1;
+        self.out.clear();
+        self.ends.clear();
+        for field in line
+            .split(|&c| c == b' ' || c == b'\t' || c == b'\r')
+            .filter(|f| !f.is_empty())
+        {
+            self.out.extend_from_slice(field);
+            self.ends.push(self.out.len());
+        }
+        if self.ends.is_empty() {
+            return Ok(());
+        }
+        let fields = Fields {
+            data: &self.out,
+            ends: &self.ends,
+        };
+        driver.record(self.lines, &fields)
+    }
+
+    fn finish(mut self, driver: &mut dyn Sink) -> Result<()> {
+        let last = std::mem::take(&mut self.partial);
+        self.line(&last, driver)
+    }
 }
 
 #[cfg(test)]
@@ -166,25 +446,81 @@ mod tests {
         assert_eq!(sniff(b"\"x,y\";b\n\"1,2\";3\n"), Delimiter::Byte(b';'));
     }
 
-    #[test]
-    fn records_know_their_starting_line() {
-        let mut seen = Vec::new();
-        for_each_record(
-            b"h1,h2\n\"multi\nline\",x\n\n3,4\n",
-            Delimiter::Byte(b','),
-            |l, r| {
-                seen.push((l, r.len()));
-                Ok(())
-            },
-        )
-        .unwrap();
-        assert_eq!(seen, vec![(1, 2), (2, 2), (5, 2)]);
-        let mut ws = Vec::new();
-        for_each_record(b" a  b\r\n\n c d e\n", Delimiter::Whitespace, |l, r| {
-            ws.push((l, r.len()));
+    /// Records as (line, cells), unclosed-quote rejections as (line, [text]).
+    #[derive(Default)]
+    struct Collect(Vec<(u64, Vec<String>)>);
+
+    impl Sink for Collect {
+        fn expect_lines(&mut self, _: usize) {}
+        fn record(&mut self, line: u64, record: &Fields) -> Result<()> {
+            let cells = (0..record.len())
+                .map(|c| match record.cell(c) {
+                    Cell::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            self.0.push((line, cells));
             Ok(())
-        })
-        .unwrap();
-        assert_eq!(ws, vec![(1, 2), (3, 3)]);
+        }
+        fn reject_row(&mut self, line: u64, reason: Reason, text: &[u8]) -> Result<()> {
+            let text = String::from_utf8_lossy(text).into_owned();
+            self.0.push((line, vec![reason.name().into(), text]));
+            Ok(())
+        }
+    }
+
+    /// Tokenizes `text` fed in pieces of `piece` bytes.
+    fn records(text: &[u8], delimiter: Option<&str>, piece: usize) -> Vec<(u64, Vec<String>)> {
+        let mut sink = Collect::default();
+        let mut t = Tokenizer::for_head(text, delimiter, &mut sink, 0).unwrap();
+        for chunk in text.chunks(piece.max(1)) {
+            t.feed(chunk, &mut sink).unwrap();
+        }
+        t.finish(&mut sink, &mut Vec::new()).unwrap();
+        sink.0
+    }
+
+    fn cells(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn records_know_their_starting_line_in_any_pieces() {
+        let text = b"h1,h2\n\"multi\nline\",x\n\n3,4\r\n\r\n5,\"6\"\"\"";
+        let expected = vec![
+            (1, cells(&["h1", "h2"])),
+            (2, cells(&["multi\nline", "x"])),
+            (5, cells(&["3", "4"])),
+            (7, cells(&["5", "6\""])),
+        ];
+        for piece in [1, 2, 3, 7, 64, 1 << 20] {
+            assert_eq!(records(text, None, piece), expected, "pieces of {piece}");
+        }
+        let ws = b" a  b\r\n\n c d e\n";
+        for piece in [1, 4, 100] {
+            assert_eq!(
+                records(ws, Some("whitespace"), piece),
+                vec![(1, cells(&["a", "b"])), (3, cells(&["c", "d", "e"]))]
+            );
+        }
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_a_rejected_row_and_the_lines_after_it_are_read() {
+        let text = b"a,b\n1,\"x\n2,y\n3,z\n";
+        for piece in [1, 5, 1000] {
+            assert_eq!(
+                records(text, None, piece),
+                vec![
+                    (1, cells(&["a", "b"])),
+                    (2, cells(&["unclosedQuote", "1,\"x"])),
+                    (3, cells(&["2", "y"])),
+                    (4, cells(&["3", "z"])),
+                ],
+                "pieces of {piece}"
+            );
+        }
+        // A quote opened on the last line without a line end after it swallows nothing.
+        assert_eq!(records(b"a\n\"b", None, 1)[1], (2, cells(&["b"])));
     }
 }

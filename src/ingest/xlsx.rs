@@ -47,7 +47,7 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<(Lines, IngestInfo)> {
     let is_1904 = book.has_1904_epoch();
     let mut cells = book.worksheet_cells_reader(&sheet).map_err(bad_xlsx)?;
     // Rows of about 40 bytes of XML each is a low guess; the estimate only sizes tables.
-    let mut driver = Driver::new(options, (bytes.len() / 40).min(1 << 22));
+    let mut driver = Driver::new(options.clone(), (bytes.len() / 40).min(1 << 22));
     let mut row: Vec<(usize, Value)> = Vec::new();
     let mut row_number: Option<u32> = None;
     let flush = |driver: &mut Driver, row: &mut Vec<(usize, Value)>, number: u32| {
