@@ -2,16 +2,22 @@
 //!
 //! ```sh
 //! cargo run --release --example analyze -- INPUT [--options FILE.json] [--pretty] [--timings]
+//!     [--customers FILE.csv|FILE.arrow]
 //! ```
-//! `--timings` also prints the seconds of each phase as JSON on stderr.
+//! The file is read in 1 MB chunks, each parsed as it comes (the file is never held whole).
+//! `--timings` also prints the seconds of each phase as JSON on stderr. `--customers` writes
+//! the per-customer table (every buyer, with RFM and CLV columns) as CSV or Arrow IPC, by the
+//! file's extension: the Report lists only the most valuable customers (`clvCustomerLimit`).
 //! On failure it prints `error[CODE]: message` on stderr and exits with status 2: CODE is the
 //! engine's error code, `Usage` for bad arguments or `Io` when a file cannot be read or the
 //! Report cannot be written.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use cohortlens::{Analysis, Error, Options};
+use cohortlens::analysis::Analyzer;
+use cohortlens::export::Format;
+use cohortlens::{Error, Options};
 
 /// Why the CLI failed.
 enum Failure {
@@ -32,7 +38,7 @@ fn main() -> ExitCode {
         Err(failure) => {
             match failure {
                 Failure::Usage => {
-                    eprintln!("error[Usage]: usage: analyze INPUT [--options FILE.json] [--pretty] [--timings]")
+                    eprintln!("error[Usage]: usage: analyze INPUT [--options FILE.json] [--pretty] [--timings] [--customers FILE.csv|FILE.arrow]")
                 }
                 Failure::Io(message) => eprintln!("error[Io]: {message}"),
                 Failure::Engine(e) => eprintln!("error[{}]: {e}", e.code()),
@@ -47,12 +53,14 @@ fn run() -> Result<(), Failure> {
     let mut options_path = None;
     let mut pretty = false;
     let mut timings = false;
+    let mut customers = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--options" => options_path = Some(args.next().ok_or(Failure::Usage)?),
             "--pretty" => pretty = true,
             "--timings" => timings = true,
+            "--customers" => customers = Some(args.next().ok_or(Failure::Usage)?),
             _ if input.is_none() && !arg.starts_with("--") => input = Some(arg),
             _ => return Err(Failure::Usage),
         }
@@ -65,12 +73,44 @@ fn run() -> Result<(), Failure> {
         Some(p) => Options::from_json(&String::from_utf8_lossy(&read(&p)?))?,
         None => Options::default(),
     };
-    let analysis = Analysis::run(&read(&input)?, &options)?;
+    // Decide the export's format before the work, so that a bad name fails at once.
+    let customers = customers
+        .map(|path| {
+            let format = match path.rsplit('.').next() {
+                Some("csv") => Format::Csv,
+                Some("arrow" | "arrows") => Format::Arrow,
+                _ => return Err(Failure::Usage),
+            };
+            Ok((path, format))
+        })
+        .transpose()?;
+    let analysis = {
+        let io = |e: std::io::Error| Failure::Io(format!("cannot read {input}: {e}"));
+        let mut file = std::fs::File::open(&input).map_err(io)?;
+        let size = file.metadata().map_err(io)?.len();
+        let clock = cohortlens::analysis::native_clock;
+        let started = clock();
+        let mut analyzer = Analyzer::with_size_hint(&options, size)?;
+        let mut chunk = vec![0u8; 1 << 20];
+        loop {
+            let n = file.read(&mut chunk).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            analyzer.push(&chunk[..n])?;
+        }
+        analyzer.finish(&clock, started)?
+    };
     if timings {
         eprintln!(
             "{}",
             serde_json::to_string(&analysis.timings).unwrap_or_default()
         );
+    }
+    if let Some((path, format)) = customers {
+        let bytes = analysis.customer_table().encode(format)?;
+        std::fs::write(&path, bytes)
+            .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
     }
     let report = &analysis.report;
     // Streamed to stdout: a Report with a large per-customer CLV list is never held as text.

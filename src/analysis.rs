@@ -5,15 +5,17 @@ use std::collections::BTreeMap;
 use crate::customers::{self, Customers};
 use crate::error::{Error, ErrorKind, Locale, Result};
 use crate::export::{Column, Format, Table};
+use crate::ingest::stream::Ingest;
 use crate::ingest::values::{parse_time, Time};
-use crate::ingest::{self, IngestInfo};
+use crate::ingest::IngestInfo;
 use crate::metrics::{breakdown, churn, clv, cohort, funnel, rates, rfm, summary, Context};
 use crate::options::Options;
 use crate::orders::{self, Orders};
 use crate::period::format_time;
 use crate::report::{ClvCustomer, IngestReport, Report, Timings};
 
-/// A finished analysis: the Report and the per-customer facts behind it (for exports).
+/// A finished analysis: the Report and the per-customer facts behind it (for exports and for
+/// re-running the metrics with other options without reading the file again).
 pub struct Analysis {
     /// The Report.
     pub report: Report,
@@ -26,6 +28,9 @@ pub struct Analysis {
     scores: Vec<rfm::Scores>,
     segments: Vec<usize>,
     options: Options,
+    /// What the ingest and the order merge saw (the Report's `ingest` before the metrics'
+    /// warnings), kept for re-runs.
+    ingest: IngestInfo,
 }
 
 /// Analyses an orders file (CSV or whitespace-separated text) with the given options.
@@ -38,17 +43,92 @@ pub fn analyze(bytes: &[u8], options: &Options) -> Result<Report> {
 /// the caller lends one; [`Analysis::run`] uses `Instant` where it exists.
 pub type Clock<'a> = &'a dyn Fn() -> f64;
 
+/// Seconds since the first call (`Instant`; natively only).
 #[cfg(not(target_arch = "wasm32"))]
-fn native_clock() -> f64 {
+pub fn native_clock() -> f64 {
     use std::sync::OnceLock;
     use std::time::Instant;
     static START: OnceLock<Instant> = OnceLock::new();
     START.get_or_init(Instant::now).elapsed().as_secs_f64()
 }
 
+/// No clock in wasm32-unknown-unknown: the binding lends `Date.now`.
 #[cfg(target_arch = "wasm32")]
-fn native_clock() -> f64 {
+pub fn native_clock() -> f64 {
     0.0
+}
+
+/// A streaming analysis: [`Analyzer::push`] the file's chunks as they arrive (each is parsed
+/// at once and let go), then [`Analyzer::finish`].
+pub struct Analyzer {
+    options: Options,
+    as_of: Option<i64>,
+    ingest: Ingest,
+}
+
+impl Analyzer {
+    /// A new analysis; the options are checked here, before any byte is read.
+    pub fn new(options: &Options) -> Result<Analyzer> {
+        Analyzer::with_ingest(options, Ingest::new(options))
+    }
+
+    /// The same, told the file's size (the tables are sized up front).
+    pub fn with_size_hint(options: &Options, size: u64) -> Result<Analyzer> {
+        Analyzer::with_ingest(options, Ingest::with_size_hint(options, size))
+    }
+
+    fn with_ingest(options: &Options, ingest: Ingest) -> Result<Analyzer> {
+        options.validate()?;
+        let as_of = options.as_of.as_deref().map(parse_as_of).transpose()?;
+        Ok(Analyzer {
+            options: options.clone(),
+            as_of,
+            ingest,
+        })
+    }
+
+    /// Parses a chunk. An error is final: `finish` returns it too.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<()> {
+        self.ingest.push(chunk)
+    }
+
+    /// Bytes pushed so far.
+    pub fn bytes_consumed(&self) -> u64 {
+        self.ingest.bytes_consumed()
+    }
+
+    /// Data rows parsed so far (text input; workbooks and Arrow are read at `finish`).
+    pub fn rows(&self) -> u64 {
+        self.ingest.rows()
+    }
+
+    /// Every phase after the last chunk; `started` is the clock's time when the first chunk
+    /// came (the ingest phase runs from then).
+    pub fn finish(&mut self, clock: Clock, started: f64) -> Result<Analysis> {
+        let (lines, mut info) = self.ingest.finish()?;
+        let merged = orders::build(lines, self.as_of);
+        for sample in merged.rejected {
+            info.rejections.add(sample);
+        }
+        info.warnings.extend(merged.warnings);
+        let orders = merged.orders;
+        let ingested = clock();
+        let mut analysis = Analysis::from_orders(orders, info, &self.options, clock)?;
+        analysis.timings.ingest = ingested - started;
+        analysis.timings.total += ingested - started;
+        Ok(analysis)
+    }
+}
+
+/// Options that change what is read from the file or which orders are kept: a change of any
+/// other option re-runs the metrics over the orders already parsed ([`Analysis::rerun`]).
+fn same_orders(a: &Options, b: &Options) -> bool {
+    a.mapping == b.mapping
+        && a.header == b.header
+        && a.delimiter == b.delimiter
+        && a.encoding == b.encoding
+        && a.sheet == b.sheet
+        && a.as_of == b.as_of
 }
 
 impl Analysis {
@@ -59,6 +139,40 @@ impl Analysis {
 
     /// [`Analysis::run`] with the clock that times its phases (`report.timings`).
     pub fn run_timed(bytes: &[u8], options: &Options, clock: Clock) -> Result<Analysis> {
+        let started = clock();
+        let mut analyzer = Analyzer::with_size_hint(options, bytes.len() as u64)?;
+        analyzer.push(bytes)?;
+        analyzer.finish(clock, started)
+    }
+
+    /// Whether [`Analysis::rerun`] can serve `options` from the orders already parsed.
+    pub fn can_rerun(&self, options: &Options) -> bool {
+        same_orders(&self.options, options)
+    }
+
+    /// The metrics again with other options over the same parsed orders (grains, windows,
+    /// scoring, breakdowns, CLV settings, locale…): no byte is read again. `None` when the
+    /// options change what is read or kept (mapping, header, delimiter, encoding, sheet,
+    /// `asOf`): then the file must be analysed again.
+    pub fn rerun(&self, options: &Options, clock: Clock) -> Result<Option<Analysis>> {
+        if !self.can_rerun(options) {
+            return Ok(None);
+        }
+        options.validate()?;
+        let started = clock();
+        let orders = self.orders.clone();
+        let mut analysis = Analysis::from_orders(orders, self.ingest.clone(), options, clock)?;
+        analysis.timings.orders += clock() - started - analysis.timings.total;
+        Ok(Some(analysis))
+    }
+
+    /// Every phase from the merged orders on (SPEC §2–§9).
+    fn from_orders(
+        orders: Orders,
+        mut info: IngestInfo,
+        options: &Options,
+        clock: Clock,
+    ) -> Result<Analysis> {
         let start = clock();
         let mut timings = Timings::default();
         let mut lap = {
@@ -70,11 +184,6 @@ impl Analysis {
                 seconds
             }
         };
-        options.validate()?;
-        let as_of = options.as_of.as_deref().map(parse_as_of).transpose()?;
-        let (lines, mut info) = ingest::read(bytes, options)?;
-        timings.ingest = lap();
-        let orders = orders::build(lines, as_of, &mut info);
         let accepted = info.rows - info.rejections.total();
         if accepted == 0 {
             let first = info.rejections.samples().first().cloned();
@@ -89,6 +198,7 @@ impl Analysis {
             )
             .at(line, column.as_deref()));
         }
+        let ingest = info.clone();
         let customers = customers::build(&orders, options.count_by);
         timings.orders = lap();
         let cx = Context {
@@ -141,6 +251,7 @@ impl Analysis {
             scores,
             segments,
             options: options.clone(),
+            ingest,
         })
     }
 

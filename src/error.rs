@@ -42,6 +42,8 @@ pub enum ErrorKind {
     /// A quoted field opens and never closes, swallowing the rest of the file (when the
     /// swallowed text is too long to read again line by line).
     UnclosedQuote,
+    /// The analysis needs more memory than the page can have (wasm).
+    OutOfMemory,
 }
 
 impl ErrorKind {
@@ -64,6 +66,7 @@ impl ErrorKind {
             ErrorKind::FormatUnavailable => "FormatUnavailable",
             ErrorKind::UnknownSheet => "UnknownSheet",
             ErrorKind::UnclosedQuote => "UnclosedQuote",
+            ErrorKind::OutOfMemory => "OutOfMemory",
         }
     }
 }

@@ -68,8 +68,9 @@ pub struct Options {
     /// third of the observation window). Absent: no check.
     pub calibration_split: Option<String>,
     /// Keep only this many customers in `clv.customers`, the most valuable first (by CLV, or by
-    /// expected purchases without amounts). Absent: every customer, in file order. The
-    /// exports always hold every customer; a page sets this to keep the Report small.
+    /// expected purchases without amounts): [`Options::CLV_CUSTOMER_LIMIT`] unless given, so
+    /// that the Report's size does not grow with the customers. `null`: every customer, in file
+    /// order. The per-customer exports always hold every customer.
     pub clv_customer_limit: Option<u32>,
 }
 
@@ -102,7 +103,7 @@ impl Default for Options {
             horizon: None,
             discount_rate: 0.0,
             calibration_split: None,
-            clv_customer_limit: None,
+            clv_customer_limit: Some(Options::CLV_CUSTOMER_LIMIT),
         }
     }
 }
@@ -239,6 +240,9 @@ pub enum ClvUnit {
 }
 
 impl Options {
+    /// Customers listed in `clv.customers` by default (the most valuable).
+    pub const CLV_CUSTOMER_LIMIT: u32 = 200;
+
     /// Options from a JSON text (the shape of a golden `*.options.json`).
     pub fn from_json(text: &str) -> Result<Options> {
         let options: Options = serde_json::from_str(text).map_err(|e| {

@@ -2,7 +2,7 @@
 //! sort by (customer, time). Columnar: customer ids interned to `u32`, times as `i64`.
 
 use crate::ingest::values::Micros;
-use crate::ingest::{retain_kept, IngestInfo, Lines, OrderKeys, Reason, Sample, Status, NO_TIME};
+use crate::ingest::{retain_kept, Lines, OrderKeys, Reason, Sample, Status, NO_TIME};
 use crate::intern::Interner;
 use crate::period::{day_of, DAY};
 
@@ -59,13 +59,25 @@ impl Orders {
     }
 }
 
+/// The orders, and what the merge rejected or warns about (for the Report's `ingest`).
+pub struct Merged {
+    /// The orders.
+    pub orders: Orders,
+    /// Lines of orders that have no time on any line (`missingTime`), in customer order.
+    pub rejected: Vec<Sample>,
+    /// Warnings in English and Chinese.
+    pub warnings: Vec<(String, String)>,
+}
+
 /// Merges lines into orders, fixes `E` (`as_of`, or the day after the last order's day), drops
 /// orders at or after `E` (with a warning) and sorts. Lines of orders without any time are
 /// rejected here (SPEC §11).
 ///
 /// Lines are first bucketed by customer (a counting sort), so merging by order id happens
 /// within one customer's few lines: no table over all orders is needed.
-pub fn build(lines: Lines, as_of: Option<i64>, info: &mut IngestInfo) -> Orders {
+pub fn build(lines: Lines, as_of: Option<i64>) -> Merged {
+    let mut rejected = Vec::new();
+    let mut warnings = Vec::new();
     let n_customers = lines.customers.len();
     let n_lines = lines.customer.len();
     let line_starts = bucket_starts(&lines.customer, n_customers);
@@ -83,7 +95,7 @@ pub fn build(lines: Lines, as_of: Option<i64>, info: &mut IngestInfo) -> Orders 
     let mut scratch = Scratch::default();
     for c in 0..n_customers {
         let bucket = &by_customer[line_starts[c]..line_starts[c + 1]];
-        out.merge_customer(c as u32, bucket, &lines, &mut scratch, info);
+        out.merge_customer(c as u32, bucket, &lines, &mut scratch, &mut rejected);
         starts.push(out.time.len());
     }
     drop(by_customer);
@@ -97,7 +109,7 @@ pub fn build(lines: Lines, as_of: Option<i64>, info: &mut IngestInfo) -> Orders 
         .filter(|&&t| t != NO_TIME && t >= as_of)
         .count();
     if ignored > 0 {
-        info.warnings.push((
+        warnings.push((
             format!("{ignored} orders at or after asOf ignored"),
             format!("{ignored} 个订单在观察截止时间（asOf）当时或之后，已忽略"),
         ));
@@ -111,7 +123,7 @@ pub fn build(lines: Lines, as_of: Option<i64>, info: &mut IngestInfo) -> Orders 
         .zip(&out.amount)
         .map(|(&s, &a)| s != Status::Cancelled && (!has_amount || a > 0))
         .collect();
-    Orders {
+    let orders = Orders {
         customer: out.customer,
         time: out.time,
         amount: out.amount,
@@ -130,6 +142,11 @@ pub fn build(lines: Lines, as_of: Option<i64>, info: &mut IngestInfo) -> Orders 
         starts,
         as_of,
         customers: lines.customers,
+    };
+    Merged {
+        orders,
+        rejected,
+        warnings,
     }
 }
 
@@ -217,7 +234,7 @@ impl Builder {
         bucket: &[u32],
         lines: &Lines,
         scratch: &mut Scratch,
-        info: &mut IngestInfo,
+        rejected: &mut Vec<Sample>,
     ) {
         let base = self.time.len();
         let Some(keys) = &lines.order else {
@@ -273,7 +290,7 @@ impl Builder {
         for (j, &o) in scratch.order_of_line.iter().enumerate() {
             if self.time[base + o as usize] == NO_TIME {
                 let i = bucket[j] as usize;
-                info.rejections.add(Sample {
+                rejected.push(Sample {
                     line: lines.line[i],
                     column: lines.time_column.clone(),
                     text: String::new(),

@@ -265,3 +265,49 @@ fn customers_csv_export_of_tiny() {
     assert_eq!(got, want);
     assert_eq!(purchases, report.summary.purchases);
 }
+
+/// `--customers` writes every buyer (the Report lists the 200 most valuable); the format
+/// follows the extension, and an unknown one is a usage error before any work.
+#[test]
+fn customers_flag_writes_the_whole_per_customer_table() {
+    let data = golden("synthetic_5k.csv");
+    let options = golden("synthetic_5k.options.json");
+    let dir = scratch("placeholder", b"");
+    let csv_path = dir.with_file_name("customers.csv");
+    let report = success(&run(&[
+        os(&data),
+        OsStr::new("--options"),
+        os(&options),
+        OsStr::new("--customers"),
+        os(&csv_path),
+    ]));
+    assert_eq!(report["clv"]["customers"].as_array().unwrap().len(), 200);
+    let analysis = Analysis::run(
+        &std::fs::read(&data).unwrap(),
+        &Options::from_json(&std::fs::read_to_string(&options).unwrap()).unwrap(),
+    )
+    .unwrap();
+    let buyers = analysis.customer_table().rows() as u64;
+    assert!(buyers > 4000);
+    let csv = std::fs::read(&csv_path).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    assert!(reader.headers().unwrap().iter().any(|h| h == "clv"));
+    assert_eq!(reader.records().count() as u64, buyers);
+
+    let arrow_path = dir.with_file_name("customers.arrow");
+    success(&run(&[
+        os(&data),
+        OsStr::new("--options"),
+        os(&options),
+        OsStr::new("--customers"),
+        os(&arrow_path),
+    ]));
+    let arrow = std::fs::read(&arrow_path).unwrap();
+    let reader =
+        arrow_ipc::reader::StreamReader::try_new(std::io::Cursor::new(arrow), None).unwrap();
+    let rows: usize = reader.map(|b| b.unwrap().num_rows()).sum();
+    assert_eq!(rows as u64, buyers);
+
+    let out = run(&[os(&data), OsStr::new("--customers"), OsStr::new("out.xls")]);
+    failure(&out, "Usage");
+}

@@ -7,12 +7,18 @@ fn golden(name: &str) -> String {
     format!("{}/examples/data/golden/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A golden fixture's options with every customer in `clv.customers` (`clvCustomerLimit: null`).
+fn unlimited(name: &str) -> Options {
+    let mut options: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(golden(name)).unwrap()).unwrap();
+    options["clvCustomerLimit"] = serde_json::Value::Null;
+    Options::from_json(&options.to_string()).unwrap()
+}
+
 #[test]
 fn csv_and_arrow_exports_carry_clv_columns() {
     let bytes = std::fs::read(golden("synthetic_5k.csv")).unwrap();
-    let options =
-        Options::from_json(&std::fs::read_to_string(golden("synthetic_5k.options.json")).unwrap())
-            .unwrap();
+    let options = unlimited("synthetic_5k.options.json");
     let analysis = Analysis::run(&bytes, &options).unwrap();
     let clv = analysis.report.clv.as_ref().unwrap();
 
@@ -89,8 +95,11 @@ fn clv_customer_limit_keeps_the_most_valuable_and_exports_keep_all() {
         &std::fs::read_to_string(golden("synthetic_5k.options.json")).unwrap(),
     )
     .unwrap();
-    let full =
+    let full = cohortlens::analyze(&bytes, &unlimited("synthetic_5k.options.json")).unwrap();
+    // By default the Report lists the 200 most valuable.
+    let default =
         cohortlens::analyze(&bytes, &Options::from_json(&options.to_string()).unwrap()).unwrap();
+    assert_eq!(default.clv.unwrap().customers.len(), 200);
     options["clvCustomerLimit"] = 25.into();
     let analysis =
         Analysis::run(&bytes, &Options::from_json(&options.to_string()).unwrap()).unwrap();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use cohortlens::{analyze, Options};
+use cohortlens::analyze;
 use serde_json::Value;
 
 fn check(name: &str) {
@@ -14,10 +14,7 @@ fn check(name: &str) {
         .find(|(n, _)| n == name)
         .expect("fixture");
     let bytes = std::fs::read(data).unwrap();
-    let options = Options::from_json(
-        &std::fs::read_to_string(dir.join(format!("{name}.options.json"))).unwrap(),
-    )
-    .unwrap();
+    let options = common::golden_options(name);
     let report = analyze(&bytes, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
     let mut got = serde_json::to_value(&report).unwrap();
     let mut want: Value = serde_json::from_str(

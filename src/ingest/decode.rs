@@ -188,7 +188,6 @@ impl Decoding {
     }
 }
 
-
 /// `UnknownEncoding` for an `options.encoding` that names no WHATWG encoding.
 pub(super) fn unknown_encoding(label: &str) -> Error {
     Error::new(
@@ -236,4 +235,3 @@ fn leak_lower(name: &'static str) -> &'static str {
         other => other,
     }
 }
-

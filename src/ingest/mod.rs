@@ -389,7 +389,6 @@ impl records::Sink for Driver {
             .at(Some(line), None)),
         }
     }
-
 }
 
 /// The items of `v` whose `keep` flag is set, compacted in place.

@@ -155,7 +155,11 @@ impl Tokenizer {
         }
     }
 
-    pub(super) fn finish(self, driver: &mut dyn Sink, warnings: &mut Vec<(String, String)>) -> Result<()> {
+    pub(super) fn finish(
+        self,
+        driver: &mut dyn Sink,
+        warnings: &mut Vec<(String, String)>,
+    ) -> Result<()> {
         match self {
             Tokenizer::Csv(c) => c.finish(driver, warnings),
             Tokenizer::Whitespace(w) => w.finish(driver),
@@ -247,7 +251,8 @@ impl CsvTokenizer {
                     .iter()
                     .position(|&c| c != b'\r' && c != b'\n')
                     .unwrap_or(text.len());
-                self.skipped_newlines += text[..skip].iter().filter(|&&c| c == b'\n').count() as u64;
+                self.skipped_newlines +=
+                    text[..skip].iter().filter(|&&c| c == b'\n').count() as u64;
                 text = &text[skip..];
                 if text.is_empty() {
                     return Ok(());
@@ -319,14 +324,27 @@ impl CsvTokenizer {
         result
     }
 
-    /// The end of the input: the last record, or an unclosed quote.
-    fn finish(
-        mut self,
+    /// The end of the input: the last record, or unclosed quotes, each recovered from by
+    /// reading the lines after it again (within [`RECOVERY_BYTES`] × 4 re-read in all).
+    fn finish(mut self, driver: &mut dyn Sink, warnings: &mut Vec<(String, String)>) -> Result<()> {
+        let mut reread = 0usize;
+        loop {
+            match self.end(driver, warnings, &mut reread)? {
+                Some(next) => self = next,
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// The last record; for an unclosed quote, the tokenizer that has read the lines after it.
+    fn end(
+        &mut self,
         driver: &mut dyn Sink,
         warnings: &mut Vec<(String, String)>,
-    ) -> Result<()> {
+        reread: &mut usize,
+    ) -> Result<Option<CsvTokenizer>> {
         if !self.in_record {
-            return Ok(());
+            return Ok(None);
         }
         // A record still open at the end of the input that has swallowed a line end can only
         // be a quoted field that was never closed (a closed one ends at its line end).
@@ -345,13 +363,17 @@ impl CsvTokenizer {
                         let n = self.ends.len() * 2 + 1;
                         self.ends.resize(n, 0);
                     }
-                    R::Record => return self.emit(driver),
-                    _ => return Ok(()),
+                    R::Record => return self.emit(driver).map(|()| None),
+                    _ => return Ok(None),
                 }
             }
         }
         let line = self.record_line;
-        let Some(raw) = self.raw.take() else {
+        let raw = self.raw.take().filter(|raw| {
+            *reread += raw.len();
+            *reread <= 4 * RECOVERY_BYTES
+        });
+        let Some(raw) = raw else {
             return Err(Error::new(
                 ErrorKind::UnclosedQuote,
                 format!("a quote opened on line {line} is never closed: the {swallowed} lines after it would be one cell; check the quotes on that line"),
@@ -363,14 +385,17 @@ impl CsvTokenizer {
         let first = &raw[..first_end];
         let first = first.strip_suffix(b"\r").unwrap_or(first);
         driver.reject_row(line, Reason::UnclosedQuote, first)?;
+        let rest = raw.get(first_end + 1..).unwrap_or_default();
+        let after = rest.iter().filter(|&&c| c == b'\n').count()
+            + usize::from(!rest.is_empty() && !rest.ends_with(b"\n"));
         warnings.push((
-            format!("a quote opened on line {line} is never closed: that row was rejected (unclosedQuote) and the {swallowed} lines after it were read on their own"),
-            format!("第 {line} 行的引号没有闭合：该行已拒绝（unclosedQuote），其后 {swallowed} 行已单独读取"),
+            format!("a quote opened on line {line} is never closed: that row was rejected (unclosedQuote) and the {after} lines after it were read on their own"),
+            format!("第 {line} 行的引号没有闭合：该行已拒绝（unclosedQuote），其后 {after} 行已单独读取"),
         ));
         // The lines after it, read again by a fresh tokenizer (they may hold another).
-        let mut rest = CsvTokenizer::new(self.delimiter, line);
-        rest.feed(raw.get(first_end + 1..).unwrap_or_default(), driver)?;
-        rest.finish(driver, warnings)
+        let mut tokenizer = CsvTokenizer::new(self.delimiter, line);
+        tokenizer.feed(rest, driver)?;
+        Ok(Some(tokenizer))
     }
 }
 

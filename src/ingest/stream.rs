@@ -14,7 +14,7 @@
 //! - **Records**: see [`super::records`] (also for an unclosed quote).
 
 use super::decode::Decoding;
-use super::detect::{self, Format};
+use super::detect;
 use super::records::Tokenizer;
 use super::{Driver, IngestInfo, Lines};
 use crate::error::{Error, ErrorKind, Result};
@@ -164,18 +164,15 @@ impl Ingest {
 }
 
 /// A workbook or Arrow IPC input, detected again on the whole bytes.
-#[cfg_attr(
-    not(any(feature = "xlsx", feature = "arrow")),
-    allow(unused_variables)
-)]
+#[cfg_attr(not(any(feature = "xlsx", feature = "arrow")), allow(unused_variables))]
 fn read_whole(bytes: &[u8], options: &Options) -> Result<(Lines, IngestInfo)> {
     match detect::detect(bytes)? {
         #[cfg(feature = "xlsx")]
-        Format::Xlsx => super::xlsx::read(bytes, options),
+        detect::Format::Xlsx => super::xlsx::read(bytes, options),
         #[cfg(feature = "arrow")]
-        Format::ArrowFile => super::arrow::read(bytes, true, options),
+        detect::Format::ArrowFile => super::arrow::read(bytes, true, options),
         #[cfg(feature = "arrow")]
-        Format::ArrowStream => super::arrow::read(bytes, false, options),
+        detect::Format::ArrowStream => super::arrow::read(bytes, false, options),
         #[cfg(not(all(feature = "xlsx", feature = "arrow")))]
         other => Err(Error::new(
             ErrorKind::FormatUnavailable,
@@ -183,7 +180,7 @@ fn read_whole(bytes: &[u8], options: &Options) -> Result<(Lines, IngestInfo)> {
             format!("此版本只读取分隔文本，不支持 {other:?}（完整版本支持工作簿和 Arrow）"),
         )),
         #[cfg(all(feature = "xlsx", feature = "arrow"))]
-        Format::Text => Err(detect::binary("binary data", "二进制数据")),
+        detect::Format::Text => Err(detect::binary("binary data", "二进制数据")),
     }
 }
 
@@ -291,4 +288,3 @@ fn feed(tokenizer: &mut Option<Tokenizer>, driver: &mut Driver, text: &[u8]) -> 
         None => Ok(()),
     }
 }
-

@@ -11,7 +11,7 @@ use js_sys::{Object, Reflect, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::analysis::Analysis;
+use crate::analysis::{self, Analysis};
 use crate::error::{Error, ErrorKind, Locale};
 use crate::export::Format;
 use crate::options::Options;
@@ -101,47 +101,124 @@ pub fn analyze_js(bytes: &[u8], options: JsValue) -> Result<JsValue, JsValue> {
     to_js(&analysis.report)
 }
 
-/// A streaming analysis: `push` chunks as they arrive (e.g. from `File.stream()`), then
-/// `finish()` for the Report; `exportCustomers` afterwards for the per-customer table.
+/// A streaming analysis: `push` chunks as they arrive (e.g. from `File.stream()`; each is
+/// parsed at once and let go), then `finish()` for the Report; afterwards `rerun(options)`
+/// recomputes the Report with other options from the parsed orders, and `exportCustomers`
+/// gives the per-customer table.
 #[wasm_bindgen]
 pub struct Analyzer {
     options: Options,
-    bytes: Vec<u8>,
+    streaming: Option<analysis::Analyzer>,
+    /// The clock's time at construction: the ingest phase runs from then.
+    started: f64,
+    consumed: u64,
     analysis: Option<Analysis>,
 }
 
 #[wasm_bindgen]
 impl Analyzer {
-    /// A new analyzer with the given options.
+    /// A new analyzer with the given options; `size` (the file's bytes, optional) sizes its
+    /// tables up front.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<Analyzer, JsValue> {
+    pub fn new(options: JsValue, size: Option<f64>) -> Result<Analyzer, JsValue> {
+        let options = options_from(options)?;
+        let streaming = match size {
+            Some(size) if size > 0.0 => analysis::Analyzer::with_size_hint(&options, size as u64),
+            _ => analysis::Analyzer::new(&options),
+        }
+        .map_err(|e| js_error(&e, options.locale()))?;
         Ok(Analyzer {
-            options: options_from(options)?,
-            bytes: Vec::new(),
+            started: clock(),
+            streaming: Some(streaming),
+            consumed: 0,
             analysis: None,
+            options,
         })
     }
 
-    /// Adds a chunk of the file; returns the bytes consumed so far.
-    pub fn push(&mut self, chunk: &[u8]) -> f64 {
-        self.bytes.extend_from_slice(chunk);
-        self.bytes.len() as f64
+    /// Parses a chunk of the file; returns the bytes consumed so far. Throws at the first
+    /// problem that stops the analysis (no customer column, a binary file…).
+    pub fn push(&mut self, chunk: &[u8]) -> Result<f64, JsValue> {
+        let locale = self.options.locale();
+        let streaming = self.streaming.as_mut().ok_or_else(|| {
+            js_error(
+                &Error::new(
+                    ErrorKind::BadOptions,
+                    "push() after finish(): start a new Analyzer",
+                    "finish() 之后不能再 push()：请新建一个 Analyzer",
+                ),
+                locale,
+            )
+        })?;
+        check_memory().map_err(|e| js_error(&e, locale))?;
+        streaming.push(chunk).map_err(|e| js_error(&e, locale))?;
+        self.consumed = streaming.bytes_consumed();
+        Ok(self.consumed as f64)
     }
 
     /// Bytes consumed so far.
     #[wasm_bindgen(getter, js_name = bytesConsumed)]
     pub fn bytes_consumed(&self) -> f64 {
-        self.bytes.len() as f64
+        self.consumed as f64
+    }
+
+    /// Data rows parsed so far (delimited text; workbooks and Arrow are read at `finish`).
+    #[wasm_bindgen(getter)]
+    pub fn rows(&self) -> f64 {
+        self.streaming.as_ref().map_or(0, |s| s.rows()) as f64
     }
 
     /// Analyses everything pushed and returns the Report.
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
-        let bytes = std::mem::take(&mut self.bytes);
-        let analysis = Analysis::run_timed(&bytes, &self.options, &clock)
-            .map_err(|e| js_error(&e, self.options.locale()))?;
+        let locale = self.options.locale();
+        let mut streaming = self.streaming.take().ok_or_else(|| {
+            js_error(
+                &Error::new(
+                    ErrorKind::BadOptions,
+                    "finish() was already called",
+                    "finish() 已经调用过",
+                ),
+                locale,
+            )
+        })?;
+        let analysis = streaming
+            .finish(&clock, self.started)
+            .map_err(|e| js_error(&e, locale))?;
+        drop(streaming);
         let report = to_js(&analysis.report);
         self.analysis = Some(analysis);
         report
+    }
+
+    /// The Report with other options, from the orders already parsed (no byte is read
+    /// again): grains, windows, scoring, breakdowns, CLV settings, locale… Returns `null` when
+    /// the options change what is read or kept (mapping, header, delimiter, encoding, sheet,
+    /// asOf): the file must then be analysed again.
+    pub fn rerun(&mut self, options: JsValue) -> Result<JsValue, JsValue> {
+        let options = options_from(options)?;
+        let locale = options.locale();
+        let analysis = self.analysis.as_ref().ok_or_else(|| {
+            js_error(
+                &Error::new(
+                    ErrorKind::BadOptions,
+                    "rerun() needs a finished analysis: call finish() first",
+                    "rerun() 需要先完成分析：请先调用 finish()",
+                ),
+                locale,
+            )
+        })?;
+        match analysis
+            .rerun(&options, &clock)
+            .map_err(|e| js_error(&e, locale))?
+        {
+            None => Ok(JsValue::NULL),
+            Some(again) => {
+                let report = to_js(&again.report);
+                self.analysis = Some(again);
+                self.options = options;
+                report
+            }
+        }
     }
 
     /// Seconds spent in each phase of the finished analysis (`null` before `finish`).
@@ -173,6 +250,30 @@ impl Analyzer {
             .encode(format)
             .map_err(|e| js_error(&e, locale))
     }
+}
+
+/// The wasm memory's size in bytes.
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65536) as f64
+}
+
+/// wasm32 memory ends at 4 GB and browsers may refuse to grow it sooner: a failed allocation
+/// then kills the instance (`unreachable`). Past this size the analysis stops with a clear
+/// `OutOfMemory` instead, while it still can.
+const MEMORY_LIMIT: f64 = 3.0 * 1024.0 * 1024.0 * 1024.0;
+
+fn check_memory() -> Result<(), Error> {
+    let bytes = memory_bytes();
+    if bytes < MEMORY_LIMIT {
+        return Ok(());
+    }
+    let gb = bytes / (1024.0 * 1024.0 * 1024.0);
+    Err(Error::new(
+        ErrorKind::OutOfMemory,
+        format!("the analysis needs more memory than this page can have ({gb:.1} GB reached): analyse a shorter period or fewer columns, or use the command-line version"),
+        format!("分析所需内存超出了页面可用的上限（已达 {gb:.1} GB）：请缩短时间范围或减少列，或使用命令行版本"),
+    ))
 }
 
 /// `exportCustomers(bytes, options, format)`: analyse and return the per-customer table.

@@ -11,6 +11,15 @@ pub fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data/golden")
 }
 
+/// A golden fixture's options, with every customer listed in `clv.customers` as the golden
+/// Reports do (the engine lists the most valuable 200 unless told otherwise).
+pub fn golden_options(name: &str) -> cohortlens::Options {
+    let text = std::fs::read_to_string(golden_dir().join(format!("{name}.options.json"))).unwrap();
+    let mut options: Value = serde_json::from_str(&text).unwrap();
+    options["clvCustomerLimit"] = Value::Null;
+    cohortlens::Options::from_json(&options.to_string()).unwrap()
+}
+
 /// Every golden fixture: (name, data file).
 pub fn fixtures() -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();

@@ -125,10 +125,10 @@ fn streaming_analyzer_equals_analyze_for_every_chunk_size() {
     for (bytes, options) in [(TINY, TINY_OPTIONS), (LINES, LINES_OPTIONS)] {
         let whole = stringify(&analyze_js(bytes, json(options)).unwrap());
         for size in [1, 2, 3, 7, 64, 1000, bytes.len()] {
-            let mut analyzer = Analyzer::new(json(options)).unwrap();
+            let mut analyzer = Analyzer::new(json(options), None).unwrap();
             let mut consumed = 0.0;
             for chunk in bytes.chunks(size) {
-                consumed = analyzer.push(chunk);
+                consumed = analyzer.push(chunk).unwrap();
             }
             assert_eq!(consumed, bytes.len() as f64);
             assert_eq!(
@@ -140,14 +140,76 @@ fn streaming_analyzer_equals_analyze_for_every_chunk_size() {
     }
 }
 
+/// A generated file of several megabytes (quoted fields with commas and line ends, Chinese
+/// text, CRLF) streamed in small chunks gives the Report of the whole file.
+#[wasm_bindgen_test]
+fn a_multi_megabyte_file_streams_in_small_chunks() {
+    let mut csv = String::from("客户,下单时间,金额,备注\r\n");
+    let mut i = 0u64;
+    while csv.len() < 4 << 20 {
+        let note = match i % 3 {
+            0 => "\"多行\n备注, 含逗号\"",
+            1 => "普通",
+            _ => "",
+        };
+        csv.push_str(&format!(
+            "买家{},2024-{:02}-{:02} 10:{:02},{}.{:02},{note}\r\n",
+            i * 7919 % 20_000,
+            1 + i % 12,
+            1 + i % 28,
+            i % 60,
+            i % 300,
+            i % 100
+        ));
+        i += 1;
+    }
+    let bytes = csv.as_bytes();
+    let whole = stringify(&analyze_js(bytes, JsValue::UNDEFINED).unwrap());
+    let mut analyzer = Analyzer::new(JsValue::UNDEFINED, Some(bytes.len() as f64)).unwrap();
+    for chunk in bytes.chunks(4099) {
+        analyzer.push(chunk).unwrap();
+    }
+    assert_eq!(analyzer.rows(), i as f64);
+    let report = analyzer.finish().unwrap();
+    assert_eq!(stringify(&report), whole);
+    assert_eq!(get(&report, "ingest.rows").as_f64(), Some(i as f64));
+}
+
+/// `rerun` recomputes the Report from the parsed orders with other options, and returns
+/// `null` for options that change what is read.
+#[wasm_bindgen_test]
+fn rerun_gives_the_report_of_the_new_options_without_reading_again() {
+    let mut analyzer = Analyzer::new(json(TINY_OPTIONS), None).unwrap();
+    analyzer.push(TINY).unwrap();
+    analyzer.finish().unwrap();
+    let mut weekly: serde_json::Value = serde_json::from_str(TINY_OPTIONS).unwrap();
+    weekly["cohortGrain"] = "week".into();
+    weekly["periodGrain"] = "week".into();
+    weekly["rfmSegments"] = "cn8".into();
+    weekly["locale"] = "zh".into();
+    let weekly = weekly.to_string();
+    let rerun = analyzer.rerun(json(&weekly)).unwrap();
+    assert_eq!(
+        stringify(&rerun),
+        stringify(&analyze_js(TINY, json(&weekly)).unwrap())
+    );
+    assert_ne!(
+        stringify(&rerun),
+        stringify(&analyze_js(TINY, json(TINY_OPTIONS)).unwrap())
+    );
+    let remapped = r#"{"mapping": {"customer": "order_id"}}"#;
+    assert!(analyzer.rerun(json(remapped)).unwrap().is_null());
+    assert!(analyzer.push(TINY).is_err(), "push after finish");
+}
+
 #[wasm_bindgen_test]
 fn exports_are_csv_and_arrow_bytes() {
-    let mut analyzer = Analyzer::new(json(TINY_OPTIONS)).unwrap();
+    let mut analyzer = Analyzer::new(json(TINY_OPTIONS), None).unwrap();
     assert!(
         analyzer.export_customers("csv").is_err(),
         "export before finish"
     );
-    analyzer.push(TINY);
+    analyzer.push(TINY).unwrap();
     analyzer.finish().unwrap();
     let csv = String::from_utf8(analyzer.export_customers("csv").unwrap()).unwrap();
     assert!(csv.starts_with("customer,firstPurchase,lastPurchase,purchases,revenue"));

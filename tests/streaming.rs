@@ -1,0 +1,273 @@
+//! The streaming ingest gives the Report of the whole file, wherever the chunks end: inside
+//! quoted fields, inside multi-byte UTF-8 and GB18030 characters, between `\r` and `\n`.
+
+mod common;
+
+use std::path::PathBuf;
+
+use cohortlens::analysis::Analyzer;
+use cohortlens::{Analysis, Options};
+use proptest::prelude::*;
+
+fn clock() -> f64 {
+    0.0
+}
+
+/// The Report (as JSON text, timings excluded) or the error code, of `bytes` pushed in the
+/// given chunk sizes (cycled).
+fn streamed(bytes: &[u8], options: &Options, sizes: &[usize]) -> String {
+    let mut analyzer = match Analyzer::new(options) {
+        Ok(a) => a,
+        Err(e) => return format!("error {}", e.code()),
+    };
+    let mut rest = bytes;
+    let mut k = 0;
+    while !rest.is_empty() {
+        let n = sizes[k % sizes.len()].clamp(1, rest.len());
+        k += 1;
+        if let Err(e) = analyzer.push(&rest[..n]) {
+            return format!("error {} {:?}", e.code(), e.position().line);
+        }
+        rest = &rest[n..];
+    }
+    match analyzer.finish(&clock, 0.0) {
+        Ok(a) => serde_json::to_string(&a.report).unwrap(),
+        Err(e) => format!("error {} {:?}", e.code(), e.position().line),
+    }
+}
+
+fn whole(bytes: &[u8], options: &Options) -> String {
+    match Analysis::run_timed(bytes, options, &clock) {
+        Ok(a) => serde_json::to_string(&a.report).unwrap(),
+        Err(e) => format!("error {} {:?}", e.code(), e.position().line),
+    }
+}
+
+fn data(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/data")
+        .join(path)
+}
+
+#[test]
+fn every_fixture_gives_the_same_report_in_chunks_of_1_7_64k_and_whole() {
+    let mut inputs: Vec<(PathBuf, Options)> = common::fixtures()
+        .into_iter()
+        .map(|(name, path)| {
+            let options =
+                std::fs::read_to_string(common::golden_dir().join(format!("{name}.options.json")))
+                    .unwrap();
+            (path, Options::from_json(&options).unwrap())
+        })
+        .collect();
+    for entry in std::fs::read_dir(data("formats"))
+        .unwrap()
+        .chain(std::fs::read_dir(data("bad")).unwrap())
+    {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e != "py") {
+            inputs.push((path, Options::default()));
+        }
+    }
+    assert!(inputs.len() > 30);
+    for (path, options) in inputs {
+        let bytes = std::fs::read(&path).unwrap();
+        let want = whole(&bytes, &options);
+        for sizes in [
+            &[1usize][..],
+            &[7],
+            &[64 * 1024],
+            &[bytes.len()],
+            &[3, 1, 4096, 2],
+        ] {
+            if sizes == [1] && bytes.len() > 300_000 {
+                continue; // the byte-by-byte run of the big CDNOW file is covered by 7
+            }
+            let got = streamed(&bytes, &options, sizes);
+            assert!(
+                got == want,
+                "{} in chunks of {sizes:?} differs from the whole file:\n{}\n{}",
+                path.display(),
+                &got[..got.len().min(400)],
+                &want[..want.len().min(400)]
+            );
+        }
+    }
+}
+
+/// A messy orders file: quoted fields with delimiters, line ends and quotes inside, Chinese
+/// text, CRLF and LF line ends, blank lines, bad dates and amounts, ambiguous day/month dates.
+fn messy_text(rows: &[(u8, u16, u8, bool, u8)]) -> String {
+    let mut s = String::from("客户,下单时间,\"实付金额\",备注\r\n");
+    for (i, &(c, cents, day, crlf, note)) in rows.iter().enumerate() {
+        let customer = match c % 5 {
+            0 => format!("张三{c}"),
+            1 => format!("\"buyer, {c}\""),
+            2 => format!("c{c}"),
+            3 => format!("\"李\"\"四\"\"{c}\""),
+            _ => format!("€{c}"),
+        };
+        let time = match i % 7 {
+            5 => "not a date".to_string(),
+            6 => format!("{}/3/2024", 1 + day % 28),
+            _ => format!(
+                "2024-{:02}-{:02} 10:{:02}",
+                1 + day % 12,
+                1 + day % 28,
+                i % 60
+            ),
+        };
+        let amount = if i % 11 == 10 {
+            "¥abc".to_string()
+        } else {
+            format!("¥{}.{:02}", cents / 100, cents % 100)
+        };
+        let note = match note % 4 {
+            0 => String::new(),
+            1 => "\"多行\n备注，含逗号\"".to_string(),
+            2 => "普通".to_string(),
+            _ => "\"say \"\"hi\"\"\r\nok\"".to_string(),
+        };
+        s.push_str(&format!("{customer},{time},{amount},{note}"));
+        s.push_str(if crlf { "\r\n" } else { "\n" });
+        if i % 13 == 12 {
+            s.push('\n');
+        }
+    }
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn chunk_boundaries_never_change_the_report(
+        rows in prop::collection::vec((any::<u8>(), any::<u16>(), any::<u8>(), any::<bool>(), any::<u8>()), 1..60),
+        sizes in prop::collection::vec(1usize..40, 1..8),
+        gb18030 in any::<bool>(),
+        unclosed in any::<bool>(),
+    ) {
+        let mut text = messy_text(&rows);
+        if unclosed {
+            // A quote opened on the second row and never closed.
+            let at = text.find("\r\n").unwrap() + 2;
+            text.insert(at, '"');
+        }
+        let bytes = if gb18030 {
+            encoding_rs::GB18030.encode(&text).0.into_owned()
+        } else {
+            text.into_bytes()
+        };
+        let options = Options::default();
+        let want = whole(&bytes, &options);
+        prop_assert_eq!(streamed(&bytes, &options, &sizes), want);
+    }
+}
+
+#[test]
+fn an_unclosed_quote_rejects_its_row_and_reads_the_rest() {
+    let mut csv = String::from("customer,date,amount\nc0,\"2024-01-01,5\n");
+    for i in 1..10_000 {
+        csv.push_str(&format!(
+            "c{},2024-01-{:02},{}\n",
+            i % 300,
+            1 + i % 28,
+            i % 50 + 1
+        ));
+    }
+    let report = Analysis::run(csv.as_bytes(), &Options::default())
+        .unwrap()
+        .report;
+    let ingest = serde_json::to_value(&report.ingest).unwrap();
+    assert_eq!(ingest["rows"], 10_000);
+    assert_eq!(ingest["accepted"], 9_999);
+    assert_eq!(ingest["rejected"]["unclosedQuote"], 1);
+    assert_eq!(ingest["samples"][0]["line"], 2);
+    assert_eq!(ingest["samples"][0]["text"], "c0,\"2024-01-01,5");
+    let warning = ingest["warnings"][0].as_str().unwrap();
+    assert!(
+        warning.contains("line 2") && warning.contains("9999 lines"),
+        "{warning}"
+    );
+}
+
+#[test]
+fn an_unclosed_quote_in_the_header_is_an_error_with_its_line() {
+    let e = Analysis::run(
+        b"customer,\"date\namount\nc1,2024-01-01,5\n",
+        &Options::default(),
+    )
+    .err()
+    .unwrap();
+    assert_eq!((e.code(), e.position().line), ("UnclosedQuote", Some(1)));
+}
+
+#[test]
+fn a_file_that_turns_from_ascii_to_gb18030_after_the_first_chunk_is_gb18030() {
+    let mut text = String::from("customer,date,amount\n");
+    for i in 0..5_000 {
+        text.push_str(&format!("c{i},2024-01-02,3\n"));
+    }
+    text.push_str("张三,2024-01-03,4\n");
+    let bytes = encoding_rs::GB18030.encode(&text).0.into_owned();
+    let want = whole(&bytes, &Options::default());
+    assert!(want.contains("\"encoding\":\"gb18030\""));
+    assert_eq!(streamed(&bytes, &Options::default(), &[1000]), want);
+}
+
+#[test]
+fn unclosed_quotes_are_recovered_from_and_a_huge_one_is_an_error() {
+    // The quote on line 2 pairs with the one on line 4 (one record, a bad time); the one on
+    // line 6 never closes: that row is rejected and lines 7 and 8 are read.
+    let few = "customer,date,amount\nc1,\"2024-01-02,3\nc2,2024-01-02,3\nc3,\"2024-01-02,3\nc4,2024-01-02,3\nc5,\"2024-01-02,3\nc6,2024-01-02,3\nc7,2024-01-02,3\n";
+    let report = Analysis::run(few.as_bytes(), &Options::default())
+        .unwrap()
+        .report;
+    let ingest = serde_json::to_value(&report.ingest).unwrap();
+    assert_eq!(ingest["rejected"]["unclosedQuote"], 1, "{ingest}");
+    assert_eq!(ingest["rejected"]["badTime"], 1, "{ingest}");
+    assert_eq!(ingest["accepted"], 3, "{ingest}");
+    assert_eq!(ingest["samples"][1]["line"], 6);
+
+    // Beyond 64 MB swallowed the rows after it are not read again: the error names the line.
+    let mut big = String::from("customer,date,amount\nc1,2024-01-02,3\nc2,\"2024-01-02,3\n");
+    let row = "c3,2024-01-02,3\n";
+    big.push_str(&row.repeat((65 << 20) / row.len()));
+    let mut analyzer = Analyzer::new(&Options::default()).unwrap();
+    for chunk in big.as_bytes().chunks(1 << 20) {
+        analyzer.push(chunk).unwrap();
+    }
+    let e = analyzer.finish(&clock, 0.0).err().unwrap();
+    assert_eq!((e.code(), e.position().line), ("UnclosedQuote", Some(3)));
+}
+
+/// Re-running the metrics over the parsed orders gives the Report of a fresh analysis with the
+/// new options; options that change what is read are refused (`None`).
+#[test]
+fn rerun_equals_a_fresh_analysis() {
+    for (name, path) in common::fixtures() {
+        let bytes = std::fs::read(&path).unwrap();
+        let options = common::golden_options(&name);
+        let first = Analysis::run(&bytes, &options).unwrap();
+        let mut changed = serde_json::to_value(&options).unwrap();
+        changed["cohortGrain"] = "week".into();
+        changed["periodGrain"] = "quarter".into();
+        changed["rfmSegments"] = "cn8".into();
+        changed["silentDays"] = 30.into();
+        changed["locale"] = "zh".into();
+        changed["clvCustomerLimit"] = 10.into();
+        let changed = Options::from_json(&changed.to_string()).unwrap();
+        let again = first.rerun(&changed, &clock).unwrap().expect("same orders");
+        let fresh = Analysis::run(&bytes, &changed).unwrap();
+        assert_eq!(
+            serde_json::to_string(&again.report).unwrap(),
+            serde_json::to_string(&fresh.report).unwrap(),
+            "{name}"
+        );
+        assert_eq!(again.customer_table().rows(), fresh.customer_table().rows());
+        let mut moved = serde_json::to_value(&options).unwrap();
+        moved["asOf"] = "2020-01-01".into();
+        let moved = Options::from_json(&moved.to_string()).unwrap();
+        assert!(first.rerun(&moved, &clock).unwrap().is_none(), "{name}");
+    }
+}
