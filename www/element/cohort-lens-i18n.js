@@ -30,6 +30,7 @@ const en = {
   "error.hint.AllRowsRejected": "Every row was rejected. Check the column mapping and the rejected rows below.",
   "error.hint.FetchFailed": "The sample or src file could not be loaded.",
   "error.hint.WorkerFailed": "The analysis worker stopped unexpectedly. Reload the page and try again.",
+  "error.hint.CspBlocked": "This page's security policy blocks the analysis engine. Its administrator must allow WebAssembly as the message says.",
 
   // data / mapping panel
   "data.title": "Data & column mapping",
@@ -359,6 +360,7 @@ const zh = {
   "error.hint.AllRowsRejected": "所有行都被拒绝。请检查下方的列映射和被拒绝的行。",
   "error.hint.FetchFailed": "无法加载示例或 src 文件。",
   "error.hint.WorkerFailed": "分析线程意外停止。请刷新页面后重试。",
+  "error.hint.CspBlocked": "此页面的安全策略拦截了分析引擎。请网站管理员按上面的提示允许 WebAssembly。",
 
   "data.title": "数据与列映射",
   "data.subtitle": "从文件中读到的内容，以及每一列的用途。修改任一用途会重新分析。",

@@ -135,7 +135,8 @@ const GRAINS = ["day", "week", "month", "quarter", "year"];
 const dataPanel = {
   id: "data",
   title: (t) => t("data.title"),
-  when: (ctx) => ctx.report != null || ctx.error != null,
+  // Not for an error no column mapping can fix (WebAssembly refused by the page's CSP).
+  when: (ctx) => ctx.report != null || (ctx.error != null && ctx.error.code !== "CspBlocked"),
   render(ctx) {
     const { t, f, report } = ctx;
     const ingest = report?.ingest;
