@@ -4,11 +4,16 @@
 # Everything they need is installed by scripts/setup.sh (idempotent).
 
 WASM_TARGET := wasm32-unknown-unknown
-WASM_OUT := target/$(WASM_TARGET)/wasm/cohortlens.wasm
+# Cargo's output folder, asked of cargo so that $CARGO_TARGET_DIR (or a build.target-dir in a
+# cargo config) is honoured; ./target otherwise. Expanded only by the recipes that use it.
+TARGET_DIR = $(or $(shell cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p'),target)
+WASM_OUT = $(TARGET_DIR)/$(WASM_TARGET)/wasm/cohortlens.wasm
 PORT ?= 8000
 
-.PHONY: setup pkg site demo test test-native test-wasm test-pkg test-page bench
+.PHONY: setup pkg site demo test test-native build-wasm test-wasm test-pkg test-page test-bundlers test-fresh bench
 
+# Every target that builds depends on setup, so each README command installs what it needs
+# (the wasm32 target first of all) before its first build, on a fresh machine too.
 setup:
 	scripts/setup.sh
 
@@ -40,13 +45,16 @@ site: pkg
 demo: site
 	node scripts/serve.mjs target/site $(PORT)
 
-test: test-native test-wasm test-pkg test-page
+test: test-native test-wasm test-pkg test-page test-bundlers test-fresh
 
-test-native:
+test-native: setup build-wasm
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --lib --no-default-features -- -D warnings
 	cargo test
+
+# The crate builds for wasm32 with and without the xlsx/Arrow features (debug profile).
+build-wasm: setup
 	cargo build --target $(WASM_TARGET)
 	cargo build --target $(WASM_TARGET) --no-default-features
 
@@ -63,6 +71,22 @@ test-pkg: pkg
 test-page: site
 	scripts/setup.sh --browser
 	node --test pkg-tests/page/
+
+# An app using analyze() and <cohort-lens>, built from the `npm pack` tarball with Vite (dev and
+# build), webpack, esbuild and Rollup as the README says, in headless Chromium. The bundlers are
+# pinned in pkg-tests/bundlers/package-lock.json and installed once (`npm install --no-save`
+# installs the lock's versions without rewriting it; `npm ci` refuses a lock that lacks an
+# optional dependency the registry here does not have).
+test-bundlers: pkg
+	scripts/setup.sh --browser
+	cd pkg-tests/bundlers && { [ node_modules/.package-lock.json -nt package-lock.json ] \
+		|| npm install --no-save --no-audit --no-fund --loglevel=error; }
+	node --test pkg-tests/bundlers/
+
+# The README's two commands on a fresh machine (no wasm32 target, no node_modules, no pkg/,
+# $CARGO_TARGET_DIR set): see scripts/test-fresh.sh for what it covers and what it does not.
+test-fresh:
+	scripts/test-fresh.sh
 
 bench:
 	bench/run.sh

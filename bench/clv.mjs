@@ -15,16 +15,17 @@ if (!existsSync(file)) {
   execFileSync("cargo", ["run", "--quiet", "--release", "--example", "gen_orders", "--", String(rows), "--out", file], { stdio: "inherit" });
 }
 execFileSync("cargo", ["build", "--quiet", "--release", "--example", "analyze"], { stdio: "inherit" });
+const analyze = `${process.env.CARGO_TARGET_DIR ?? "target"}/release/examples/analyze`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const native = [];
 let customers = 0;
 for (let i = 0; i < runs; i++) {
-  const out = execFileSync("target/release/examples/analyze", [file, "--timings"], { encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] });
+  const out = execFileSync(analyze, [file, "--timings"], { encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] });
   customers = JSON.parse(out).clv.fitCustomers;
 }
 for (let i = 0; i < runs; i++) {
-  const r = execFileSync("sh", ["-c", `target/release/examples/analyze ${file} --timings 2>&1 >/dev/null`], { encoding: "utf8" });
+  const r = execFileSync("sh", ["-c", `${analyze} ${file} --timings 2>&1 >/dev/null`], { encoding: "utf8" });
   native.push(JSON.parse(r).clv);
 }
 

@@ -90,7 +90,7 @@ if [[ -s $CSV ]]; then
 else
     log "generating $CSV"
     cargo build --release --quiet --example gen_orders
-    target/release/examples/gen_orders "$ROWS" --seed "$SEED" --out "$CSV" --stats
+    "${CARGO_TARGET_DIR:-target}"/release/examples/gen_orders "$ROWS" --seed "$SEED" --out "$CSV" --stats
 fi
 CSV_BYTES=$(stat -L -c %s "$CSV")
 CSV_MB=$(calc '%.1f' "$CSV_BYTES / 1e6")
@@ -101,7 +101,7 @@ if [[ $COHORTLENS != 0 ]]; then
     log "building the cohortlens CLI (cargo build --release --example analyze)"
     cargo build --release --quiet --example analyze ||
         die "cargo build --release --example analyze failed"
-    CLI=target/release/examples/analyze
+    CLI=${CARGO_TARGET_DIR:-target}/release/examples/analyze
     [[ -x $CLI ]] || die "$CLI missing after the build"
     log "cohortlens: $RUNS runs of $CLI $CSV"
     for i in $(seq 1 "$RUNS"); do

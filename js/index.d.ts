@@ -63,7 +63,12 @@ export type ErrorCode =
   | "EmptyFile" | "HeaderOnly" | "NoCustomerColumn" | "NoTimeColumn" | "UnknownColumn"
   | "BadEncoding" | "UnknownEncoding" | "BinaryFile" | "BadOptions" | "AllRowsRejected"
   | "BadCsv" | "BadXlsx" | "BadArrow" | "UnknownSheet" | "FormatUnavailable" | "BadInput"
-  | "NotInitialised" | (string & {});
+  | "NotInitialised"
+  /** The Content-Security-Policy refuses WebAssembly: add 'wasm-unsafe-eval' to script-src. */
+  | "CspBlocked"
+  /** A wasm module could not be fetched or compiled (e.g. not served beside the package's JS). */
+  | "WasmLoadFailed"
+  | (string & {});
 
 /** What every failure throws: a real Error with a stable code and, when known, a position. */
 export interface CohortlensError extends Error {
@@ -192,7 +197,7 @@ export interface ClvGroup {
 }
 
 /** Loads the core wasm module (done automatically by analyze/exportCustomers/createAnalyzer). */
-export function init(): Promise<void>;
+export function init(options?: Pick<Options, "locale">): Promise<void>;
 
 /** The Report of an orders export. Throws a CohortlensError on bad input. */
 export function analyze(input: Input, options?: Options): Promise<Report>;

@@ -3,13 +3,25 @@
 import { readFileSync } from "node:fs";
 import { makeApi } from "./api.js";
 
+const loaders = {
+  core: async () => {
+    const glue = await import("./cohortlens_core.js");
+    glue.initSync({ module: readFileSync(new URL("./cohortlens_core_bg.wasm", import.meta.url)) });
+    return glue;
+  },
+  full: async () => {
+    const glue = await import("./cohortlens_full.js");
+    glue.initSync({ module: readFileSync(new URL("./cohortlens_full_bg.wasm", import.meta.url)) });
+    return glue;
+  },
+};
+
 const modules = {};
 const load = (kind) =>
-  (modules[kind] ??= (async () => {
-    const glue = await import(kind === "full" ? "./cohortlens_full.js" : "./cohortlens_core.js");
-    glue.initSync({ module: readFileSync(new URL(`./cohortlens_${kind}_bg.wasm`, import.meta.url)) });
-    return glue;
-  })());
+  (modules[kind] ??= loaders[kind]().catch((e) => {
+    delete modules[kind];
+    throw e;
+  }));
 
 export { needsFull } from "./api.js";
 export const { init, analyze, exportCustomers, Analyzer, createAnalyzer } = makeApi(load);

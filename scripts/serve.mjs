@@ -33,7 +33,8 @@ export const CSP = [
   "form-action 'none'",
 ].join("; ");
 
-export function serve(dir, port = 0) {
+/** Serves `dir`; `csp` replaces the policy sent with every file (tests of other policies). */
+export function serve(dir, port = 0, { csp = CSP } = {}) {
   const root = resolve(dir);
   const server = createServer(async (req, res) => {
     try {
@@ -47,7 +48,7 @@ export function serve(dir, port = 0) {
         "cache-control": "no-store",
         // The page's meta CSP does not reach its module worker, which takes the policy of its
         // own response: send the same one with every file.
-        "content-security-policy": CSP,
+        "content-security-policy": csp,
       });
       res.end(body);
     } catch {

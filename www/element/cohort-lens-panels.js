@@ -83,11 +83,22 @@ function tableBlock(ctx, { title, name, columns, rows, foot, tall, rowData, note
     note ? h("p", { class: "small muted more" }, note) : null);
 }
 
-function kpi(name, label, value, text, note, accent) {
+function kpi(name, label, value, text, note, accent, title) {
   return h("div", { class: `kpi${accent ? " accent" : ""}`, dataset: { kpi: name, value: value == null ? "" : String(value) } },
     h("div", { class: "label" }, label),
-    h("div", { class: "value" }, text === "" ? "–" : text),
+    h("div", { class: "value", title: title ?? null }, text === "" ? "–" : text),
     note ? h("div", { class: "note" }, note) : null);
+}
+
+/**
+ * A money KPI that fits its card: the exact amount below a million, else three significant
+ * digits in the language's compact notation (9.32M, 932万) with the exact amount as tooltip.
+ */
+function moneyKpi(ctx, name, label, value, note, accent) {
+  const exact = ctx.f.money(value);
+  if (value == null || Math.abs(value) < 1e6) return kpi(name, label, value, exact, note, accent);
+  const compact = new Intl.NumberFormat(intlLocale(ctx.lang), { notation: "compact", maximumSignificantDigits: 3 }).format(value);
+  return kpi(name, label, value, compact, note, accent, exact);
 }
 
 /** Display text of a breakdown value: the engine's (blank)/(other) in the UI language. */
@@ -124,7 +135,8 @@ const GRAINS = ["day", "week", "month", "quarter", "year"];
 const dataPanel = {
   id: "data",
   title: (t) => t("data.title"),
-  when: (ctx) => ctx.report != null || ctx.error != null,
+  // Not for an error no column mapping can fix (WebAssembly refused by the page's CSP).
+  when: (ctx) => ctx.report != null || (ctx.error != null && ctx.error.code !== "CspBlocked"),
   render(ctx) {
     const { t, f, report } = ctx;
     const ingest = report?.ingest;
@@ -219,8 +231,8 @@ const kpiPanel = {
         kpi("customers", t("kpi.customers"), s.customers, f.int(s.customers), s.nonBuyers ? t("kpi.customers.note", { n: f.int(s.nonBuyers) }) : null),
         kpi("repurchaseRate", t("kpi.repurchaseRate"), s.repurchaseRate, f.pct(s.repurchaseRate), t("kpi.repurchaseRate.note"), true),
         kpi("purchasesPerCustomer", t("kpi.purchasesPerCustomer"), s.purchasesPerCustomer, f.dec2(s.purchasesPerCustomer), t("kpi.purchasesPerCustomer.note", { n: f.int(s.purchases) })),
-        kpi("averageOrderValue", t("kpi.averageOrderValue"), s.averageOrderValue, f.money(s.averageOrderValue), t("kpi.averageOrderValue.note")),
-        kpi("revenuePerCustomer", t("kpi.revenuePerCustomer"), s.revenuePerCustomer, f.money(s.revenuePerCustomer), s.revenue != null ? t("kpi.revenuePerCustomer.note", { v: f.money(s.revenue) }) : null),
+        moneyKpi(ctx, "averageOrderValue", t("kpi.averageOrderValue"), s.averageOrderValue, t("kpi.averageOrderValue.note")),
+        moneyKpi(ctx, "revenuePerCustomer", t("kpi.revenuePerCustomer"), s.revenuePerCustomer, s.revenue != null ? t("kpi.revenuePerCustomer.note", { v: f.money(s.revenue) }) : null),
         kpi("silentShare", t("kpi.silentShare"), c.silentShare, f.pct(c.silentShare), t("kpi.silentShare.note", { n: f.int(c.silent), d: f.int(c.silentDays) }))));
   },
 };
@@ -366,7 +378,7 @@ const cohortPanel = {
 
     return card(ctx, "cohorts", t("cohort.title"), t("cohort.subtitle"), controls,
       h("div", { class: "subhead" }, h("h3", {}, t(`metric.${metric}`)),
-        h("span", { class: "dl" }, csvButton(ctx, `cohorts-${metric}`, csvMatrix), csvButton(ctx, "cohorts-all", csvLong, t("dl.csv") + " (k × cohort)"))),
+        h("span", { class: "dl" }, csvButton(ctx, `cohorts-${metric}`, csvMatrix), csvButton(ctx, "cohorts-all", csvLong, t("dl.csvLong")))),
       co.rows.length
         ? h("div", { class: "table-wrap tall" }, table)
         : h("p", { class: "muted" }, t("cohort.empty")),
@@ -564,8 +576,8 @@ const rfmPanel = {
     const controls = [segmented(ctx, t("rfm.scheme"), rfm.scheme, [["rf10", t("scheme.rf10")], ["cn8", t("scheme.cn8")]], (v) => ctx.setOption({ rfmSegments: v }), "rfm-scheme")];
     const exportButtons = h("div", { class: "subhead" }, h("span", { class: "small muted" }, t("rfm.customerTable")),
       h("span", { class: "dl" },
-        h("button", { type: "button", class: "btn small", dataset: { download: "customers-csv" }, onclick: () => ctx.exportCustomers("csv") }, "⤓ CSV"),
-        h("button", { type: "button", class: "btn small", dataset: { download: "customers-arrow" }, onclick: () => ctx.exportCustomers("arrow") }, "⤓ Arrow")));
+        h("button", { type: "button", class: "btn small", title: t("dl.customersCsvTitle"), dataset: { download: "customers-csv" }, onclick: () => ctx.exportCustomers("csv") }, "⤓ ", t("dl.csv")),
+        h("button", { type: "button", class: "btn small", title: t("dl.arrowTitle"), dataset: { download: "customers-arrow" }, onclick: () => ctx.exportCustomers("arrow") }, "⤓ ", t("dl.arrow"))));
     return card(ctx, "rfm", t("rfm.title"), t("rfm.subtitle"), controls,
       h("div", { class: "cols" },
         h("div", {}, h("div", { class: "subhead" }, h("h3", {}, t("rfm.grid")), csvButton(ctx, "rfm-grid", gridCsv)), grid,
@@ -702,7 +714,7 @@ const churnPanel = {
       h("div", { class: "kpis" },
         kpi("silent", t("churn.silent"), c.silent, f.int(c.silent), `> ${f.int(c.silentDays)} ${ctx.lang === "zh" ? "天" : "days"}`),
         kpi("silentShareChurn", t("churn.silentShare"), c.silentShare, f.pct(c.silentShare)),
-        kpi("silentRevenue", t("churn.silentRevenue"), c.silentRevenue, f.money(c.silentRevenue)),
+        moneyKpi(ctx, "silentRevenue", t("churn.silentRevenue"), c.silentRevenue),
         kpi("overdueCount", t("churn.overdueCount"), c.overdueCount, f.int(c.overdueCount))),
       silentBlock,
       overdue);
@@ -922,8 +934,11 @@ const clvPanel = {
     let segChart = null;
     let segTable = null;
     if (bySegment?.length) {
-      segChart = figure(ctx, "clv-by-segment", t("clv.bySegmentChart"), barChart(bySegment.map((g) => ({ label: segName(ctx, g.group), values: [g.meanClv ?? g.meanExpectedPurchases] })),
-        { series: [{ label: t("clv.mean"), color: ctx.theme.series[2] }], format: withClv.length ? f.money : f.dec2, title: t("clv.bySegmentChart"), width: ctx.half }, ctx.theme));
+      // Without an amount column there is no CLV: the chart shows expected purchases, and says so.
+      const money = totals.clv != null;
+      const segTitle = t(money ? "clv.bySegmentChart" : "clv.bySegmentChartExpected");
+      segChart = figure(ctx, "clv-by-segment", segTitle, barChart(bySegment.map((g) => ({ label: segName(ctx, g.group), values: [money ? g.meanClv : g.meanExpectedPurchases] })),
+        { series: [{ label: t(money ? "clv.mean" : "clv.meanExpected"), color: ctx.theme.series[2] }], format: money ? f.money : f.dec2, title: segTitle, width: ctx.half }, ctx.theme));
       segTable = tableBlock(ctx, { title: t("clv.bySegment"), name: "clv-by-segment", columns: groupCols((g) => segName(ctx, g.group)), rows: bySegment, rowData: (g) => ({ group: g.group }) });
     }
     const cohortTable = byCohort?.length
@@ -941,7 +956,7 @@ const clvPanel = {
         kpi("clvMeanPAlive", t("clv.meanPAlive"), meanPAlive, f.pct(meanPAlive)),
         kpi("clvExpectedPurchases", t("clv.expectedPurchases"), expected, f.dec1(expected)),
         expected90 != null ? kpi("clvExpected90", t("clv.expected90Total"), expected90, f.dec1(expected90)) : null,
-        totals.clv != null ? kpi("clvTotal", t("clv.totalClv"), totals.clv, f.money(totals.clv), null, true) : null),
+        totals.clv != null ? moneyKpi(ctx, "clvTotal", t("clv.totalClv"), totals.clv, null, true) : null),
       h("p", { class: "small muted" }, t("clv.params"), ": ", params),
       h("div", { class: "cols" }, figure(ctx, "clv-p-alive", t("clv.pAliveChart"), pChart), segChart),
       calibrationBlock(ctx),

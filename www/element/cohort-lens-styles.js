@@ -111,9 +111,10 @@ section.card { background: var(--_surface); border: 1px solid var(--_border); bo
 
 /* KPI cards */
 .kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 140px), 1fr)); gap: 12px; }
-.kpi { border: 1px solid var(--_border); border-radius: 10px; padding: 12px 14px; background: var(--_surface); }
+.kpi { border: 1px solid var(--_border); border-radius: 10px; padding: 12px 14px; background: var(--_surface); min-width: 0; }
 .kpi .label { font-size: 12.5px; color: var(--_muted); }
-.kpi .value { font-size: 26px; font-weight: 680; letter-spacing: -0.02em; margin-top: 2px; font-variant-numeric: tabular-nums; white-space: nowrap; }
+/* Long values wrap inside the card rather than spill out of it (money KPIs go compact first). */
+.kpi .value { font-size: 26px; font-weight: 680; letter-spacing: -0.02em; margin-top: 2px; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 .kpi .note { font-size: 12px; color: var(--_muted); margin-top: 2px; }
 .kpi.accent { border-color: color-mix(in srgb, var(--_accent) 40%, var(--_border)); background: color-mix(in srgb, var(--_accent) 5%, var(--_surface)); }
 .kpi.accent .value { color: var(--_accent); }

@@ -16,8 +16,6 @@ import { formatters, readHeader, csvObjects, fileStem, saveBlob, h } from "./coh
 import { styleSheet } from "./cohort-lens-styles.js";
 import { PANELS } from "./cohort-lens-panels.js";
 
-const WORKER_URL = new URL("./worker.js", import.meta.url);
-
 /** Chart colours, resolved from the element's custom properties at render time. */
 function readTheme(el) {
   const cs = el.isConnected ? getComputedStyle(el) : null;
@@ -175,7 +173,7 @@ export class CohortLens extends HTMLElement {
 
   /** The per-customer table (RFM scores, segment; CLV columns when fitted) as CSV or Arrow IPC bytes. */
   exportCustomers(format = "csv") {
-    if (!this.#report || !this.#worker) return Promise.reject(new Error("no finished analysis"));
+    if (!this.#report || !this.#worker) return Promise.reject(Object.assign(new Error("no finished analysis"), { code: "NoReport" }));
     const id = `x${++this.#exportId}`;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
@@ -223,13 +221,15 @@ export class CohortLens extends HTMLElement {
   #stopWorker() {
     this.#worker?.terminate();
     this.#worker = null;
-    for (const p of this.#pending.values()) p.reject(new Error("cancelled"));
+    for (const p of this.#pending.values()) p.reject(Object.assign(new Error("cancelled"), { code: "Cancelled" }));
     this.#pending.clear();
   }
 
   #ensureWorker() {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(WORKER_URL, { type: "module" });
+    // Written literally at the call site: the pattern bundlers (Vite, webpack) recognise to build
+    // the worker with its imports; a URL kept in a variable is not followed.
+    const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
     worker.onmessage = (e) => this.#onMessage(e.data);
     worker.onerror = (e) => {
       e.preventDefault?.();
