@@ -56,6 +56,29 @@ export function loadError(cause, kind, locale) {
   return error;
 }
 
+/**
+ * The error of a wasm call that trapped (the instance is then dead and is loaded afresh on the
+ * next call): `OutOfMemory` when its memory had grown past 1 GB (wasm32 ends at 4 GB, and a
+ * browser may refuse to grow it sooner), else `Internal`.
+ */
+function trapError(cause, memoryBytes, locale) {
+  const zh = isZh(locale);
+  const gb = (memoryBytes / 2 ** 30).toFixed(1);
+  const error = memoryBytes >= 2 ** 30
+    ? inputError(
+      zh
+        ? `分析所需内存超出了页面可用的上限（已达 ${gb} GB）：请缩短时间范围或减少列，或使用命令行版本`
+        : `the analysis needs more memory than this page can have (${gb} GB reached): analyse a shorter period or fewer columns, or use the command-line version`,
+      "OutOfMemory",
+    )
+    : inputError(
+      zh ? `分析引擎意外停止：${cause?.message ?? cause}；可以重试` : `the analysis engine stopped unexpectedly: ${cause?.message ?? cause}; try again`,
+      "Internal",
+    );
+  error.cause = cause;
+  return error;
+}
+
 /** File, Blob, ArrayBuffer, typed array, DataView or string → Uint8Array. */
 export async function toBytes(input) {
   if (input instanceof Uint8Array) return input;
@@ -86,8 +109,9 @@ export function needsFull(head) {
  * Builds the API over two wasm modules: `load("core")` resolves to the lean module (delimited
  * text, CSV export), `load("full")` to the one that also reads xlsx/Arrow and exports Arrow.
  * Each is loaded on first use only, so a page analysing CSV never downloads the full one.
+ * A loaded module is `{ glue, memory }`; `forget(kind)` drops one whose instance trapped.
  */
-export function makeApi(loadModule) {
+export function makeApi(loadModule, forget) {
   let core = null;
   // Every failure to load a module leaves as a coded Error in the caller's language.
   const load = (kind, locale) => loadModule(kind).catch((e) => {
@@ -96,42 +120,72 @@ export function makeApi(loadModule) {
   const init = async (options = {}) => {
     core = await load("core", options?.locale);
   };
-  const moduleFor = (bytes, format, locale) =>
-    load(needsFull(bytes.subarray(0, 8)) || format === "arrow" ? "full" : "core", locale);
+  const kindFor = (bytes, format) => (needsFull(bytes.subarray(0, 8)) || format === "arrow" ? "full" : "core");
+
+  /** Calls into a module; a trap (out of memory, or a bug) becomes a coded Error. */
+  function guarded(kind, module, locale, call) {
+    try {
+      return call(module.glue);
+    } catch (e) {
+      if (typeof WebAssembly === "object" && e instanceof WebAssembly.RuntimeError) {
+        forget(kind);
+        throw trapError(e, module.memory?.buffer.byteLength ?? 0, locale);
+      }
+      throw e;
+    }
+  }
 
   async function analyze(input, options = {}) {
     const bytes = await toBytes(input);
-    return (await moduleFor(bytes, null, options?.locale)).analyze(bytes, options ?? {});
+    const kind = kindFor(bytes, null);
+    const module = await load(kind, options?.locale);
+    return guarded(kind, module, options?.locale, (glue) => glue.analyze(bytes, options ?? {}));
   }
 
   async function exportCustomers(input, options = {}, format = "csv") {
     const bytes = await toBytes(input);
-    return (await moduleFor(bytes, format, options?.locale)).exportCustomers(bytes, options ?? {}, format);
+    const kind = kindFor(bytes, format);
+    const module = await load(kind, options?.locale);
+    return guarded(kind, module, options?.locale, (glue) => glue.exportCustomers(bytes, options ?? {}, format));
   }
 
   class Analyzer {
     #inner;
+    #kind;
+    #module;
+    #locale;
 
     /**
      * A streaming analysis in the core module (needs `await init()` first). For workbooks,
      * Arrow input or Arrow export use `await createAnalyzer(options, { full: true })`.
+     * `size`, the file's bytes when known, sizes the engine's tables up front.
      */
-    constructor(options = {}, wasm = core) {
-      if (!wasm) {
+    constructor(options = {}, module = core, kind = "core", size = undefined) {
+      if (!module) {
         throw inputError(
           "cohortlens is not initialised: `await init()` before `new Analyzer()`, or use `await createAnalyzer()`",
           "NotInitialised",
         );
       }
-      this.#inner = new wasm.Analyzer(options ?? {});
+      this.#kind = kind;
+      this.#module = module;
+      this.#locale = options?.locale;
+      this.#inner = this.#call((glue) => new glue.Analyzer(options ?? {}, size));
     }
 
-    /** Adds a chunk; returns the bytes consumed so far. */
+    #call(call) {
+      return guarded(this.#kind, this.#module, this.#locale, () => call(this.#module.glue));
+    }
+
+    /**
+     * Parses a chunk at once (only an unfinished record's bytes are kept); returns the bytes
+     * consumed so far. Throws at the first problem that stops the analysis.
+     */
     push(chunk) {
       if (!(chunk instanceof Uint8Array)) {
         throw inputError("Analyzer.push() takes a Uint8Array chunk");
       }
-      return this.#inner.push(chunk);
+      return this.#call(() => this.#inner.push(chunk));
     }
 
     /** Bytes consumed so far. */
@@ -139,9 +193,25 @@ export function makeApi(loadModule) {
       return this.#inner.bytesConsumed;
     }
 
+    /** Data rows parsed so far (delimited text; workbooks and Arrow are read by finish()). */
+    get rows() {
+      return this.#inner.rows;
+    }
+
     /** The Report of everything pushed. */
     finish() {
-      return this.#inner.finish();
+      return this.#call(() => this.#inner.finish());
+    }
+
+    /**
+     * After finish(): the Report with other options, computed from the orders already parsed
+     * (grains, windows, RFM, breakdowns, silent days, CLV settings, locale…). `null` when the
+     * options change what is read (mapping, header, delimiter, encoding, sheet, asOf): analyse
+     * the file again then.
+     */
+    rerun(options = {}) {
+      this.#locale = options?.locale;
+      return this.#call(() => this.#inner.rerun(options ?? {}));
     }
 
     /** Seconds spent in each phase of the finished analysis ({ingest, orders, metrics, clv, total}). */
@@ -151,7 +221,7 @@ export function makeApi(loadModule) {
 
     /** The per-customer table as "csv" or "arrow" bytes (after finish()). */
     exportCustomers(format = "csv") {
-      return this.#inner.exportCustomers(format);
+      return this.#call(() => this.#inner.exportCustomers(format));
     }
 
     /** Frees the wasm memory now rather than at garbage collection. */
@@ -160,9 +230,13 @@ export function makeApi(loadModule) {
     }
   }
 
-  /** A streaming analysis; `{ full: true }` for workbooks, Arrow input or Arrow export. */
-  async function createAnalyzer(options = {}, { full = false } = {}) {
-    return new Analyzer(options, await load(full ? "full" : "core", options?.locale));
+  /**
+   * A streaming analysis; `{ full: true }` for workbooks, Arrow input or Arrow export;
+   * `{ size }` the file's bytes, when known.
+   */
+  async function createAnalyzer(options = {}, { full = false, size } = {}) {
+    const kind = full ? "full" : "core";
+    return new Analyzer(options, await load(kind, options?.locale), kind, size);
   }
 
   return { init, analyze, exportCustomers, Analyzer, createAnalyzer };

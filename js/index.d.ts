@@ -54,8 +54,11 @@ export interface Options {
   discountRate?: number;
   /** CLV calibration check: split date "YYYY-MM-DD" or "auto" (last third of the window). */
   calibrationSplit?: string;
-  /** Keep only this many customers (the most valuable) in clv.customers; exports keep all. */
-  clvCustomerLimit?: number;
+  /**
+   * Keep only this many customers (the most valuable) in clv.customers: 200 unless given, so
+   * the Report stays small whatever the file; `null` lists every customer. Exports keep all.
+   */
+  clvCustomerLimit?: number | null;
 }
 
 /** Stable error codes. */
@@ -64,6 +67,12 @@ export type ErrorCode =
   | "BadEncoding" | "UnknownEncoding" | "BinaryFile" | "BadOptions" | "AllRowsRejected"
   | "BadCsv" | "BadXlsx" | "BadArrow" | "UnknownSheet" | "FormatUnavailable" | "BadInput"
   | "NotInitialised"
+  /** A quoted field opens and never closes, and what it swallows is too long to read again. */
+  | "UnclosedQuote"
+  /** The analysis needs more memory than the page can have (the message says how much). */
+  | "OutOfMemory"
+  /** The engine stopped unexpectedly (a bug): the next call starts it afresh. */
+  | "Internal"
   /** The Content-Security-Policy refuses WebAssembly: add 'wasm-unsafe-eval' to script-src. */
   | "CspBlocked"
   /** A wasm module could not be fetched or compiled (e.g. not served beside the package's JS). */
@@ -205,21 +214,35 @@ export function analyze(input: Input, options?: Options): Promise<Report>;
 /** Analyses and returns the per-customer table (RFM scores, segment) as CSV or Arrow IPC bytes. */
 export function exportCustomers(input: Input, options?: Options, format?: "csv" | "arrow"): Promise<Uint8Array>;
 
-/** Streaming analysis: push chunks (e.g. from File.stream()), then finish(). Needs init() first. */
+/**
+ * Streaming analysis: push chunks (e.g. from File.stream()), each parsed at once (the file is
+ * never held whole), then finish(). Needs init() first, or use createAnalyzer().
+ */
 export class Analyzer {
   constructor(options?: Options);
-  /** Adds a chunk; returns the bytes consumed so far. */
+  /** Parses a chunk; returns the bytes consumed so far. Throws at the first fatal problem. */
   push(chunk: Uint8Array): number;
   readonly bytesConsumed: number;
+  /** Data rows parsed so far (delimited text; workbooks and Arrow are read by finish()). */
+  readonly rows: number;
   finish(): Report;
+  /**
+   * After finish(): the Report with other options from the orders already parsed, without
+   * reading the file again; null when the options change what is read (mapping, header,
+   * delimiter, encoding, sheet, asOf).
+   */
+  rerun(options?: Options): Report | null;
   /** Seconds spent in each phase of the finished analysis (null before finish()). */
   readonly timings: { ingest: number; orders: number; metrics: number; clv: number; total: number } | null;
   exportCustomers(format?: "csv" | "arrow"): Uint8Array;
   free(): void;
 }
 
-/** A streaming Analyzer; `{ full: true }` for workbooks, Arrow input or Arrow export. */
-export function createAnalyzer(options?: Options, module?: { full?: boolean }): Promise<Analyzer>;
+/**
+ * A streaming Analyzer; `{ full: true }` for workbooks, Arrow input or Arrow export; `size`:
+ * the file's bytes when known (sizes the engine's tables up front).
+ */
+export function createAnalyzer(options?: Options, module?: { full?: boolean; size?: number }): Promise<Analyzer>;
 
 /** Whether the first bytes of an input need the full module (xlsx or Arrow IPC). */
 export function needsFull(head: Uint8Array | ArrayBuffer): boolean;

@@ -10,13 +10,13 @@ import { makeApi } from "./api.js";
 const loaders = {
   core: async () => {
     const glue = await import("./cohortlens_core.js");
-    await glue.default({ module_or_path: new URL("./cohortlens_core_bg.wasm", import.meta.url) });
-    return glue;
+    const wasm = await glue.default({ module_or_path: new URL("./cohortlens_core_bg.wasm", import.meta.url) });
+    return { glue, memory: wasm.memory };
   },
   full: async () => {
     const glue = await import("./cohortlens_full.js");
-    await glue.default({ module_or_path: new URL("./cohortlens_full_bg.wasm", import.meta.url) });
-    return glue;
+    const wasm = await glue.default({ module_or_path: new URL("./cohortlens_full_bg.wasm", import.meta.url) });
+    return { glue, memory: wasm.memory };
   },
 };
 
@@ -29,4 +29,9 @@ const load = (kind) =>
   }));
 
 export { needsFull } from "./api.js";
-export const { init, analyze, exportCustomers, Analyzer, createAnalyzer } = makeApi(load);
+// A module whose instance trapped is dead: the next call loads it afresh.
+const forget = (kind) => {
+  delete modules[kind];
+};
+
+export const { init, analyze, exportCustomers, Analyzer, createAnalyzer } = makeApi(load, forget);

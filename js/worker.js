@@ -1,9 +1,13 @@
-// Module Web Worker: reads a file in chunks into a streaming Analyzer and posts progress, the
-// Report or an error. The page cancels a run by terminating the worker.
+// Module Web Worker: streams a file into the engine, chunk by chunk as it is read (each chunk is
+// parsed at once, so reading overlaps parsing and the file is never held whole), and posts
+// progress, the Report or an error. The parsed orders stay here: a "rerun" with other options
+// recomputes the Report without reading the file again. The page cancels a run by terminating
+// the worker.
 //
 //   in:  { id, type: "analyze", input: File | Blob | ArrayBuffer | Uint8Array | string, options }
+//        { id, type: "rerun", options }                    (the last input, other options)
 //        { id, type: "export", format: "csv" | "arrow" }   (the last finished analysis)
-//   out: { id, type: "progress", phase: "read" | "analyze", loaded, total }
+//   out: { id, type: "progress", phase: "read" | "analyze", loaded, total, rows }
 //        { id, type: "report", report, seconds }
 //        { id, type: "export", bytes }                     (bytes transferred)
 //        { id, type: "error", error: { name, message, code, line, column } }
@@ -29,9 +33,10 @@ async function analyze(id, input, options) {
   const head = typeof input?.slice === "function" && typeof input?.arrayBuffer === "function"
     ? new Uint8Array(await input.slice(0, 8).arrayBuffer())
     : await toBytes(input).then((b) => b.subarray(0, 8));
-  const analyzer = await createAnalyzer(options ?? {}, { full: needsFull(head) });
   const total = input?.size ?? input?.byteLength ?? input?.length ?? 0;
-  const progress = (phase, loaded) => postMessage({ id, type: "progress", phase, loaded, total });
+  const analyzer = await createAnalyzer(options ?? {}, { full: needsFull(head), size: total });
+  const progress = (phase, loaded) =>
+    postMessage({ id, type: "progress", phase, loaded, total, rows: analyzer.rows });
   if (input && typeof input.stream === "function") {
     const reader = input.stream().getReader();
     let lastPost = 0;
@@ -55,11 +60,23 @@ async function analyze(id, input, options) {
   postMessage({ id, type: "report", report, seconds: (performance.now() - started) / 1000 });
 }
 
+/** The last input with other options: from the parsed orders when the options allow it. */
+async function rerun(id, options) {
+  if (!last) throw Object.assign(new Error("no finished analysis to re-run"), { code: "NoReport" });
+  const started = performance.now();
+  const report = last.rerun(options ?? {});
+  if (report === null) return analyze(id, lastRun.input, options);
+  lastRun = { input: lastRun.input, options };
+  postMessage({ id, type: "report", report, seconds: (performance.now() - started) / 1000 });
+}
+
 self.onmessage = async ({ data }) => {
   const { id, type } = data ?? {};
   try {
     if (type === "analyze") {
       await analyze(id, data.input, data.options);
+    } else if (type === "rerun") {
+      await rerun(id, data.options);
     } else if (type === "export") {
       if (!last) throw Object.assign(new Error("no finished analysis to export"), { code: "BadOptions" });
       const format = data.format ?? "csv";

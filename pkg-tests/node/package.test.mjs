@@ -38,6 +38,8 @@ for (const name of fixtures) {
     const data = readdirSync(golden).find((f) => f.startsWith(`${name}.`) && !f.endsWith(".json"));
     const bytes = readFileSync(join(golden, data));
     const options = JSON.parse(readFileSync(join(golden, `${name}.options.json`), "utf8"));
+    // The golden Reports list every customer's CLV; the engine lists the top 200 by default.
+    options.clvCustomerLimit = null;
     const want = JSON.parse(readFileSync(join(golden, `${name}.report.json`), "utf8"));
     const got = await analyze(bytes, options);
     const diffs = compare(comparable(got), comparable(want));
@@ -55,11 +57,16 @@ test("the package resolves through its exports map and throws real Errors with c
     try { await analyze(new Uint8Array(), { locale: "zh" }); } catch (e) { error = e; }
     const analyzer = await createAnalyzer({});
     analyzer.push(new TextEncoder().encode("customer_id,order_date\\n"));
-    analyzer.push(new TextEncoder().encode("c1,2024-01-01\\n"));
+    // Rows are parsed as they are pushed, once the first 64 KB have told the format.
+    for (let i = 0; i < 5000; i++) analyzer.push(new TextEncoder().encode(\`c\${i},2024-01-01\\n\`));
+    const rows = analyzer.rows;
     const streamed = analyzer.finish();
+    const weekly = analyzer.rerun({ cohortGrain: "week" });
+    const remapped = analyzer.rerun({ mapping: { customer: "order_date", time: "customer_id" } });
     const csv = new TextDecoder().decode(analyzer.exportCustomers("csv"));
     console.log(JSON.stringify({ rate: report.summary.repurchaseRate, isError: error instanceof Error,
-      code: error.code, message: error.message, streamed: streamed.summary.customers, csv: csv.split("\\n")[0] }));
+      code: error.code, message: error.message, streamed: streamed.summary.customers, csv: csv.split("\\n")[0],
+      rows, weekly: weekly.cohorts.grain, remapped }));
   `;
   writeFileSync(join(project, "exports.mjs"), script);
   const out = JSON.parse(execFileSync("node", ["exports.mjs"], { cwd: project, encoding: "utf8" }));
@@ -67,8 +74,30 @@ test("the package resolves through its exports map and throws real Errors with c
   assert.equal(out.isError, true);
   assert.equal(out.code, "EmptyFile");
   assert.match(out.message, /空/);
-  assert.equal(out.streamed, 1);
+  assert.equal(out.streamed, 5000);
+  assert.equal(out.rows, 5000, "rows parsed while pushing");
+  assert.equal(out.weekly, "week", "rerun with another grain");
+  assert.equal(out.remapped, null, "a new mapping needs the file again");
   assert.match(out.csv, /^customer,firstPurchase/);
+});
+
+test("a trapped wasm call becomes OutOfMemory (big memory) or Internal, and the module is loaded afresh", async () => {
+  const { makeApi } = await import(join(project, "node_modules/cohortlens/api.js"));
+  for (const [bytes, code] of [[3.2 * 2 ** 30, "OutOfMemory"], [64 * 2 ** 20, "Internal"]]) {
+    const forgotten = [];
+    const module = {
+      glue: { analyze() { throw new WebAssembly.RuntimeError("unreachable"); } },
+      memory: { buffer: { byteLength: bytes } },
+    };
+    const { analyze } = makeApi(async () => module, (kind) => forgotten.push(kind));
+    for (const locale of ["en", "zh"]) {
+      const e = await analyze("a,b\n1,2\n", { locale }).catch((e) => e);
+      assert.ok(e instanceof Error);
+      assert.equal(e.code, code);
+      if (code === "OutOfMemory") assert.match(e.message, locale === "zh" ? /3\.2 GB/ : /3\.2 GB reached/);
+    }
+    assert.deepEqual(forgotten, ["core", "core"]);
+  }
 });
 
 test("Arrow export is readable by apache-arrow's tableFromIPC", async () => {

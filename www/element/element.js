@@ -57,6 +57,8 @@ export class CohortLens extends HTMLElement {
   #runId = 0;
   #exportId = 0;
   #running = false;
+  /** The input the worker holds parsed orders of (after a finished run). */
+  #analysed = null;
   #scheduled = false;
   #progress = null;
   #report = null;
@@ -244,6 +246,9 @@ export class CohortLens extends HTMLElement {
   #run() {
     const input = this.#input;
     if (input == null) return;
+    // The same input after a finished analysis: the worker re-runs the metrics from the orders
+    // it parsed (or reads the file again when the options change what is read).
+    const again = !this.#running && this.#worker && this.#analysed === input && this.#report;
     // A run in progress is cancelled: its worker is terminated and a fresh one started.
     if (this.#running) this.#stopWorker();
     const id = `r${++this.#seq}`;
@@ -255,7 +260,9 @@ export class CohortLens extends HTMLElement {
     this.#readColumns(input, { encoding: options.encoding, delimiter: options.delimiter, header: options.header });
     this.#renderStatus();
     this.#emit("cohort-lens-progress", { ...this.#progress });
-    this.#ensureWorker().postMessage({ id, type: "analyze", input, options });
+    this.#analysed = input;
+    if (again) this.#worker.postMessage({ id, type: "rerun", options });
+    else this.#ensureWorker().postMessage({ id, type: "analyze", input, options });
   }
 
   /** Reads the header in JS (once per input and reading hint) for the mapping selects. */
@@ -286,7 +293,7 @@ export class CohortLens extends HTMLElement {
     }
     if (msg.id !== this.#runId || !this.#running) return;
     if (msg.type === "progress") {
-      this.#progress = { phase: msg.phase, loaded: msg.loaded, total: msg.total };
+      this.#progress = { phase: msg.phase, loaded: msg.loaded, total: msg.total, rows: msg.rows };
       this.#renderStatus();
       this.#emit("cohort-lens-progress", { ...this.#progress });
     } else if (msg.type === "report") {
@@ -463,10 +470,14 @@ export class CohortLens extends HTMLElement {
     const name = this.#inputName ?? "";
     const children = [];
     if (this.#progress) {
-      const { phase, loaded, total } = this.#progress;
+      const { phase, loaded, total, rows } = this.#progress;
       const pct = total ? Math.min(1, loaded / total) : 0;
       const reading = phase === "read" && total > 0;
-      children.push(h("span", {}, reading ? t("status.reading", { name, pct: f.pct(pct).replace(/\.\d/, "") }) : t("status.analyzing", { name })));
+      // Rows are counted as they are parsed, while the file is still being read.
+      const readingText = rows > 0
+        ? t("status.readingRows", { name, pct: f.pct(pct).replace(/\.\d/, ""), rows: f.int(rows) })
+        : t("status.reading", { name, pct: f.pct(pct).replace(/\.\d/, "") });
+      children.push(h("span", {}, reading ? readingText : t("status.analyzing", { name })));
       const bar = h("div", { class: `progress${reading ? "" : " indeterminate"}`, role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": reading ? String(Math.round(pct * 100)) : null });
       const fill = h("div");
       fill.style.width = `${(pct * 100).toFixed(1)}%`;
