@@ -12,7 +12,7 @@ use crate::metrics::{breakdown, churn, clv, cohort, funnel, rates, rfm, summary,
 use crate::options::Options;
 use crate::orders::{self, Orders};
 use crate::period::format_time;
-use crate::report::{ClvCustomer, IngestReport, Report, Timings};
+use crate::report::{IngestReport, Report, Timings};
 
 /// A finished analysis: the Report and the per-customer facts behind it (for exports and for
 /// re-running the metrics with other options without reading the file again).
@@ -21,8 +21,8 @@ pub struct Analysis {
     pub report: Report,
     /// Seconds spent in each phase.
     pub timings: Timings,
-    /// Every buyer's CLV figures when the Report holds only the top `clvCustomerLimit`.
-    all_clv_customers: Vec<ClvCustomer>,
+    /// Every buyer's CLV figures (the Report lists the top `clvCustomerLimit`).
+    clv_table: Option<clv::ClvTable>,
     orders: Orders,
     customers: Customers,
     scores: Vec<rfm::Scores>,
@@ -217,14 +217,8 @@ impl Analysis {
         let comparisons = breakdown::comparisons(&cx)?;
         let churn = churn::churn(&cx);
         timings.metrics = lap();
-        let (mut clv, clv_warnings) = clv::clv_section(&cx, &segments);
-        // With clvCustomerLimit the Report lists the most valuable customers; the exports
-        // keep every one.
-        let mut all_clv_customers = Vec::new();
-        if let (Some(section), Some(limit)) = (clv.as_mut(), options.clv_customer_limit) {
-            let top = clv::most_valuable(&section.customers, limit as usize);
-            all_clv_customers = std::mem::replace(&mut section.customers, top);
-        }
+        let (clv, clv_warnings) = clv::clv_section(&cx, &segments);
+        let (clv, clv_table) = clv.unzip();
         timings.clv = lap();
         timings.total = clock() - start;
         info.warnings
@@ -245,7 +239,7 @@ impl Analysis {
         Ok(Analysis {
             report,
             timings,
-            all_clv_customers,
+            clv_table,
             orders,
             customers,
             scores,
@@ -316,23 +310,12 @@ impl Analysis {
             ],
         };
         // CLV columns (SPEC §9), one row per buyer in the same order; absent without a fit.
-        if let Some(clv) = &self.report.clv {
-            let c = if self.all_clv_customers.is_empty() {
-                &clv.customers
-            } else {
-                &self.all_clv_customers
-            };
-            let float =
-                |f: fn(&ClvCustomer) -> Option<f64>| Column::Float(c.iter().map(f).collect());
-            table.columns.extend([
-                ("pAlive", float(|c| Some(c.p_alive))),
-                ("expectedPurchases", float(|c| Some(c.expected_purchases))),
-                ("pPurchase30d", float(|c| c.p_purchase_30d)),
-                ("pPurchase90d", float(|c| c.p_purchase_90d)),
-                ("expectedPurchases90d", float(|c| c.expected_purchases_90d)),
-                ("expectedValue", float(|c| c.expected_value)),
-                ("clv", float(|c| c.clv)),
-            ]);
+        if let Some(clv) = &self.clv_table {
+            table.columns.extend(
+                clv.columns()
+                    .into_iter()
+                    .map(|(name, values)| (name, Column::Float(values))),
+            );
         }
         table
     }

@@ -405,6 +405,11 @@ pub enum Money {
 /// Parses a cleaned, non-empty money cell: currency signs and codes, spaces, `+`/`-`,
 /// parentheses for negatives, thousands separators and decimal commas.
 pub fn parse_money(cell: &[u8], convention: Option<Separators>) -> Option<Money> {
+    plain_decimal(cell).or_else(|| parse_money_general(cell, convention))
+}
+
+/// [`parse_money`] for every shape.
+fn parse_money_general(cell: &[u8], convention: Option<Separators>) -> Option<Money> {
     let mut negative = false;
     let mut body: [u8; 48] = [0; 48];
     let mut len = 0;
@@ -506,6 +511,46 @@ pub fn parse_money(cell: &[u8], convention: Option<Separators>) -> Option<Money>
     Some(Money::Exact(
         if negative { -v } else { v },
         seps.filter(|_| kind != Shape::Plain),
+    ))
+}
+
+/// The common shape `-?D{1,12}(.D{1,2}|.D{4,6})?` read directly, as the general reader would
+/// (a decimal dot with other than 3 digits after it is never a thousands group); `None` for
+/// anything else.
+#[inline]
+fn plain_decimal(cell: &[u8]) -> Option<Money> {
+    let (negative, digits) = match cell {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, cell),
+    };
+    let int_len = digits
+        .iter()
+        .position(|c| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
+    if int_len == 0 || int_len > 12 {
+        return None;
+    }
+    let mut units: i64 = 0;
+    for &c in &digits[..int_len] {
+        units = units * 10 + i64::from(c - b'0');
+    }
+    let (frac, dot) = match &digits[int_len..] {
+        [] => (&[][..], false),
+        [b'.', frac @ ..]
+            if matches!(frac.len(), 1 | 2 | 4..=6) && frac.iter().all(u8::is_ascii_digit) =>
+        {
+            (frac, true)
+        }
+        _ => return None,
+    };
+    let mut micros: i64 = 0;
+    for k in 0..6 {
+        micros = micros * 10 + frac.get(k).map_or(0, |&c| i64::from(c - b'0'));
+    }
+    let v = units * MICROS + micros;
+    Some(Money::Exact(
+        if negative { -v } else { v },
+        dot.then_some(Separators::DecimalDot),
     ))
 }
 
@@ -673,6 +718,45 @@ mod tests {
 
     fn ymdhms(y: i64, m: i64, d: i64, h: i64, mi: i64, s: i64) -> i64 {
         checked_days_from_ymd(y, m, d).unwrap() * DAY + h * 3600 + mi * 60 + s
+    }
+
+    #[test]
+    fn the_plain_decimal_fast_path_agrees_with_the_general_reader() {
+        let mut cases: Vec<String> = Vec::new();
+        for int in [
+            "0",
+            "7",
+            "00",
+            "19",
+            "123",
+            "1234",
+            "999999999999999",
+            "1000000000000000",
+        ] {
+            for frac in [
+                "", ".", ".5", ".05", ".123", ".1234", ".12345", ".123456", ".1234567", ".5x",
+            ] {
+                for sign in ["", "-", "+"] {
+                    cases.push(format!("{sign}{int}{frac}"));
+                }
+            }
+        }
+        cases.extend(["-", ".5", "1,5", "1.234,5", "12-", " 1"].map(String::from));
+        for case in cases {
+            let fast = plain_decimal(case.as_bytes());
+            if let Some(fast) = fast {
+                assert_eq!(
+                    Some(fast),
+                    parse_money_general(case.as_bytes(), None),
+                    "{case}"
+                );
+            }
+            assert_eq!(
+                parse_money(case.as_bytes(), None),
+                parse_money_general(case.as_bytes(), None),
+                "{case}"
+            );
+        }
     }
 
     #[test]

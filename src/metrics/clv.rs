@@ -27,7 +27,7 @@ struct Days {
     t: i64,
 }
 
-/// Predictions of one buyer (NaN where a model gives none).
+/// Predictions of one day triple (NaN where a model gives none).
 #[derive(Debug, Clone, Copy)]
 struct Prediction {
     p_alive: f64,
@@ -35,10 +35,16 @@ struct Prediction {
     p30: f64,
     p90: f64,
     expected90: f64,
+    /// Discounted expected purchases over the horizon: CLV per unit of value.
+    per_value: f64,
 }
 
-/// The CLV section, or `None` with a warning (English, Chinese) saying why.
-pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<Clv>, Vec<(String, String)>) {
+/// Warnings in English and Chinese.
+type Warnings = Vec<(String, String)>;
+
+/// The CLV section (and the per-buyer table behind it, for the exports), or `None` with a
+/// warning (English, Chinese) saying why.
+pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<(Clv, ClvTable)>, Warnings) {
     let mut warnings = Vec::new();
     let buyers = &cx.customers.buyers;
     let unit_days = match cx.options.clv_unit {
@@ -87,75 +93,20 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<Clv>, Vec<(Strin
         None
     };
 
-    // Predictions depend only on the day triple, and the costly series only on (x, T):
-    // compute each distinct one once.
     let model = bg.params;
-    let mut if_alive: FxHashMap<(u32, i64), (f64, f64)> = FxHashMap::default();
-    let mut cache: FxHashMap<Days, Prediction> = FxHashMap::default();
-    let mut predict = |d: Days| {
-        *cache.entry(d).or_insert_with(|| {
-            let (x, tx, t) = (f64::from(d.x), unit(d.tx), unit(d.t));
-            let p_alive = model.p_alive(x, tx, t);
-            let (expected_alive, expected_alive_90) =
-                *if_alive.entry((d.x, d.t)).or_insert_with(|| {
-                    (
-                        model.expected_purchases_if_alive(f64::from(horizon), x, t),
-                        model.expected_purchases_if_alive(90.0 / unit_days, x, t),
-                    )
-                });
-            Prediction {
-                p_alive,
-                expected: p_alive * expected_alive,
-                p30: model.p_at_least_one(30.0 / unit_days, x, tx, t),
-                p90: model.p_at_least_one(90.0 / unit_days, x, tx, t),
-                expected90: p_alive * expected_alive_90,
-            }
-        })
-    };
-    let value_model: Option<GammaGamma> = gg.map(|f| f.params);
-    // CLV is linear in the value per purchase: Σ (E[X(i)] − E[X(i−1)])·value·discount_i.
-    // The discounted expected purchases depend on the day triple only.
-    let discount_rate = cx.options.discount_rate;
-    let mut discounted: FxHashMap<Days, f64> = FxHashMap::default();
-    let customers: Vec<ClvCustomer> = buyers
-        .iter()
-        .zip(&days)
-        .zip(&monetary)
-        .map(|((b, &d), &m)| {
-            let p = predict(d);
-            let x = f64::from(d.x);
-            let value = value_model.map(|g| g.expected_average_value(x, m.unwrap_or(0.0)));
-            let lifetime = value.map(|v| {
-                let per_unit_value = if discount_rate == 0.0 {
-                    p.expected
-                } else {
-                    *discounted.entry(d).or_insert_with(|| {
-                        let (tx, t) = (unit(d.tx), unit(d.t));
-                        clv(&model, x, tx, t, 1.0, horizon, unit_days, discount_rate)
-                    })
-                };
-                per_unit_value * v
-            });
-            ClvCustomer {
-                customer: cx.orders.customers.text(b.customer),
-                x,
-                tx: unit(d.tx),
-                t: unit(d.t),
-                p_alive: p.p_alive,
-                expected_purchases: p.expected,
-                p_purchase_30d: finite(p.p30),
-                p_purchase_90d: finite(p.p90),
-                expected_purchases_90d: finite(p.expected90),
-                monetary_value: m,
-                expected_value: value.and_then(finite),
-                clv: lifetime.and_then(finite),
-            }
-        })
-        .collect();
-
+    let table = ClvTable::new(
+        cx,
+        &days,
+        monetary,
+        model,
+        gg.map(|f| f.params),
+        unit_days,
+        horizon,
+    );
+    let n = table.len();
     let names = segment_names(cx.options.rfm_segments);
     let by_segment = summarise(
-        &customers,
+        &table,
         |i| segments[i] as i64,
         |k| {
             names
@@ -167,29 +118,36 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<Clv>, Vec<(Strin
     );
     let grain = cx.options.cohort_grain;
     let by_cohort = summarise(
-        &customers,
+        &table,
         |i| grain.index_of(buyers[i].first),
         |k| grain.label(k),
     );
     let repeat = days.iter().filter(|d| d.x >= 1).count() as u64;
     let totals = ClvTotals {
-        mean_p_alive: ratio(
-            customers.iter().map(|c| c.p_alive).sum(),
-            customers.len() as f64,
-        ),
-        expected_purchases: customers.iter().map(|c| c.expected_purchases).sum(),
-        expected_purchases_90d: customers
-            .iter()
-            .filter_map(|c| c.expected_purchases_90d)
+        mean_p_alive: ratio((0..n).map(|i| table.prediction(i).p_alive).sum(), n as f64),
+        expected_purchases: (0..n).map(|i| table.prediction(i).expected).sum(),
+        expected_purchases_90d: (0..n)
+            .filter_map(|i| finite(table.prediction(i).expected90))
             .sum(),
-        clv: gg.map(|_| customers.iter().filter_map(|c| c.clv).sum()),
+        clv: gg.map(|_| (0..n).filter_map(|i| table.clv(i)).sum()),
     };
     let mut p_alive_histogram = [0u64; 10];
-    for c in &customers {
-        if c.p_alive.is_finite() {
-            p_alive_histogram[((c.p_alive * 10.0) as usize).min(9)] += 1;
+    for i in 0..n {
+        let p = table.prediction(i).p_alive;
+        if p.is_finite() {
+            p_alive_histogram[((p * 10.0) as usize).min(9)] += 1;
         }
     }
+    // The Report lists the most valuable `clvCustomerLimit` (every buyer, in file order,
+    // without one); the per-customer exports read the table.
+    let listed: Vec<usize> = match cx.options.clv_customer_limit {
+        Some(limit) => table.most_valuable(limit as usize, &cx.orders.customers),
+        None => (0..n).collect(),
+    };
+    let customers = listed
+        .into_iter()
+        .map(|i| table.customer(i, &cx.orders.customers))
+        .collect();
 
     let calibration = match cx.options.calibration_split.as_deref() {
         Some(split) => match calibration(cx, split, unit_days) {
@@ -202,56 +160,216 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<Clv>, Vec<(Strin
         None => None,
     };
     (
-        Some(Clv {
-            unit: match cx.options.clv_unit {
-                ClvUnit::Week => "week",
-                ClvUnit::Day => "day",
-            }
-            .into(),
-            bgnbd: BgNbdFit {
-                r: model.r,
-                alpha: model.alpha,
-                a: model.a,
-                b: model.b,
-                log_likelihood: bg.log_likelihood,
+        Some((
+            Clv {
+                unit: match cx.options.clv_unit {
+                    ClvUnit::Week => "week",
+                    ClvUnit::Day => "day",
+                }
+                .into(),
+                bgnbd: BgNbdFit {
+                    r: model.r,
+                    alpha: model.alpha,
+                    a: model.a,
+                    b: model.b,
+                    log_likelihood: bg.log_likelihood,
+                },
+                gamma_gamma: gg.map(|f| GammaGammaFit {
+                    p: f.params.p,
+                    q: f.params.q,
+                    gamma: f.params.gamma,
+                    log_likelihood: f.log_likelihood,
+                }),
+                horizon,
+                discount_rate: cx.options.discount_rate,
+                fit_customers: buyers.len() as u64,
+                repeat_customers: repeat,
+                calibration,
+                p_alive_histogram,
+                totals,
+                by_segment,
+                by_cohort,
+                customers,
             },
-            gamma_gamma: gg.map(|f| GammaGammaFit {
-                p: f.params.p,
-                q: f.params.q,
-                gamma: f.params.gamma,
-                log_likelihood: f.log_likelihood,
-            }),
-            horizon,
-            discount_rate: cx.options.discount_rate,
-            fit_customers: buyers.len() as u64,
-            repeat_customers: repeat,
-            calibration,
-            p_alive_histogram,
-            totals,
-            by_segment,
-            by_cohort,
-            customers,
-        }),
+            table,
+        )),
         warnings,
     )
 }
 
-/// Copies of the `limit` customers with the highest CLV (expected purchases where there is
-/// none), most valuable first, ties by customer id (`clvCustomerLimit`).
-pub fn most_valuable(customers: &[ClvCustomer], limit: usize) -> Vec<ClvCustomer> {
-    let key = |c: &ClvCustomer| c.clv.unwrap_or(c.expected_purchases);
-    let mut order: Vec<&ClvCustomer> = customers.iter().collect();
-    let by_value = |a: &&ClvCustomer, b: &&ClvCustomer| {
-        key(b)
-            .total_cmp(&key(a))
-            .then_with(|| a.customer.cmp(&b.customer))
-    };
-    if limit < order.len() {
-        order.select_nth_unstable_by(limit, by_value);
-        order.truncate(limit);
+/// Every buyer's CLV figures, compactly: predictions depend only on the day triple, so each
+/// distinct triple is predicted once and each buyer keeps its triple's number and its mean
+/// repeat value; expected value and CLV follow from those on demand (CLV is linear in the
+/// value per purchase). A buyer costs 12 bytes here, whatever the number of figures.
+#[derive(Debug, Clone)]
+pub struct ClvTable {
+    /// Buyer `i`'s customer number.
+    customer: Vec<u32>,
+    /// Buyer `i`'s day triple, as an index into `triples` / `predictions`.
+    of_buyer: Vec<u32>,
+    /// Buyer `i`'s mean repeat-day value (NaN when none).
+    monetary: Vec<f64>,
+    triples: Vec<Days>,
+    predictions: Vec<Prediction>,
+    value_model: Option<GammaGamma>,
+    unit_days: f64,
+}
+
+impl ClvTable {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        cx: &Context,
+        days: &[Days],
+        monetary: Vec<Option<f64>>,
+        model: crate::clv::BgNbd,
+        value_model: Option<GammaGamma>,
+        unit_days: f64,
+        horizon: u32,
+    ) -> ClvTable {
+        let unit = |d: i64| d as f64 / unit_days;
+        let discount_rate = cx.options.discount_rate;
+        let mut index: FxHashMap<Days, u32> = FxHashMap::default();
+        let mut if_alive: FxHashMap<(u32, i64), (f64, f64)> = FxHashMap::default();
+        let mut triples = Vec::new();
+        let mut predictions = Vec::new();
+        let of_buyer = days
+            .iter()
+            .map(|&d| {
+                *index.entry(d).or_insert_with(|| {
+                    let (x, tx, t) = (f64::from(d.x), unit(d.tx), unit(d.t));
+                    let p_alive = model.p_alive(x, tx, t);
+                    let (expected_alive, expected_alive_90) =
+                        *if_alive.entry((d.x, d.t)).or_insert_with(|| {
+                            (
+                                model.expected_purchases_if_alive(f64::from(horizon), x, t),
+                                model.expected_purchases_if_alive(90.0 / unit_days, x, t),
+                            )
+                        });
+                    let expected = p_alive * expected_alive;
+                    // The discounted expected purchases over the horizon: CLV per unit of value.
+                    let per_value = if discount_rate == 0.0 {
+                        expected
+                    } else {
+                        clv(&model, x, tx, t, 1.0, horizon, unit_days, discount_rate)
+                    };
+                    triples.push(d);
+                    predictions.push(Prediction {
+                        p_alive,
+                        expected,
+                        p30: model.p_at_least_one(30.0 / unit_days, x, tx, t),
+                        p90: model.p_at_least_one(90.0 / unit_days, x, tx, t),
+                        expected90: p_alive * expected_alive_90,
+                        per_value,
+                    });
+                    (triples.len() - 1) as u32
+                })
+            })
+            .collect();
+        ClvTable {
+            customer: cx.customers.buyers.iter().map(|b| b.customer).collect(),
+            of_buyer,
+            monetary: monetary
+                .into_iter()
+                .map(|m| m.unwrap_or(f64::NAN))
+                .collect(),
+            triples,
+            predictions,
+            value_model,
+            unit_days,
+        }
     }
-    order.sort_by(by_value);
-    order.into_iter().cloned().collect()
+
+    /// Number of buyers.
+    pub fn len(&self) -> usize {
+        self.of_buyer.len()
+    }
+
+    /// Whether there are no buyers.
+    pub fn is_empty(&self) -> bool {
+        self.of_buyer.is_empty()
+    }
+
+    fn prediction(&self, i: usize) -> &Prediction {
+        &self.predictions[self.of_buyer[i] as usize]
+    }
+
+    fn monetary(&self, i: usize) -> Option<f64> {
+        let m = self.monetary[i];
+        (!m.is_nan()).then_some(m)
+    }
+
+    /// Gamma-Gamma expected average value of buyer `i`'s purchases (unfinished values: NaN).
+    fn value(&self, i: usize) -> Option<f64> {
+        let x = f64::from(self.triples[self.of_buyer[i] as usize].x);
+        self.value_model
+            .map(|g| g.expected_average_value(x, self.monetary(i).unwrap_or(0.0)))
+    }
+
+    /// Buyer `i`'s CLV over the horizon, when finite.
+    pub fn clv(&self, i: usize) -> Option<f64> {
+        self.value(i)
+            .map(|v| self.prediction(i).per_value * v)
+            .and_then(finite)
+    }
+
+    /// Buyer `i`'s row of `clv.customers`.
+    pub fn customer(&self, i: usize, ids: &crate::intern::Interner) -> ClvCustomer {
+        let d = self.triples[self.of_buyer[i] as usize];
+        let p = self.prediction(i);
+        let unit = |v: i64| v as f64 / self.unit_days;
+        ClvCustomer {
+            customer: ids.text(self.customer[i]),
+            x: f64::from(d.x),
+            tx: unit(d.tx),
+            t: unit(d.t),
+            p_alive: p.p_alive,
+            expected_purchases: p.expected,
+            p_purchase_30d: finite(p.p30),
+            p_purchase_90d: finite(p.p90),
+            expected_purchases_90d: finite(p.expected90),
+            monetary_value: self.monetary(i),
+            expected_value: self.value(i).and_then(finite),
+            clv: self.clv(i),
+        }
+    }
+
+    /// One export column per figure, in buyer order: (name, values).
+    pub fn columns(&self) -> Vec<(&'static str, Vec<Option<f64>>)> {
+        let n = self.len();
+        let per = |f: &dyn Fn(usize) -> Option<f64>| (0..n).map(f).collect::<Vec<_>>();
+        vec![
+            ("pAlive", per(&|i| Some(self.prediction(i).p_alive))),
+            (
+                "expectedPurchases",
+                per(&|i| Some(self.prediction(i).expected)),
+            ),
+            ("pPurchase30d", per(&|i| finite(self.prediction(i).p30))),
+            ("pPurchase90d", per(&|i| finite(self.prediction(i).p90))),
+            (
+                "expectedPurchases90d",
+                per(&|i| finite(self.prediction(i).expected90)),
+            ),
+            ("expectedValue", per(&|i| self.value(i).and_then(finite))),
+            ("clv", per(&|i| self.clv(i))),
+        ]
+    }
+
+    /// The `limit` buyers with the highest CLV (expected purchases where there is none), most
+    /// valuable first, ties by customer id (`clvCustomerLimit`).
+    pub fn most_valuable(&self, limit: usize, ids: &crate::intern::Interner) -> Vec<usize> {
+        let key = |i: usize| self.clv(i).unwrap_or(self.prediction(i).expected);
+        let mut order: Vec<(f64, usize)> = (0..self.len()).map(|i| (key(i), i)).collect();
+        let by_value = |a: &(f64, usize), b: &(f64, usize)| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| ids.get(self.customer[a.1]).cmp(ids.get(self.customer[b.1])))
+        };
+        if limit < order.len() {
+            order.select_nth_unstable_by(limit, by_value);
+            order.truncate(limit);
+        }
+        order.sort_by(by_value);
+        order.into_iter().map(|(_, i)| i).collect()
+    }
 }
 
 /// (x, t_x, T) in days and the mean value of the repeat purchase days (SPEC §9: each day's
@@ -289,16 +407,16 @@ fn finite(v: f64) -> Option<f64> {
 /// Per-group totals and means of expected purchases and CLV; groups in key order (segment
 /// order, cohort order), labelled by `label`.
 fn summarise(
-    customers: &[ClvCustomer],
+    table: &ClvTable,
     key: impl Fn(usize) -> i64,
     label: impl Fn(i64) -> String,
 ) -> Vec<ClvGroup> {
     let mut groups: BTreeMap<i64, (u64, f64, f64, bool)> = BTreeMap::new();
-    for (i, c) in customers.iter().enumerate() {
+    for i in 0..table.len() {
         let g = groups.entry(key(i)).or_insert((0, 0.0, 0.0, true));
         g.0 += 1;
-        g.1 += c.expected_purchases;
-        match c.clv {
+        g.1 += table.prediction(i).expected;
+        match table.clv(i) {
             Some(v) => g.2 += v,
             None => g.3 = false,
         }
