@@ -25,8 +25,9 @@ fn attribute(cx: &Context, dim: &DimColumn, attribution: Attribution) -> Vec<u32
         .iter()
         .map(|b| {
             let units = cx.customers.units_of(b);
-            let value =
-                |u: &crate::customers::Unit| dim.of_order.get(u.order).copied().unwrap_or(0);
+            let value = |u: &crate::customers::Unit| {
+                dim.of_order.get(u.order as usize).copied().unwrap_or(0)
+            };
             match attribution {
                 Attribution::First => units.first().map_or(0, value),
                 Attribution::Mode => {

@@ -386,7 +386,7 @@ fn purchase_days(cx: &Context, b: &Buyer, last_day: i64) -> (Days, Option<f64>) 
             previous = day;
         }
         if day != first {
-            repeat_total += u.amount;
+            repeat_total += i128::from(u.amount);
         }
     }
     let days = Days {

@@ -13,7 +13,12 @@ pub fn summary(cx: &Context) -> Summary {
     let repeaters = buyers.iter().filter(|b| b.purchases >= 2).count() as f64;
     let revenue: i128 = orders.amount.iter().map(|&a| i128::from(a)).sum();
     let buyer_revenue: i128 = buyers.iter().map(|b| b.revenue).sum();
-    let purchase_amounts: i128 = cx.customers.units.iter().map(|u| u.amount).sum();
+    let purchase_amounts: i128 = cx
+        .customers
+        .units
+        .iter()
+        .map(|u| i128::from(u.amount))
+        .sum();
     Summary {
         customers: buyers.len() as u64,
         non_buyers: cx.customers.non_buyers as u64,
