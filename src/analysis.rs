@@ -6,7 +6,6 @@ use crate::customers::{self, Customers};
 use crate::error::{Error, ErrorKind, Locale, Result};
 use crate::export::{Column, Format, Table};
 use crate::ingest::stream::Ingest;
-use crate::ingest::values::{parse_time, Time};
 use crate::ingest::IngestInfo;
 use crate::metrics::{breakdown, churn, clv, cohort, funnel, rates, rfm, summary, Context};
 use crate::options::Options;
@@ -79,7 +78,7 @@ impl Analyzer {
 
     fn with_ingest(options: &Options, ingest: Ingest) -> Result<Analyzer> {
         options.validate()?;
-        let as_of = options.as_of.as_deref().map(parse_as_of).transpose()?;
+        let as_of = options.as_of_time()?;
         Ok(Analyzer {
             options: options.clone(),
             as_of,
@@ -323,18 +322,6 @@ impl Analysis {
     /// The per-customer table as CSV bytes.
     pub fn customers_csv(&self) -> Result<Vec<u8>> {
         self.customer_table().encode(Format::Csv)
-    }
-}
-
-/// `asOf`: a date or timestamp in an unambiguous (year-first) shape.
-fn parse_as_of(text: &str) -> Result<i64> {
-    match parse_time(text.trim().as_bytes()) {
-        Some(Time::Exact(t)) => Ok(t),
-        _ => Err(Error::new(
-            ErrorKind::BadOptions,
-            format!("asOf {text:?} is not a date: write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"),
-            format!("asOf {text:?} 不是日期：请写成 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM:SS"),
-        )),
     }
 }
 

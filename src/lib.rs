@@ -16,10 +16,12 @@ pub mod export;
 pub mod ingest;
 pub mod intern;
 pub mod metrics;
+pub mod money;
 pub mod options;
 pub mod orders;
 pub mod period;
 pub mod report;
+pub mod time;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

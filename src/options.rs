@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Locale, Result};
 use crate::period::Grain;
+use crate::time::{parse_time, Time};
 
 /// Everything `analyze` can be told. Every field has the default SPEC.md gives it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -239,6 +240,28 @@ pub enum ClvUnit {
     Day,
 }
 
+/// The calibration split (SPEC §9 calibration check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    /// The last third of the observation window.
+    Auto,
+    /// This time (seconds).
+    At(i64),
+}
+
+/// A date option (`asOf`, `calibrationSplit`): a date or timestamp in an unambiguous
+/// (year-first) shape; anything else is the same `BadOptions` error for every such option.
+fn parse_date(name: &str, text: &str) -> Result<i64> {
+    match parse_time(text.trim().as_bytes()) {
+        Some(Time::Exact(t)) => Ok(t),
+        _ => Err(Error::new(
+            ErrorKind::BadOptions,
+            format!("{name} {text:?} is not a date: write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"),
+            format!("{name} {text:?} 不是日期：请写成 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM:SS"),
+        )),
+    }
+}
+
 impl Options {
     /// Customers listed in `clv.customers` by default (the most valuable).
     pub const CLV_CUSTOMER_LIMIT: u32 = 200;
@@ -304,7 +327,28 @@ impl Options {
                 "horizon 必须在 1 到 100000 之间".into(),
             );
         }
+        self.as_of_time()?;
+        self.split()?;
         Ok(())
+    }
+
+    /// `asOf` as seconds (checked by [`Options::validate`]).
+    pub fn as_of_time(&self) -> Result<Option<i64>> {
+        self.as_of
+            .as_deref()
+            .map(|text| parse_date("asOf", text))
+            .transpose()
+    }
+
+    /// `calibrationSplit`: `"auto"` or a date, as seconds (checked by [`Options::validate`]).
+    pub fn split(&self) -> Result<Option<Split>> {
+        self.calibration_split
+            .as_deref()
+            .map(|text| match text.trim() {
+                "auto" => Ok(Split::Auto),
+                _ => parse_date("calibrationSplit", text).map(Split::At),
+            })
+            .transpose()
     }
 
     /// The locale of messages.

@@ -1,9 +1,9 @@
 //! The order table: lines merged into orders (SPEC §1, §11), observation end `E`, and one
 //! sort by (customer, time). Columnar: customer ids interned to `u32`, times as `i64`.
 
-use crate::ingest::values::Micros;
 use crate::ingest::{retain_kept, Lines, OrderKeys, Reason, Sample, Status, NO_TIME};
 use crate::intern::Interner;
+use crate::money::Micros;
 use crate::period::{day_of, DAY};
 
 /// A dimension's value per order.

@@ -81,7 +81,25 @@ fn auto_split_and_bad_splits() {
         .unwrap();
     // asOf 2025-01-01, first purchase 2023-01-01: the last third starts on 2024-05-02.
     assert_eq!(calibration.split, "2024-05-02T00:00:00");
-    for bad in ["2030-01-01", "tomorrow"] {
+    // A split that is no date is refused with the options, like a bad asOf.
+    options["calibrationSplit"] = "tomorrow".into();
+    let e = Options::from_json(&options.to_string()).err().unwrap();
+    assert_eq!(e.code(), "BadOptions");
+    assert!(
+        e.to_string()
+            .contains("calibrationSplit \"tomorrow\" is not a date"),
+        "{e}"
+    );
+    let mut bad_as_of = options.clone();
+    bad_as_of["asOf"] = "tomorrow".into();
+    bad_as_of["calibrationSplit"] = Value::Null;
+    let as_of = Options::from_json(&bad_as_of.to_string()).err().unwrap();
+    assert_eq!(
+        as_of.to_string().replace("asOf", "calibrationSplit"),
+        e.to_string()
+    );
+    // A date outside the observation window only leaves the check out, with a warning.
+    for bad in ["2030-01-01", "2020-01-01"] {
         options["calibrationSplit"] = bad.into();
         let report = analyze(&bytes, &Options::from_json(&options.to_string()).unwrap()).unwrap();
         assert!(report.clv.as_ref().unwrap().calibration.is_none());

@@ -43,14 +43,13 @@ use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::intern::Interner;
+use crate::money::{self, money_from_f64, parse_money, Micros, Money, Separators};
 use crate::options::Options;
 use crate::period::{format_time, DAY};
+use crate::time::{parse_time, DayMonth, NumericTime, Time};
 use cell::{Cell, Record};
 use columns::{map_roles, Mapping, Role};
-use values::{
-    is_cancelled_status, money_from_f64, parse_money, parse_time, plain_number, DayMonth, Micros,
-    Money, NumericTime, Separators, Time,
-};
+use values::{is_cancelled_status, plain_number};
 
 /// Why a row was rejected (SPEC §11: one per row, the first failing check in this order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -644,7 +643,7 @@ impl RowReader {
         for k in 0..self.money_columns.len() {
             let col = self.money_columns[k].1;
             let v = match record.cell(col) {
-                Cell::Int(i) => i.checked_mul(values::MICROS).unwrap_or(BAD),
+                Cell::Int(i) => i.checked_mul(money::MICROS).unwrap_or(BAD),
                 Cell::Float(f) => money_from_f64(f).unwrap_or(BAD),
                 Cell::Decimal(v, scale) => Cell::decimal_micros(v, scale).unwrap_or(BAD),
                 Cell::Time(_) => BAD,
@@ -954,9 +953,9 @@ impl RowReader {
             }
             if scale_down {
                 // quantity × unit price: both in micros, so the product is in micros².
-                let q = amount / i128::from(values::MICROS);
-                let r = amount % i128::from(values::MICROS);
-                amount = q + if 2 * r.abs() >= i128::from(values::MICROS) {
+                let q = amount / i128::from(money::MICROS);
+                let r = amount % i128::from(money::MICROS);
+                amount = q + if 2 * r.abs() >= i128::from(money::MICROS) {
                     r.signum()
                 } else {
                     0

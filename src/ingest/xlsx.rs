@@ -8,10 +8,10 @@ use std::io::Cursor;
 use calamine::{DataRef, Reader, Xlsx, XlsxError};
 
 use super::cell::{Cell, SparseRecord};
-use super::values::excel_serial_seconds;
 use super::{Driver, IngestInfo, Lines};
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::Options;
+use crate::time::excel_serial_seconds;
 
 /// Excel's grid: columns A–XFD, rows 1–1,048,576.
 const MAX_COLUMNS: u32 = 16_384;

@@ -9,8 +9,7 @@ use super::rfm::segment_names;
 use super::{ratio, to_f64, Context};
 use crate::clv::{clv, fit_bgnbd, fit_gamma_gamma, FitError, GammaGamma};
 use crate::customers::Buyer;
-use crate::ingest::values::{parse_time, Time};
-use crate::options::ClvUnit;
+use crate::options::{ClvUnit, Split};
 use crate::period::{day_of, format_time, DAY};
 use crate::report::{
     BgNbdFit, Calibration, CalibrationGroup, Clv, ClvCustomer, ClvGroup, ClvTotals, GammaGammaFit,
@@ -149,7 +148,8 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<(Clv, ClvTable)>
         .map(|i| table.customer(i, &cx.orders.customers))
         .collect();
 
-    let calibration = match cx.options.calibration_split.as_deref() {
+    // (A split that is no date was refused with the options.)
+    let calibration = match cx.options.split().ok().flatten() {
         Some(split) => match calibration(cx, split, unit_days) {
             Ok(c) => Some(c),
             Err(w) => {
@@ -456,24 +456,18 @@ fn fit_warning(model: &str, e: FitError) -> (String, String) {
 /// The calibration check (SPEC §9 model, issue "Predictive CLV": predicted vs actual purchases
 /// in a holdout period, per frequency group): fit on what was known before `split`, predict
 /// the repeat purchase days of `[split, E)`, and count the real ones.
-fn calibration(cx: &Context, split: &str, unit_days: f64) -> Result<Calibration, (String, String)> {
+fn calibration(
+    cx: &Context,
+    split: Split,
+    unit_days: f64,
+) -> Result<Calibration, (String, String)> {
     let e = cx.orders.as_of;
     let buyers = &cx.customers.buyers;
     let first = buyers.iter().map(|b| b.first).min().unwrap_or(e);
     let split = match split {
         // The last third of the observation window, at a day boundary.
-        "auto" => (day_of(e - (e - first) / 3)) * DAY,
-        date => match parse_time(date.trim().as_bytes()) {
-            Some(Time::Exact(t)) => t,
-            _ => {
-                return Err((
-                    format!(
-                        "clv: calibrationSplit {date:?} is not a date (YYYY-MM-DD) or \"auto\""
-                    ),
-                    format!("clv：calibrationSplit {date:?} 不是日期（YYYY-MM-DD）或 \"auto\""),
-                ))
-            }
-        },
+        Split::Auto => (day_of(e - (e - first) / 3)) * DAY,
+        Split::At(t) => t,
     };
     if split <= first || split >= e {
         return Err((
