@@ -30,7 +30,7 @@ pub enum Reason {
     /// Checked after `badTime`, before the amount.
     TimeOutOfRange,
     /// `unclosedQuote`: a quoted field opens on this row and never closes, swallowing every
-    /// later line; the lines after it are read on their own (see [`records`]).
+    /// later line; the lines after it are read on their own (see [`super::records`]).
     UnclosedQuote,
 }
 
