@@ -149,6 +149,25 @@ export function makeApi(loadModule, forget) {
     return guarded(kind, module, options?.locale, (glue) => glue.exportCustomers(bytes, options ?? {}, format));
   }
 
+  /**
+   * A first look at a file for a column chooser: format, encoding, delimiter, header, the
+   * mapping the analysis would use with the candidate columns per role, and a few rows. Reads
+   * only the first 64 KB (of a File, only those are read from disk).
+   */
+  async function probe(input, options = {}) {
+    const head = input && typeof input.slice === "function" && typeof input.arrayBuffer === "function"
+      ? new Uint8Array(await input.slice(0, 65536).arrayBuffer())
+      : (await toBytes(input)).subarray(0, 65536);
+    const module = await load("core", options?.locale);
+    return guarded("core", module, options?.locale, (glue) => glue.probe(head, options ?? {}));
+  }
+
+  /** The options of a named preset ("page": what <cohort-lens> uses; "engine": none). */
+  async function presetOptions(name) {
+    const module = await load("core");
+    return guarded("core", module, null, (glue) => glue.presetOptions(name));
+  }
+
   class Analyzer {
     #inner;
     #kind;
@@ -239,5 +258,5 @@ export function makeApi(loadModule, forget) {
     return new Analyzer(options, await load(kind, options?.locale), kind, size);
   }
 
-  return { init, analyze, exportCustomers, Analyzer, createAnalyzer };
+  return { init, analyze, exportCustomers, probe, presetOptions, Analyzer, createAnalyzer };
 }

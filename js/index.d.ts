@@ -132,6 +132,8 @@ export interface Report {
     scheme: "rf10" | "cn8";
     /** grid[R-1][F-1]: customers with those scores. */
     grid: number[][];
+    /** With rf10: the segment of each grid cell, gridSegments[R-1][F-1]; null with cn8. */
+    gridSegments: string[][] | null;
     segments: Array<{
       segment: string; customers: number; share: number | null; revenue: number | null;
       revenueShare: number | null; meanRecency: number | null; meanFrequency: number | null;
@@ -154,6 +156,11 @@ export interface Report {
   }>;
   churn: {
     silentDays: number; silent: number; silentShare: number | null; silentRevenue: number | null;
+    /** The most valuable silent customers (revenue descending, at most listLimit). */
+    silentCustomers: Array<{
+      customer: string; lastPurchase: string; recency: number; purchases: number;
+      revenue: number | null; segment: string;
+    }>;
     overdueCount: number;
     overdue: Array<{
       customer: string; lastPurchase: string; daysSinceLast: number; medianGapDays: number;
@@ -243,6 +250,32 @@ export class Analyzer {
  * the file's bytes when known (sizes the engine's tables up front).
  */
 export function createAnalyzer(options?: Options, module?: { full?: boolean; size?: number }): Promise<Analyzer>;
+
+/** What probe() finds at the start of a file. */
+export interface Probe {
+  /** "csv" (any delimited text), "xlsx" or "arrow" (those are read whole by the analysis: their header comes with the Report). */
+  format: "csv" | "xlsx" | "arrow";
+  encoding: string | null;
+  /** The delimiter, or "whitespace". */
+  delimiter: string | null;
+  /** Column names (position numbers for unnamed columns or without a header). */
+  header: string[];
+  /** Role → the column the analysis would use. */
+  mapping: Partial<Record<"customer" | "time" | "amount" | "order" | "status" | "quantity" | "unitPrice", string>>;
+  /** Role → every column whose name fits the role, best first. */
+  candidates: Partial<Record<"customer" | "time" | "amount" | "order" | "status" | "quantity" | "unitPrice", string[]>>;
+  /** The first data rows as text. */
+  rows: string[][];
+}
+
+/**
+ * A first look at a file (only its first 64 KB are read): format, encoding, delimiter, header,
+ * the mapping the analysis would use and candidate columns per role, a few rows.
+ */
+export function probe(input: Input, options?: Options): Promise<Probe>;
+
+/** The options of a named preset: "page" (what <cohort-lens> uses) or "engine" (none). */
+export function presetOptions(name: "page" | "engine"): Promise<Options>;
 
 /** Whether the first bytes of an input need the full module (xlsx or Arrow IPC). */
 export function needsFull(head: Uint8Array | ArrayBuffer): boolean;

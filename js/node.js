@@ -29,4 +29,5 @@ const forget = (kind) => {
   delete modules[kind];
 };
 
-export const { init, analyze, exportCustomers, Analyzer, createAnalyzer } = makeApi(load, forget);
+export const { init, analyze, exportCustomers, probe, presetOptions, Analyzer, createAnalyzer } =
+  makeApi(load, forget);

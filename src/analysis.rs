@@ -214,7 +214,7 @@ impl Analysis {
         let rfm = rfm::rfm(&cx, &scores, &segments);
         let breakdowns = breakdown::breakdowns(&cx)?;
         let comparisons = breakdown::comparisons(&cx)?;
-        let churn = churn::churn(&cx);
+        let churn = churn::churn(&cx, &segments);
         timings.metrics = lap();
         let (clv, clv_warnings) = clv::clv_section(&cx, &segments);
         let (clv, clv_table) = clv.unzip();

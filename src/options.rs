@@ -240,6 +240,18 @@ pub enum ClvUnit {
     Day,
 }
 
+/// A named preset: the options a kind of page asks for unless its caller says otherwise, as a
+/// JSON object to lay under the caller's options. `"page"` is what the `<cohort-lens>` element
+/// and the demo page use: every panel, including the CLV calibration check
+/// (`calibrationSplit: "auto"`); `"engine"` is the plain defaults (an empty object).
+pub fn preset(name: &str) -> Option<serde_json::Value> {
+    match name {
+        "engine" => Some(serde_json::json!({})),
+        "page" => Some(serde_json::json!({ "calibrationSplit": "auto" })),
+        _ => None,
+    }
+}
+
 /// The calibration split (SPEC §9 calibration check).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Split {

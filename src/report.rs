@@ -271,8 +271,12 @@ pub struct HistogramBin {
 pub struct Rfm {
     /// `rfmSegments`.
     pub scheme: String,
-    /// grid[R-1][F-1] customers.
+    /// grid\[R-1\]\[F-1\] customers.
     pub grid: [[u64; 5]; 5],
+    /// With `rf10`, the segment of each grid cell (gridSegments\[R-1\]\[F-1\]), so that a page
+    /// labels the grid without restating the scheme; `null` with `cn8`, whose segments depend
+    /// on monetary too.
+    pub grid_segments: Option<Vec<Vec<String>>>,
     /// Every segment of the scheme, in its order.
     pub segments: Vec<Segment>,
 }
@@ -381,10 +385,31 @@ pub struct Churn {
     pub silent_share: Option<f64>,
     /// Revenue of silent customers.
     pub silent_revenue: Option<f64>,
+    /// The most valuable silent customers (revenue descending, ties by id; at most
+    /// `listLimit`): the list to hand to a win-back campaign. Every one is in the exports.
+    pub silent_customers: Vec<SilentCustomer>,
     /// Overdue customers before `listLimit`.
     pub overdue_count: u64,
     /// The most valuable overdue customers.
     pub overdue: Vec<Overdue>,
+}
+
+/// One silent customer (recency above `silentDays`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SilentCustomer {
+    /// Customer id.
+    pub customer: String,
+    /// Last purchase.
+    pub last_purchase: String,
+    /// Whole days from the last purchase to `E` (the RFM recency).
+    pub recency: i64,
+    /// Purchases.
+    pub purchases: u64,
+    /// Revenue.
+    pub revenue: Option<f64>,
+    /// RFM segment.
+    pub segment: String,
 }
 
 /// One overdue customer.

@@ -126,3 +126,56 @@ fn clv_customer_limit_keeps_the_most_valuable_and_exports_keep_all() {
     );
     assert_eq!(analysis.customer_table().rows(), all.customers.len());
 }
+
+/// `churn.silentCustomers` is the per-customer table's silent rows (recency above silentDays),
+/// revenue descending, ties by id, at most listLimit; `rfm.gridSegments` names each row's
+/// rf10 segment from its R and F.
+#[test]
+fn silent_customers_and_grid_segments_agree_with_the_customer_table() {
+    let bytes = std::fs::read(golden("synthetic_5k.csv")).unwrap();
+    let mut options: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(golden("synthetic_5k.options.json")).unwrap(),
+    )
+    .unwrap();
+    options["listLimit"] = 50.into();
+    options["rfmSegments"] = "rf10".into();
+    let analysis =
+        Analysis::run(&bytes, &Options::from_json(&options.to_string()).unwrap()).unwrap();
+    let report = &analysis.report;
+    let csv = analysis.customer_table().encode(Format::Csv).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let silent_days = i64::from(report.churn.silent_days);
+    let mut silent: Vec<&csv::StringRecord> = rows
+        .iter()
+        .filter(|r| r[at("recency")].parse::<i64>().unwrap() > silent_days)
+        .collect();
+    assert_eq!(silent.len() as u64, report.churn.silent);
+    assert!(silent.len() > 50, "the list is cut at listLimit");
+    let revenue = |r: &csv::StringRecord| r[at("revenue")].parse::<f64>().unwrap();
+    silent.sort_by(|a, b| {
+        revenue(b)
+            .total_cmp(&revenue(a))
+            .then_with(|| a[at("customer")].cmp(&b[at("customer")]))
+    });
+    let listed = &report.churn.silent_customers;
+    assert_eq!(listed.len(), 50);
+    for (want, got) in silent.iter().zip(listed) {
+        assert_eq!(got.customer, &want[at("customer")]);
+        assert_eq!(got.recency, want[at("recency")].parse::<i64>().unwrap());
+        assert_eq!(got.segment, &want[at("segment")]);
+        assert_eq!(got.revenue, Some(revenue(want)));
+        assert_eq!(got.last_purchase, &want[at("lastPurchase")]);
+    }
+    let grid = report.rfm.grid_segments.as_ref().unwrap();
+    for r in &rows {
+        let (rr, ff): (usize, usize) = (r[at("r")].parse().unwrap(), r[at("f")].parse().unwrap());
+        assert_eq!(grid[rr - 1][ff - 1], &r[at("segment")]);
+    }
+    options["rfmSegments"] = "cn8".into();
+    let cn8 =
+        cohortlens::analyze(&bytes, &Options::from_json(&options.to_string()).unwrap()).unwrap();
+    assert!(cn8.rfm.grid_segments.is_none());
+}

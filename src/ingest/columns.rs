@@ -202,6 +202,27 @@ pub fn map_roles(
     header: &[String],
     explicit: Option<&BTreeMap<String, String>>,
 ) -> Result<Mapping> {
+    let mapping = propose(header, explicit)?;
+    require_customer_and_time(header, &mapping)?;
+    Ok(mapping)
+}
+
+/// Every column whose name is a synonym of `role`, best first (for a page's column chooser).
+pub fn candidates(header: &[String], role: Role) -> Vec<usize> {
+    let mut out = Vec::new();
+    for syn in role.synonyms() {
+        let syn = normalize(syn);
+        for (i, h) in header.iter().enumerate() {
+            if normalize(h) == syn && !out.contains(&i) {
+                out.push(i);
+            }
+        }
+    }
+    out
+}
+
+/// The mapping [`map_roles`] would use, without requiring the customer and time columns.
+pub fn propose(header: &[String], explicit: Option<&BTreeMap<String, String>>) -> Result<Mapping> {
     let mut mapping = Mapping::default();
     match explicit {
         Some(explicit) => {
@@ -262,6 +283,11 @@ pub fn map_roles(
             }
         }
     }
+    Ok(mapping)
+}
+
+/// `NoCustomerColumn` / `NoTimeColumn` when the mapping lacks either.
+fn require_customer_and_time(header: &[String], mapping: &Mapping) -> Result<()> {
     for (role, kind, en, zh) in [
         (
             Role::Customer,
@@ -281,19 +307,19 @@ pub fn map_roles(
             return Err(Error::new(
                 kind,
                 format!(
-                    "no column can be the {en}: the file's columns are {}; names tried: {tried}. Set options.mapping.{} to the right column.",
+                    "no column can be the {en}: the file's columns are {}; names tried: {tried}. Choose the {en} column in the column settings (from code: options.mapping.{}).",
                     quoted(header),
                     role.name()
                 ),
                 format!(
-                    "找不到{zh}列：文件的列为 {}；尝试过的列名：{tried}。请用 options.mapping.{} 指定。",
+                    "找不到{zh}列：文件的列为 {}；尝试过的列名：{tried}。请在“列设置”中选择{zh}列（代码中：options.mapping.{}）。",
                     quoted(header),
                     role.name()
                 ),
             ));
         }
     }
-    Ok(mapping)
+    Ok(())
 }
 
 fn role_list() -> String {

@@ -38,6 +38,7 @@ pub mod columns;
 mod decisions;
 pub mod decode;
 pub mod detect;
+pub mod probe;
 pub mod records;
 pub mod rejections;
 mod rows;

@@ -1,12 +1,13 @@
 //! `churn`: silent customers and the overdue list (SPEC §8, §11). Per-period churn is in
 //! `rates`.
 
+use super::rfm::segment_names;
 use super::{median, ratio, Context};
 use crate::period::format_time;
-use crate::report::{Churn, Overdue};
+use crate::report::{Churn, Overdue, SilentCustomer};
 
-/// Silent and overdue customers.
-pub fn churn(cx: &Context) -> Churn {
+/// Silent and overdue customers; `segments` is each buyer's RFM segment.
+pub fn churn(cx: &Context, segments: &[usize]) -> Churn {
     let buyers = &cx.customers.buyers;
     let silent_days = cx.options.silent_days;
     let mut silent = 0u64;
@@ -15,11 +16,15 @@ pub fn churn(cx: &Context) -> Churn {
     // customers it shows.
     let mut overdue: Vec<(i128, usize, f64, f64)> = Vec::new();
     let mut gaps: Vec<f64> = Vec::new();
+    // (revenue, buyer, recency) of every silent customer; only the listed ones get text.
+    let mut silent_list: Vec<(i128, usize, i64)> = Vec::new();
     let e = cx.orders.as_of;
     for (i, b) in buyers.iter().enumerate() {
-        if cx.recency(b.last) > i64::from(silent_days) {
+        let recency = cx.recency(b.last);
+        if recency > i64::from(silent_days) {
             silent += 1;
             silent_revenue += b.revenue;
+            silent_list.push((b.revenue, i, recency));
         }
         if b.purchases < 2 {
             continue;
@@ -42,6 +47,16 @@ pub fn churn(cx: &Context) -> Churn {
     // Revenue descending, ties by customer id (SPEC §11).
     let id = |i: usize| cx.orders.customers.get(buyers[i].customer);
     overdue.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| id(a.1).cmp(id(b.1))));
+    let limit = cx.options.list_limit as usize;
+    let by_revenue = |a: &(i128, usize, i64), b: &(i128, usize, i64)| {
+        b.0.cmp(&a.0).then_with(|| id(a.1).cmp(id(b.1)))
+    };
+    if limit < silent_list.len() {
+        silent_list.select_nth_unstable_by(limit, by_revenue);
+        silent_list.truncate(limit);
+    }
+    silent_list.sort_by(by_revenue);
+    let names = segment_names(cx.options.rfm_segments);
     let overdue_count = overdue.len() as u64;
     overdue.truncate(cx.options.list_limit as usize);
     Churn {
@@ -49,6 +64,23 @@ pub fn churn(cx: &Context) -> Churn {
         silent,
         silent_share: ratio(silent as f64, buyers.len() as f64),
         silent_revenue: cx.money(silent_revenue),
+        silent_customers: silent_list
+            .into_iter()
+            .map(|(_, i, recency)| {
+                let b = &buyers[i];
+                SilentCustomer {
+                    customer: cx.orders.customers.text(b.customer),
+                    last_purchase: format_time(b.last),
+                    recency,
+                    purchases: u64::from(b.purchases),
+                    revenue: cx.money(b.revenue),
+                    segment: segments
+                        .get(i)
+                        .and_then(|&k| names.get(k))
+                        .map_or_else(String::new, |s| (*s).to_string()),
+                }
+            })
+            .collect(),
         overdue_count,
         overdue: overdue
             .into_iter()

@@ -156,6 +156,14 @@ pub fn segment_of(scheme: RfmScheme, scores: &[Scores], has_amount: bool) -> Vec
     }
 }
 
+/// The rf10 segment of an (R, F) score pair (SPEC §6).
+fn rf10_name(r: u8, f: u8) -> &'static str {
+    RF10.iter()
+        .find(|(_, (r0, r1), (f0, f1))| (*r0..=*r1).contains(&r) && (*f0..=*f1).contains(&f))
+        .or(RF10.last())
+        .map_or("", |s| s.0)
+}
+
 /// Names of a scheme's segments, in report order.
 pub fn segment_names(scheme: RfmScheme) -> Vec<&'static str> {
     match scheme {
@@ -210,6 +218,11 @@ pub fn rfm(cx: &Context, scores: &[Scores], segments: &[usize]) -> Rfm {
             }
         })
         .collect();
+    let grid_segments = (scheme == RfmScheme::Rf10).then(|| {
+        (1..=5u8)
+            .map(|r| (1..=5u8).map(|f| rf10_name(r, f).to_string()).collect())
+            .collect()
+    });
     Rfm {
         scheme: match scheme {
             RfmScheme::Rf10 => "rf10",
@@ -217,6 +230,7 @@ pub fn rfm(cx: &Context, scores: &[Scores], segments: &[usize]) -> Rfm {
         }
         .into(),
         grid,
+        grid_segments,
         segments,
     }
 }

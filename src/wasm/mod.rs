@@ -252,6 +252,33 @@ impl Analyzer {
     }
 }
 
+/// `probe(bytes, options?)`: format, encoding, delimiter, header, the proposed mapping with the
+/// candidate columns per role, and the first rows of a file (its first 64 KB suffice).
+#[wasm_bindgen]
+pub fn probe(bytes: &[u8], options: JsValue) -> Result<JsValue, JsValue> {
+    let options = options_from(options)?;
+    let found =
+        crate::ingest::probe::probe(bytes, &options).map_err(|e| js_error(&e, options.locale()))?;
+    to_js(&found)
+}
+
+/// `presetOptions(name)`: the options of a named preset (`"page"`, `"engine"`), to lay under a
+/// caller's own.
+#[wasm_bindgen(js_name = presetOptions)]
+pub fn preset_options(name: &str) -> Result<JsValue, JsValue> {
+    let preset = crate::options::preset(name).ok_or_else(|| {
+        js_error(
+            &Error::new(
+                ErrorKind::BadOptions,
+                format!("unknown preset {name:?}: use \"page\" or \"engine\""),
+                format!("未知预设 {name:?}：请使用 \"page\" 或 \"engine\""),
+            ),
+            Locale::En,
+        )
+    })?;
+    to_js(&preset)
+}
+
 /// The wasm memory's size in bytes.
 #[wasm_bindgen(js_name = memoryBytes)]
 pub fn memory_bytes() -> f64 {

@@ -1,7 +1,7 @@
 // Boundary tests shared by wasm_node.rs and wasm_browser.rs: options parsing, the shape of
 // thrown errors, the streaming Analyzer and exports, through the exported JS functions.
 
-use cohortlens::wasm::{analyze_js, export_customers_js, Analyzer};
+use cohortlens::wasm::{analyze_js, export_customers_js, preset_options, probe, Analyzer};
 use js_sys::{Error, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -223,4 +223,31 @@ fn exports_are_csv_and_arrow_bytes() {
     let free = export_customers_js(TINY, json(TINY_OPTIONS), "csv").unwrap();
     assert_eq!(String::from_utf8(free).unwrap(), csv);
     assert!(export_customers_js(TINY, JsValue::UNDEFINED, "xml").is_err());
+}
+
+/// `probe` tells a page the header and the mapping the analysis will use; `presetOptions`
+/// gives the page's defaults.
+#[wasm_bindgen_test]
+fn probe_and_presets_cross_as_plain_objects() {
+    let found = probe(TINY, JsValue::UNDEFINED).unwrap();
+    assert_eq!(get(&found, "format").as_string().as_deref(), Some("csv"));
+    assert_eq!(get(&found, "delimiter").as_string().as_deref(), Some(","));
+    assert_eq!(
+        get(&found, "mapping.customer").as_string().as_deref(),
+        Some("customer_id")
+    );
+    assert!(js_sys::Array::is_array(&get(&found, "header")));
+    let page = preset_options("page").unwrap();
+    assert_eq!(
+        get(&page, "calibrationSplit").as_string().as_deref(),
+        Some("auto")
+    );
+    let err: Error = preset_options("nope").unwrap_err().dyn_into().unwrap();
+    assert_eq!(
+        Reflect::get(&err, &"code".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("BadOptions")
+    );
 }
