@@ -20,8 +20,9 @@ pub struct Analysis {
     pub report: Report,
     /// Seconds spent in each phase.
     pub timings: Timings,
-    /// Every buyer's CLV figures (the Report lists the top `clvCustomerLimit`).
-    clv_table: Option<clv::ClvTable>,
+    /// The CLV fits and every buyer's CLV figures (the Report lists the top
+    /// `clvCustomerLimit`; a re-run reuses the fits while their options are unchanged).
+    clv_fitted: Option<clv::ClvFitted>,
     orders: Orders,
     customers: Customers,
     scores: Vec<rfm::Scores>,
@@ -112,7 +113,7 @@ impl Analyzer {
         info.warnings.extend(merged.warnings);
         let orders = merged.orders;
         let ingested = clock();
-        let mut analysis = Analysis::from_orders(orders, info, &self.options, clock)?;
+        let mut analysis = Analysis::from_orders(orders, info, &self.options, None, clock)?;
         analysis.timings.ingest = ingested - started;
         analysis.timings.total += ingested - started;
         Ok(analysis)
@@ -160,7 +161,13 @@ impl Analysis {
         options.validate()?;
         let started = clock();
         let orders = self.orders.clone();
-        let mut analysis = Analysis::from_orders(orders, self.ingest.clone(), options, clock)?;
+        let mut analysis = Analysis::from_orders(
+            orders,
+            self.ingest.clone(),
+            options,
+            self.clv_fitted.as_ref(),
+            clock,
+        )?;
         analysis.timings.orders += clock() - started - analysis.timings.total;
         Ok(Some(analysis))
     }
@@ -170,6 +177,7 @@ impl Analysis {
         orders: Orders,
         mut info: IngestInfo,
         options: &Options,
+        previous_clv: Option<&clv::ClvFitted>,
         clock: Clock,
     ) -> Result<Analysis> {
         let start = clock();
@@ -216,8 +224,8 @@ impl Analysis {
         let comparisons = breakdown::comparisons(&cx)?;
         let churn = churn::churn(&cx, &segments);
         timings.metrics = lap();
-        let (clv, clv_warnings) = clv::clv_section(&cx, &segments);
-        let (clv, clv_table) = clv.unzip();
+        let (clv, clv_warnings) = clv::clv_section(&cx, &segments, previous_clv);
+        let (clv, clv_fitted) = clv.unzip();
         timings.clv = lap();
         timings.total = clock() - start;
         info.warnings
@@ -238,7 +246,7 @@ impl Analysis {
         Ok(Analysis {
             report,
             timings,
-            clv_table,
+            clv_fitted,
             orders,
             customers,
             scores,
@@ -309,9 +317,11 @@ impl Analysis {
             ],
         };
         // CLV columns (SPEC §9), one row per buyer in the same order; absent without a fit.
-        if let Some(clv) = &self.clv_table {
+        if let Some(fitted) = &self.clv_fitted {
             table.columns.extend(
-                clv.columns()
+                fitted
+                    .table
+                    .columns()
                     .into_iter()
                     .map(|(name, values)| (name, Column::Float(values))),
             );

@@ -24,7 +24,8 @@ pub struct Table {
 /// Output format of [`Table::encode`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// RFC 4180 CSV with a header line, UTF-8.
+    /// RFC 4180 CSV with a header line, UTF-8, `\n` line ends; text cells that start like
+    /// a formula are neutralised (see `write_text`).
     Csv,
     /// Arrow IPC stream (readable by `apache-arrow`'s `tableFromIPC`).
     Arrow,
@@ -45,6 +46,37 @@ impl Format {
     }
 }
 
+/// A text cell of a CSV file: quoted when it holds a comma, quote or line break (RFC 4180),
+/// and neutralised when it starts like a formula (`=`, `+`, `-`, `@`, tab or CR): values from
+/// the file are data, and Excel would run `=HYPERLINK(…)` as one (CSV injection), so such a
+/// cell gets a leading `'`, which Excel shows as text.
+fn write_text(out: &mut Vec<u8>, text: &str) {
+    let formula = matches!(
+        text.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    let quote = formula
+        || text
+            .bytes()
+            .any(|c| matches!(c, b',' | b'"' | b'\n' | b'\r'));
+    if quote {
+        out.push(b'"');
+    }
+    if formula {
+        out.push(b'\'');
+    }
+    for c in text.bytes() {
+        if c == b'"' {
+            out.push(b'"');
+        }
+        out.push(c);
+    }
+    if quote {
+        out.push(b'"');
+    }
+}
+
+#[cfg_attr(not(feature = "arrow"), allow(dead_code))]
 fn export_error(e: impl std::fmt::Display) -> Error {
     Error::new(
         ErrorKind::BadCsv,
@@ -79,27 +111,37 @@ impl Table {
     }
 
     fn to_csv(&self) -> Result<Vec<u8>> {
-        let mut out = csv::Writer::from_writer(Vec::new());
-        out.write_record(self.columns.iter().map(|(name, _)| *name))
-            .map_err(export_error)?;
-        let mut row: Vec<String> = Vec::with_capacity(self.columns.len());
-        for i in 0..self.rows() {
-            row.clear();
-            for (_, column) in &self.columns {
-                row.push(match column {
-                    Column::Text(v) => v.get(i).cloned().unwrap_or_default(),
-                    Column::Int(v) => v.get(i).map(i64::to_string).unwrap_or_default(),
-                    Column::Float(v) => v
-                        .get(i)
-                        .copied()
-                        .flatten()
-                        .map(|x| x.to_string())
-                        .unwrap_or_default(),
-                });
+        let mut out = Vec::with_capacity(64 * (self.rows() + 1));
+        let names = self.columns.iter().map(|(name, _)| *name);
+        for (k, name) in names.enumerate() {
+            if k > 0 {
+                out.push(b',');
             }
-            out.write_record(&row).map_err(export_error)?;
+            write_text(&mut out, name);
         }
-        out.into_inner().map_err(|e| export_error(e.error()))
+        out.extend_from_slice(b"\n");
+        for i in 0..self.rows() {
+            for (k, (_, column)) in self.columns.iter().enumerate() {
+                if k > 0 {
+                    out.push(b',');
+                }
+                match column {
+                    Column::Text(v) => write_text(&mut out, v.get(i).map_or("", String::as_str)),
+                    Column::Int(v) => {
+                        if let Some(x) = v.get(i) {
+                            out.extend_from_slice(x.to_string().as_bytes());
+                        }
+                    }
+                    Column::Float(v) => {
+                        if let Some(x) = v.get(i).copied().flatten() {
+                            out.extend_from_slice(x.to_string().as_bytes());
+                        }
+                    }
+                }
+            }
+            out.extend_from_slice(b"\n");
+        }
+        Ok(out)
     }
 
     #[cfg(feature = "arrow")]
@@ -136,5 +178,71 @@ impl Table {
         writer.write(&batch).map_err(export_error)?;
         writer.finish().map_err(export_error)?;
         writer.into_inner().map_err(export_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_formulas_neutralised() {
+        let table = Table {
+            columns: vec![
+                (
+                    "customer",
+                    Column::Text(
+                        [
+                            "=HYPERLINK(\"http://x\",\"y\")",
+                            "+cmd|' /C calc'!A0",
+                            "@SUM(1+1)",
+                            "-2",
+                            "a,b",
+                            "say \"hi\"",
+                            "plain",
+                            "\tx",
+                        ]
+                        .map(String::from)
+                        .to_vec(),
+                    ),
+                ),
+                ("n", Column::Int(vec![1, -2, 3, 4, 5, 6, 7, 8])),
+                (
+                    "v",
+                    Column::Float(vec![
+                        Some(-1.5),
+                        None,
+                        Some(0.25),
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                    ]),
+                ),
+            ],
+        };
+        let csv = String::from_utf8(table.encode(Format::Csv).unwrap()).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "customer,n,v");
+        assert_eq!(
+            lines[1],
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",1,-1.5"
+        );
+        assert_eq!(lines[2], "\"'+cmd|' /C calc'!A0\",-2,");
+        assert_eq!(lines[3], "\"'@SUM(1+1)\",3,0.25");
+        assert_eq!(lines[4], "\"'-2\",4,");
+        assert_eq!(lines[5], "\"a,b\",5,");
+        assert_eq!(lines[6], "\"say \"\"hi\"\"\",6,");
+        assert_eq!(lines[7], "plain,7,");
+        assert_eq!(lines[8], "\"'\tx\",8,");
+        // An independent reader gets the neutralised texts back.
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let first: Vec<String> = reader
+            .records()
+            .map(|r| r.unwrap()[0].to_string())
+            .collect();
+        assert_eq!(first[0], "'=HYPERLINK(\"http://x\",\"y\")");
+        assert_eq!(first[4], "a,b");
     }
 }

@@ -265,6 +265,23 @@ fn rerun_equals_a_fresh_analysis() {
             "{name}"
         );
         assert_eq!(again.customer_table().rows(), fresh.customer_table().rows());
+        // Options the CLV fits depend on fit again; others reuse them: both equal a fresh run.
+        let mut refit = serde_json::to_value(&changed).unwrap();
+        refit["clvUnit"] = "day".into();
+        refit["calibrationSplit"] = "auto".into();
+        let refit = Options::from_json(&refit.to_string()).unwrap();
+        let third = again.rerun(&refit, &clock).unwrap().expect("same orders");
+        assert_eq!(
+            serde_json::to_string(&third.report).unwrap(),
+            serde_json::to_string(&Analysis::run(&bytes, &refit).unwrap().report).unwrap(),
+            "{name} refit"
+        );
+        let fourth = third.rerun(&changed, &clock).unwrap().expect("same orders");
+        assert_eq!(
+            serde_json::to_string(&fourth.report).unwrap(),
+            serde_json::to_string(&fresh.report).unwrap(),
+            "{name} back"
+        );
         let mut moved = serde_json::to_value(&options).unwrap();
         moved["asOf"] = "2020-01-01".into();
         let moved = Options::from_json(&moved.to_string()).unwrap();

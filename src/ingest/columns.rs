@@ -307,14 +307,12 @@ fn require_customer_and_time(header: &[String], mapping: &Mapping) -> Result<()>
             return Err(Error::new(
                 kind,
                 format!(
-                    "no column can be the {en}: the file's columns are {}; names tried: {tried}. Choose the {en} column in the column settings (from code: options.mapping.{}).",
+                    "no column can be the {en}: the file's columns are {}; names tried: {tried}. Choose the {en} column in the column settings.",
                     quoted(header),
-                    role.name()
                 ),
                 format!(
-                    "找不到{zh}列：文件的列为 {}；尝试过的列名：{tried}。请在“列设置”中选择{zh}列（代码中：options.mapping.{}）。",
+                    "找不到{zh}列：文件的列为 {}；尝试过的列名：{tried}。请在“列设置”中选择{zh}列。",
                     quoted(header),
-                    role.name()
                 ),
             ));
         }

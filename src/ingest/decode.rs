@@ -201,8 +201,8 @@ pub(super) fn unknown_encoding(label: &str) -> Error {
 pub(super) fn neither_utf8_nor_gb18030() -> Error {
     Error::new(
         ErrorKind::BadEncoding,
-        "the file is neither UTF-8 nor GB18030 text; give options.encoding if you know it",
-        "文件既不是 UTF-8 也不是 GB18030 文本；如知道其编码，请用 options.encoding 指定",
+        "the file is neither UTF-8 nor GB18030 text: save it as UTF-8 (e.g. \"CSV UTF-8\" in Excel) and try again",
+        "文件既不是 UTF-8 也不是 GB18030 文本：请将文件另存为 UTF-8（如 Excel 的“CSV UTF-8”）后重试",
     )
 }
 

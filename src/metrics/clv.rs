@@ -8,8 +8,9 @@ use rustc_hash::FxHashMap;
 use super::rfm::segment_names;
 use super::{ratio, to_f64, Context};
 use crate::clv::{clv, fit_bgnbd, fit_gamma_gamma, FitError, GammaGamma};
+use crate::clv::{BgNbd, Fit};
 use crate::customers::Buyer;
-use crate::options::{ClvUnit, Split};
+use crate::options::{ClvUnit, CountBy, Options, Split};
 use crate::period::{day_of, format_time, DAY};
 use crate::report::{
     BgNbdFit, Calibration, CalibrationGroup, Clv, ClvCustomer, ClvGroup, ClvTotals, GammaGammaFit,
@@ -41,19 +42,66 @@ struct Prediction {
 /// Warnings in English and Chinese.
 type Warnings = Vec<(String, String)>;
 
-/// The CLV section (and the per-buyer table behind it, for the exports), or `None` with a
-/// warning (English, Chinese) saying why.
-pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<(Clv, ClvTable)>, Warnings) {
-    let mut warnings = Vec::new();
-    let buyers = &cx.customers.buyers;
-    let unit_days = match cx.options.clv_unit {
-        ClvUnit::Week => 7.0,
-        ClvUnit::Day => 1.0,
+/// A calibration check, or the warning saying why there is none.
+type Checked = Result<Calibration, (String, String)>;
+
+/// The options the fits and the per-buyer predictions depend on (the orders being the same).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct FitKey {
+    unit: ClvUnit,
+    horizon: Option<u32>,
+    discount_rate: f64,
+    count_by: CountBy,
+}
+
+impl FitKey {
+    fn of(options: &Options) -> FitKey {
+        FitKey {
+            unit: options.clv_unit,
+            horizon: options.horizon,
+            discount_rate: options.discount_rate,
+            count_by: options.count_by,
+        }
+    }
+}
+
+/// The costly part of the CLV section, which a re-run with other options reuses while the
+/// options it depends on are unchanged (a grain, a segment scheme, a silent threshold…): the
+/// fits, the per-buyer table, and the calibration check of one split.
+#[derive(Debug, Clone)]
+pub struct ClvFitted {
+    key: FitKey,
+    bg: Fit<BgNbd>,
+    gg: Option<Fit<GammaGamma>>,
+    gg_warning: Option<(String, String)>,
+    repeat: u64,
+    /// Every buyer's CLV figures (the exports read them).
+    pub table: ClvTable,
+    calibration: Option<(Split, Checked)>,
+}
+
+/// The CLV section and what a re-run may reuse, or `None` with a warning (English, Chinese)
+/// saying why. `previous` is the last analysis' of the same orders.
+pub fn clv_section(
+    cx: &Context,
+    segments: &[usize],
+    previous: Option<&ClvFitted>,
+) -> (Option<(Clv, ClvFitted)>, Warnings) {
+    let key = FitKey::of(cx.options);
+    let fitted = match previous.filter(|p| p.key == key) {
+        Some(p) => p.clone(),
+        None => match fit(cx, key) {
+            Ok(f) => f,
+            Err(w) => return (None, vec![w]),
+        },
     };
-    let horizon = cx.options.horizon.unwrap_or(match cx.options.clv_unit {
-        ClvUnit::Week => 52,
-        ClvUnit::Day => 364,
-    });
+    section(cx, segments, fitted)
+}
+
+/// Fits both models and predicts every buyer.
+fn fit(cx: &Context, key: FitKey) -> Result<ClvFitted, (String, String)> {
+    let buyers = &cx.customers.buyers;
+    let (unit_days, horizon) = unit_and_horizon(cx.options);
     // D: the last observed day, date(E − 1 s).
     let last_day = day_of(cx.orders.as_of - 1);
     let mut days = Vec::with_capacity(buyers.len());
@@ -68,13 +116,8 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<(Clv, ClvTable)>
         .iter()
         .map(|d| (f64::from(d.x), unit(d.tx), unit(d.t)))
         .collect();
-    let bg = match fit_bgnbd(&triples) {
-        Ok(fit) => fit,
-        Err(e) => {
-            warnings.push(fit_warning("BG/NBD", e));
-            return (None, warnings);
-        }
-    };
+    let bg = fit_bgnbd(&triples).map_err(|e| fit_warning(("BG/NBD", "BG/NBD"), e))?;
+    let mut gg_warning = None;
     let gg = if cx.orders.has_amount {
         let pairs: Vec<(f64, f64)> = days
             .iter()
@@ -84,28 +127,48 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<(Clv, ClvTable)>
         match fit_gamma_gamma(&pairs) {
             Ok(fit) => Some(fit),
             Err(e) => {
-                warnings.push(fit_warning("Gamma-Gamma", e));
+                gg_warning = Some(fit_warning(("Gamma-Gamma", "Gamma-Gamma"), e));
                 None
             }
         }
     } else {
         None
     };
-
-    let model = bg.params;
     let table = ClvTable::new(
         cx,
         &days,
         monetary,
-        model,
+        bg.params,
         gg.map(|f| f.params),
         unit_days,
         horizon,
     );
+    Ok(ClvFitted {
+        key,
+        bg,
+        gg,
+        gg_warning,
+        repeat: days.iter().filter(|d| d.x >= 1).count() as u64,
+        table,
+        calibration: None,
+    })
+}
+
+/// The section from the fitted models: summaries, the listed customers, the calibration check.
+fn section(
+    cx: &Context,
+    segments: &[usize],
+    mut fitted: ClvFitted,
+) -> (Option<(Clv, ClvFitted)>, Warnings) {
+    let mut warnings: Warnings = fitted.gg_warning.iter().cloned().collect();
+    let buyers = &cx.customers.buyers;
+    let (unit_days, horizon) = unit_and_horizon(cx.options);
+    let (bg, gg, table) = (fitted.bg, fitted.gg, &fitted.table);
+    let model = bg.params;
     let n = table.len();
     let names = segment_names(cx.options.rfm_segments);
     let by_segment = summarise(
-        &table,
+        table,
         |i| segments[i] as i64,
         |k| {
             names
@@ -117,11 +180,11 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<(Clv, ClvTable)>
     );
     let grain = cx.options.cohort_grain;
     let by_cohort = summarise(
-        &table,
+        table,
         |i| grain.index_of(buyers[i].first),
         |k| grain.label(k),
     );
-    let repeat = days.iter().filter(|d| d.x >= 1).count() as u64;
+    let repeat = fitted.repeat;
     let totals = ClvTotals {
         mean_p_alive: ratio((0..n).map(|i| table.prediction(i).p_alive).sum(), n as f64),
         expected_purchases: (0..n).map(|i| table.prediction(i).expected).sum(),
@@ -148,15 +211,23 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<(Clv, ClvTable)>
         .map(|i| table.customer(i, &cx.orders.customers))
         .collect();
 
-    // (A split that is no date was refused with the options.)
+    // (A split that is no date was refused with the options.) The check of the same split is
+    // reused.
     let calibration = match cx.options.split().ok().flatten() {
-        Some(split) => match calibration(cx, split, unit_days) {
-            Ok(c) => Some(c),
-            Err(w) => {
-                warnings.push(w);
-                None
+        Some(split) => {
+            let checked = match fitted.calibration.take() {
+                Some((s, result)) if s == split => result,
+                _ => calibration(cx, split, unit_days),
+            };
+            fitted.calibration = Some((split, checked.clone()));
+            match checked {
+                Ok(c) => Some(c),
+                Err(w) => {
+                    warnings.push(w);
+                    None
+                }
             }
-        },
+        }
         None => None,
     };
     (
@@ -191,10 +262,23 @@ pub fn clv_section(cx: &Context, segments: &[usize]) -> (Option<(Clv, ClvTable)>
                 by_cohort,
                 customers,
             },
-            table,
+            fitted,
         )),
         warnings,
     )
+}
+
+/// The fitting unit in days and the horizon in units (SPEC §9).
+fn unit_and_horizon(options: &Options) -> (f64, u32) {
+    let unit_days = match options.clv_unit {
+        ClvUnit::Week => 7.0,
+        ClvUnit::Day => 1.0,
+    };
+    let horizon = options.horizon.unwrap_or(match options.clv_unit {
+        ClvUnit::Week => 52,
+        ClvUnit::Day => 364,
+    });
+    (unit_days, horizon)
 }
 
 /// Every buyer's CLV figures, compactly: predictions depend only on the day triple, so each
@@ -438,7 +522,8 @@ fn summarise(
         .collect()
 }
 
-fn fit_warning(model: &str, e: FitError) -> (String, String) {
+/// A fit's failure for the Report's warnings; `model` is its (English, Chinese) name.
+fn fit_warning(model: (&str, &str), e: FitError) -> (String, String) {
     let (en, zh) = match e {
         FitError::NoInteriorMaximum => (
             "likelihood has no interior maximum (fit ran to a boundary)",
@@ -450,7 +535,10 @@ fn fit_warning(model: &str, e: FitError) -> (String, String) {
         ),
         _ => ("the fit did not converge", "拟合未收敛"),
     };
-    (format!("clv: {model} {en}"), format!("clv：{model} {zh}"))
+    (
+        format!("CLV: {} {en}", model.0),
+        format!("客户价值（CLV）：{} {zh}", model.1),
+    )
 }
 
 /// The calibration check (SPEC §9 model, issue "Predictive CLV": predicted vs actual purchases
@@ -508,7 +596,8 @@ fn calibration(
         .iter()
         .map(|(d, _)| (f64::from(d.x), unit(d.tx), unit(d.t)))
         .collect();
-    let fit = fit_bgnbd(&triples).map_err(|e| fit_warning("BG/NBD (calibration period)", e))?;
+    let fit = fit_bgnbd(&triples)
+        .map_err(|e| fit_warning(("BG/NBD (calibration period)", "BG/NBD（校准期）"), e))?;
     let model = fit.params;
     let holdout = (e - split) as f64 / DAY as f64 / unit_days;
     const GROUPS: usize = 8;
