@@ -1,6 +1,7 @@
 // UX defects of issue 9 (item 7), in English and Chinese: no English left in the zh UI's
-// download buttons, money KPIs that fit their cards at desktop and phone widths, and a CLV
-// segment chart whose title says what it shows when the file has no amount column.
+// download buttons, money KPIs that fit their cards at desktop and phone widths, a CLV segment
+// chart whose title says what it shows when the file has no amount column, and a mapping error
+// that names the page's "column settings".
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
@@ -135,6 +136,28 @@ for (const lang of ["en", "zh"]) {
     }
   });
 }
+
+test("a file the engine cannot map points the merchant to the column settings the page shows (en and zh)", async () => {
+  const file = join(tmp, "odd-names.csv");
+  writeFileSync(file, "who,when,paid\na,2024-01-01,10\na,2024-02-01,12\nb,2024-01-05,7\n");
+  const panel = { en: /column settings/i, zh: /列设置/ };
+  for (const lang of ["en", "zh"]) {
+    const page = await openPage(env, "/?sample=0", { locale: LOCALE[lang] });
+    try {
+      await pickFile(page, file);
+      const [result] = await waitForResults(page);
+      assert.equal(result.detail.code, "NoCustomerColumn");
+      // The engine's message names the panel by the name the page gives it.
+      assert.match(result.detail.message, panel[lang]);
+      assert.match(await lens(page, "#panel-data h3").first().textContent(), panel[lang]);
+      assert.equal(await lens(page, "select[data-role=customer]").count(), 1);
+      assert.match(await lens(page, ".error .hint").textContent(), lang === "zh" ? /请在下方选择客户列/ : /Pick the customer column below/);
+      check(page, env);
+    } finally {
+      await page.close();
+    }
+  }
+});
 
 test("the default sample's KPI cards fit at 390 px (en and zh)", async () => {
   for (const lang of ["en", "zh"]) {
