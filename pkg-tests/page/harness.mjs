@@ -17,7 +17,7 @@ export const SHOTS = join(ROOT, "target/screenshots");
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 /** Paths the site may load: the shell, the package, the samples. Nothing else, ever. */
-const ALLOWED = /^\/(|index\.html|app\.js|styles\.css|icon\.svg|lock\.svg|embed\.html|embed\.css|pkg\/[\w.-]+|sample\/[\w.-]+)$/;
+const ALLOWED = /^\/(|index\.html|app\.js|styles\.css|icon\.svg|lock\.svg|embed\.html|embed\.css|pkg\/(?:element\/(?:panels\/)?)?[\w.-]+|sample\/[\w.-]+)$/;
 
 export async function start() {
   assert.ok(existsSync(join(SITE, "index.html")), `no site at ${SITE}: run \`make site\` first`);
