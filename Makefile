@@ -18,7 +18,8 @@ setup:
 	scripts/setup.sh
 
 # The npm package in pkg/: two optimised wasm modules (core: delimited text; full: also xlsx
-# and Arrow, loaded only when needed), JS glue, worker, element and types.
+# and Arrow, loaded only when needed), JS glue, worker and its client, the element (element.js,
+# its modules in js/element/) and types.
 pkg: setup
 	rm -rf pkg && mkdir -p pkg
 	cargo build --lib --profile wasm --target $(WASM_TARGET) --no-default-features
@@ -30,15 +31,16 @@ pkg: setup
 	for m in core full; do \
 		node_modules/.bin/wasm-opt -Oz pkg/cohortlens_$${m}_bg.wasm -o pkg/cohortlens_$${m}_bg.wasm; done
 	cp js/*.js js/*.d.ts js/package.json pkg/
-	if [ -d www/element ]; then cp www/element/* pkg/; fi
+	cp -r js/element pkg/element
 	cp README.md pkg/README.md
 	@scripts/wasm-size.sh pkg/cohortlens_core_bg.wasm
 	@scripts/wasm-size.sh pkg/cohortlens_full_bg.wasm
 
-# The static site: the page with the package beside it (what `make demo` serves).
+# The static site: the demo page (www/), a consumer of the package served beside it at pkg/
+# (what `make demo` serves).
 site: pkg
 	rm -rf target/site && mkdir -p target/site
-	cp -r www/. target/site/ && rm -rf target/site/element
+	cp -r www/. target/site/
 	cp -r pkg target/site/pkg
 	cp examples/embed.html target/site/embed.html 2>/dev/null || true
 

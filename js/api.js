@@ -96,8 +96,10 @@ export async function toBytes(input) {
 }
 
 /**
- * Whether bytes need the full module (workbooks and Arrow IPC; the core module reads
- * delimited text): a zip container, Arrow's file magic, or an IPC stream's continuation marker.
+ * A cheap check of an input's first bytes against the magic numbers of the formats only the
+ * full module reads (a zip container, Arrow's file magic, an IPC stream's continuation marker),
+ * kept for callers of this public export. The package itself does not use it: which module
+ * reads a file is decided by the engine's probe() (its `format`).
  */
 export function needsFull(head) {
   const b = head instanceof Uint8Array ? head : new Uint8Array(head ?? []);
@@ -120,7 +122,22 @@ export function makeApi(loadModule, forget) {
   const init = async (options = {}) => {
     core = await load("core", options?.locale);
   };
-  const kindFor = (bytes, format) => (needsFull(bytes.subarray(0, 8)) || format === "arrow" ? "full" : "core");
+  /**
+   * The module that reads these bytes (and exports `format`): the engine's probe tells the file's
+   * format; xlsx and Arrow need the full module. Bytes the probe cannot read go to the core
+   * module, whose analysis reports why.
+   */
+  async function kindFor(bytes, format, locale) {
+    if (format === "arrow") return "full";
+    let found = null;
+    try {
+      const module = await load("core", locale);
+      found = guarded("core", module, locale, (glue) => glue.probe(bytes.subarray(0, 65536), {}));
+    } catch (e) {
+      if (e?.code === "CspBlocked" || e?.code === "WasmLoadFailed") throw e;
+    }
+    return found?.format === "xlsx" || found?.format === "arrow" ? "full" : "core";
+  }
 
   /** Calls into a module; a trap (out of memory, or a bug) becomes a coded Error. */
   function guarded(kind, module, locale, call) {
@@ -137,14 +154,14 @@ export function makeApi(loadModule, forget) {
 
   async function analyze(input, options = {}) {
     const bytes = await toBytes(input);
-    const kind = kindFor(bytes, null);
+    const kind = await kindFor(bytes, null, options?.locale);
     const module = await load(kind, options?.locale);
     return guarded(kind, module, options?.locale, (glue) => glue.analyze(bytes, options ?? {}));
   }
 
   async function exportCustomers(input, options = {}, format = "csv") {
     const bytes = await toBytes(input);
-    const kind = kindFor(bytes, format);
+    const kind = await kindFor(bytes, format, options?.locale);
     const module = await load(kind, options?.locale);
     return guarded(kind, module, options?.locale, (glue) => glue.exportCustomers(bytes, options ?? {}, format));
   }

@@ -277,5 +277,9 @@ export function probe(input: Input, options?: Options): Promise<Probe>;
 /** The options of a named preset: "page" (what <cohort-lens> uses) or "engine" (none). */
 export function presetOptions(name: "page" | "engine"): Promise<Options>;
 
-/** Whether the first bytes of an input need the full module (xlsx or Arrow IPC). */
+/**
+ * A cheap magic-number check: whether an input's first bytes look like a format only the full
+ * module reads (a zip container such as xlsx, Arrow IPC). The package itself decides with
+ * `probe()` (its `format`); this stays for existing callers.
+ */
 export function needsFull(head: Uint8Array | ArrayBuffer): boolean;

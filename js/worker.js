@@ -1,18 +1,24 @@
-// Module Web Worker: streams a file into the engine, chunk by chunk as it is read (each chunk is
-// parsed at once, so reading overlaps parsing and the file is never held whole), and posts
-// progress, the Report or an error. The parsed orders stay here: a "rerun" with other options
-// recomputes the Report without reading the file again. The page cancels a run by terminating
-// the worker.
+// Module Web Worker: probes a file (the engine's own decision of format, encoding, delimiter and
+// header, posted for the page's column chooser), then streams it into the engine, chunk by
+// chunk as it is read (each chunk is parsed at once, so reading overlaps parsing and the file is
+// never held whole), and posts progress, the Report or an error. The parsed orders stay here: a
+// "rerun" with other options recomputes the Report without reading the file again. The page side
+// of this protocol is client.js (ids, pending calls; a run is cancelled by terminating the
+// worker).
 //
 //   in:  { id, type: "analyze", input: File | Blob | ArrayBuffer | Uint8Array | string, options }
 //        { id, type: "rerun", options }                    (the last input, other options)
 //        { id, type: "export", format: "csv" | "arrow" }   (the last finished analysis)
-//   out: { id, type: "progress", phase: "read" | "analyze", loaded, total, rows }
+//        { id, type: "preset", name }                      (presetOptions(name))
+//   out: { id, type: "probe", probe }                      (an analysis' first event; null when
+//                                                           the file cannot be probed)
+//        { id, type: "progress", phase: "read" | "analyze", loaded, total, rows }
 //        { id, type: "report", report, seconds }
 //        { id, type: "export", bytes }                     (bytes transferred)
+//        { id, type: "preset", options }
 //        { id, type: "error", error: { name, message, code, line, column } }
-import { createAnalyzer, exportCustomers } from "./index.js";
-import { needsFull, toBytes } from "./api.js";
+import { createAnalyzer, exportCustomers, presetOptions, probe } from "./index.js";
+import { toBytes } from "./api.js";
 
 let last = null;
 let lastRun = null;
@@ -29,12 +35,16 @@ function plainError(e) {
 
 async function analyze(id, input, options) {
   const started = performance.now();
-  // The full module (xlsx, Arrow) is fetched only when the file starts like one.
-  const head = typeof input?.slice === "function" && typeof input?.arrayBuffer === "function"
-    ? new Uint8Array(await input.slice(0, 8).arrayBuffer())
-    : await toBytes(input).then((b) => b.subarray(0, 8));
+  // The engine's first look at the file, with the options that decide how it is read (not the
+  // mapping: the probe proposes one). It tells the format: the full module (xlsx, Arrow) is
+  // fetched only for those. A file it cannot read is left to the analysis to report.
+  const reading = { encoding: options?.encoding, delimiter: options?.delimiter, header: options?.header, locale: options?.locale };
+  for (const k of Object.keys(reading)) if (reading[k] == null) delete reading[k];
+  const found = await probe(input, reading).catch(() => null);
+  postMessage({ id, type: "probe", probe: found });
+  const full = found?.format === "xlsx" || found?.format === "arrow";
   const total = input?.size ?? input?.byteLength ?? input?.length ?? 0;
-  const analyzer = await createAnalyzer(options ?? {}, { full: needsFull(head), size: total });
+  const analyzer = await createAnalyzer(options ?? {}, { full, size: total });
   const progress = (phase, loaded) =>
     postMessage({ id, type: "progress", phase, loaded, total, rows: analyzer.rows });
   if (input && typeof input.stream === "function") {
@@ -85,6 +95,8 @@ self.onmessage = async ({ data }) => {
         ? await exportCustomers(lastRun.input, lastRun.options, "arrow")
         : last.exportCustomers(format);
       postMessage({ id, type: "export", bytes }, [bytes.buffer]);
+    } else if (type === "preset") {
+      postMessage({ id, type: "preset", options: await presetOptions(data.name) });
     } else {
       throw Object.assign(new Error(`unknown worker message type ${type}`), { code: "BadOptions" });
     }

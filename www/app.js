@@ -1,5 +1,7 @@
-// The demo page: a shell around <cohort-lens> — language switch, a drop zone covering the
-// window, a file picker and the bundled sample (loaded by default; `?sample=0` starts empty).
+// The demo page: a consumer of the package like any other (it imports the element from the
+// built package it is served beside, pkg/), and a shell around <cohort-lens> — language switch,
+// a drop zone covering the window, a file picker and the bundled sample (loaded by default;
+// `?sample=0` starts empty).
 import "./pkg/element.js";
 
 const STRINGS = {

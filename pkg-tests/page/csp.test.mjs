@@ -61,7 +61,7 @@ test("under exactly the README's policy: the demo page renders the sample and ex
     const [d] = await Promise.all([page.waitForEvent("download"), page.locator("cohort-lens figure[data-chart] [data-download=png]").first().click()]);
     const png = readFileSync(await d.path());
     assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], "a PNG");
-    // The per-customer export (silent list) went through the worker too.
+    // The silent list is the Report's, rendered with it.
     await page.locator("cohort-lens table[data-table=silent-customers]").waitFor();
     check(page, s);
   } finally {

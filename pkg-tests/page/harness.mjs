@@ -17,7 +17,7 @@ export const SHOTS = join(ROOT, "target/screenshots");
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 /** Paths the site may load: the shell, the package, the samples. Nothing else, ever. */
-const ALLOWED = /^\/(|index\.html|app\.js|styles\.css|icon\.svg|lock\.svg|embed\.html|embed\.css|pkg\/[\w.-]+|sample\/[\w.-]+)$/;
+const ALLOWED = /^\/(|index\.html|app\.js|styles\.css|icon\.svg|lock\.svg|embed\.html|embed\.css|pkg\/(?:element\/(?:panels\/)?)?[\w.-]+|sample\/[\w.-]+)$/;
 
 export async function start() {
   assert.ok(existsSync(join(SITE, "index.html")), `no site at ${SITE}: run \`make site\` first`);
@@ -52,6 +52,13 @@ export async function openPage(env, path = "/?sample=0", { locale = "en-US", wid
   page.on("request", (r) => log.requests.push(r.url()));
   await page.addInitScript(() => {
     window.__events = [];
+    // Every message the page posts to a worker (its type), to check what the element asks for.
+    window.__workerCalls = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (data, ...rest) {
+      window.__workerCalls.push({ type: data?.type ?? null, at: performance.now() });
+      return post.call(this, data, ...rest);
+    };
     for (const type of ["cohort-lens-progress", "cohort-lens-report", "cohort-lens-error"]) {
       document.addEventListener(type, (e) => window.__events.push({ type, detail: e.detail, at: performance.now() }));
     }

@@ -7,7 +7,8 @@ import { createServer } from "node:http";
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { start, openPage, check, waitForResults, golden, setOptions, dropFile, pickFile, unstickNav, close, uiFormat, SHOTS } from "./harness.mjs";
+import { pathToFileURL } from "node:url";
+import { start, openPage, check, waitForResults, golden, setOptions, dropFile, pickFile, unstickNav, close, uiFormat, SHOTS, ROOT, SITE } from "./harness.mjs";
 
 let env;
 let tmp;
@@ -38,10 +39,33 @@ test("the demo page loads the sample by default and renders every section (en)",
     assert.equal(await page.evaluate(() => document.querySelector("cohort-lens").effectiveOptions.calibrationSplit), "auto");
     assert.ok(result.detail.clv?.calibration, "the sample's report has a calibration check");
     assert.equal(await lens(page, "figure[data-chart=clv-calibration]").count(), 1);
-    // Silent list comes from the per-customer export, after the report.
-    await lens(page, "table[data-table=silent-customers]").waitFor();
-    const silentRows = await lens(page, "table[data-table=silent-customers] tbody tr").count();
-    assert.equal(silentRows, Math.min(200, result.detail.churn.silent));
+    // The silent list is the Report's (churn.silentCustomers), rendered with the report.
+    const silent = result.detail.churn.silentCustomers;
+    assert.ok(silent.length > 0, "the sample has silent customers");
+    assert.equal(silent.length, Math.min(200, result.detail.churn.silent));
+    const silentRows = await lens(page, "table[data-table=silent-customers] tbody tr").evaluateAll((trs) => trs.map((tr) => ({
+      customer: tr.dataset.customer, first: tr.cells[0].textContent, recency: tr.cells[2].dataset.value, purchases: tr.cells[3].dataset.value,
+    })));
+    assert.equal(silentRows.length, silent.length);
+    assert.deepEqual(silentRows.slice(0, 20), silent.slice(0, 20).map((c) => ({
+      customer: c.customer, first: c.customer, recency: String(c.recency), purchases: String(c.purchases),
+    })));
+    // The RFM grid is labelled with the engine's segment of each cell (report.rfm.gridSegments).
+    const grid = await lens(page, "table[data-table=rfm-grid] td[data-r]").evaluateAll((tds) => tds.map((td) => ({ r: Number(td.dataset.r), f: Number(td.dataset.f), segment: td.dataset.segment, label: td.querySelector("span:last-child").textContent })));
+    assert.equal(grid.length, 25);
+    const names = { champions: "Champions", loyal: "Loyal", potentialLoyalists: "Potential loyalists", newCustomers: "New customers", promising: "Promising", needAttention: "Need attention", aboutToSleep: "About to sleep", cantLoseThem: "Can’t lose them", atRisk: "At risk", hibernating: "Hibernating" };
+    for (const cell of grid) {
+      const want = result.detail.rfm.gridSegments[cell.r - 1][cell.f - 1];
+      assert.equal(cell.segment, want, `R${cell.r} F${cell.f}`);
+      assert.equal(cell.label, names[want], `R${cell.r} F${cell.f} label`);
+    }
+    // Segments in the engine's order.
+    assert.deepEqual(await lens(page, "table[data-table=rfm-segments-rf10] tbody tr").evaluateAll((trs) => trs.map((tr) => tr.dataset.segment)),
+      result.detail.rfm.segments.map((s) => s.segment));
+    // Nothing asks the worker for the customer table to render the report: the page's calls are
+    // the preset and the analysis, nothing more (no export, no CSV parsed on this thread).
+    await page.waitForTimeout(300);
+    assert.deepEqual(await page.evaluate(() => window.__workerCalls.map((c) => c.type)), ["preset", "analyze"]);
     assert.equal(await lens(page, "#panel-kpis [data-kpi=repurchaseRate] .label").textContent(), "Repurchase rate");
     // Charts are SVG with a PNG and an SVG download each.
     const charts = await lens(page, "figure[data-chart]").count();
@@ -157,6 +181,74 @@ test("the element's API: .data as string, Uint8Array and ArrayBuffer; lang; a cr
     assert.equal(out.cross.code, "BadInput");
     assert.match(out.cross.message, /同源/);
     assert.equal(out.bubbled, 3, "events bubble out of the element (composed)");
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+/** The bytes of a GBK file with its delimiting commas (outside quotes) made semicolons. */
+function semicolons(bytes) {
+  // In GBK neither "," nor '"' is ever the second byte of a character: a byte scan is safe.
+  let quoted = false;
+  return Buffer.from(bytes.map((b) => {
+    if (b === 0x22) quoted = !quoted;
+    return b === 0x2c && !quoted ? 0x3b : b;
+  }));
+}
+
+test("the mapping selects list the columns the engine's probe reads (a GBK, semicolon file)", async () => {
+  const file = join(tmp, "taobao_gbk_semicolon.csv");
+  writeFileSync(file, semicolons(readFileSync(join(ROOT, "examples/data/formats/taobao_gbk.csv"))));
+  const { probe } = await import(pathToFileURL(join(SITE, "pkg/node.js")).href);
+  const want = await probe(readFileSync(file));
+  assert.equal(want.delimiter, ";");
+  assert.match(want.encoding, /^(gbk|gb18030)$/);
+  assert.ok(want.header.includes("买家会员名"), want.header.join());
+  const page = await openPage(env);
+  try {
+    await pickFile(page, file);
+    const [result] = await waitForResults(page);
+    assert.equal(result.type, "cohort-lens-report", JSON.stringify(result.detail).slice(0, 300));
+    assert.equal(result.detail.ingest.delimiter, want.delimiter);
+    assert.equal(result.detail.ingest.encoding, want.encoding);
+    // Every role's select offers exactly the probed header, in order, and shows the mapping used.
+    const selects = await lens(page, "select[data-role]").evaluateAll((sels) => sels.map((s) => ({
+      role: s.dataset.role, value: s.value, options: [...s.options].map((o) => o.value).filter(Boolean),
+    })));
+    assert.equal(selects.length, 7);
+    for (const s of selects) {
+      assert.deepEqual(s.options, want.header, `options of ${s.role}`);
+      assert.equal(s.value, result.detail.ingest.mapping[s.role] ?? "", `selected ${s.role}`);
+    }
+    assert.equal(result.detail.ingest.mapping.customer, want.mapping.customer);
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+test("before any report, the data panel shows the engine's probe: columns, encoding, delimiter, proposed mapping", async () => {
+  // No customer column the engine recognises: NoCustomerColumn; the probe still read the file.
+  const file = join(tmp, "unmapped.csv");
+  writeFileSync(file, Buffer.concat([Buffer.from("who;下单时间;amount\n", "utf8"), Buffer.from("a;2024-01-01;10\na;2024-02-01;12\nb;2024-01-05;7\n")]));
+  const { probe } = await import(pathToFileURL(join(SITE, "pkg/node.js")).href);
+  const want = await probe(readFileSync(file));
+  const page = await openPage(env);
+  try {
+    await pickFile(page, file);
+    const [result] = await waitForResults(page);
+    assert.equal(result.detail.code, "NoCustomerColumn");
+    await lens(page, "select[data-role=customer] option[value=who]").waitFor({ state: "attached" });
+    assert.equal(await lens(page, "#panel-data dd[data-delimiter]").getAttribute("data-delimiter"), want.delimiter);
+    assert.equal(await lens(page, "#panel-data dd[data-encoding]").getAttribute("data-encoding"), want.encoding);
+    assert.equal(await lens(page, "#panel-data dd[data-columns]").textContent(), want.header.join(", "));
+    // The engine's proposal is preselected: choosing the customer keeps it (the time column).
+    assert.equal(await lens(page, "select[data-role=time]").inputValue(), want.mapping.time);
+    await lens(page, "select[data-role=customer]").selectOption("who");
+    const [, second] = await waitForResults(page, 2);
+    assert.equal(second.type, "cohort-lens-report", JSON.stringify(second.detail).slice(0, 300));
+    assert.deepEqual(second.detail.ingest.mapping, { ...want.mapping, customer: "who" });
     check(page, env);
   } finally {
     await page.close();
@@ -318,6 +410,9 @@ test("grain, alignment, metric, RFM scheme, mapping and breakdown switches re-ru
     r = await results(4);
     assert.equal(r.detail.rfm.scheme, "cn8");
     assert.equal(await lens(page, "table[data-table=rfm-segments-cn8] tbody tr").first().getAttribute("data-segment"), "importantValue");
+    // cn8 segments do not follow the R×F grid: the engine gives no grid labels, none are drawn.
+    assert.equal(r.detail.rfm.gridSegments, null);
+    assert.equal(await lens(page, "table[data-table=rfm-grid] td[data-segment]").count(), 0);
 
     // A dimension outside options.breakdowns is added to them and computed.
     await lens(page, "#panel-breakdowns select").selectOption("Currency");

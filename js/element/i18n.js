@@ -262,7 +262,8 @@ const en = {
   "churn.overdueRatio": "× own gap",
   "churn.recency": "Days since last",
   "churn.segment": "Segment",
-  "churn.loading": "Loading the customer list…",
+  "churn.listShown": "{shown} of {total} shown (the most valuable); the CSV of this table has these rows. Every customer is in the customer table:",
+  "churn.customerTable": "Customer table (CSV)",
   "churn.none": "Nobody in this list.",
 
   // clv
@@ -582,7 +583,8 @@ const zh = {
   "churn.overdueRatio": "× 自身间隔",
   "churn.recency": "距今天数",
   "churn.segment": "客户类别",
-  "churn.loading": "正在加载客户名单…",
+  "churn.listShown": "显示 {shown} / {total} 位（贡献最高者）；此表的 CSV 只含这些行。全部客户见客户明细：",
+  "churn.customerTable": "客户明细（CSV）",
   "churn.none": "名单为空。",
 
   "clv.title": "客户价值（CLV）",

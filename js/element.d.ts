@@ -1,5 +1,5 @@
 // Types of the <cohort-lens> custom element (import "cohortlens/element").
-import type { Input, Options, Report, ErrorCode } from "./index.js";
+import type { Input, Options, Report, ErrorCode, Probe } from "./index.js";
 
 /** `detail` of `cohort-lens-progress`. */
 export interface CohortLensProgress {
@@ -21,12 +21,17 @@ export interface CohortLensErrorDetail {
   column: string | null;
 }
 
-/** What a panel receives; see PANELS in cohort-lens-panels.js. */
+/** What a panel receives; see PANELS in element/panels/index.js (one module per panel). */
 export interface CohortLensPanelContext {
   lang: "en" | "zh";
   t(key: string, params?: Record<string, string | number>): string;
   report: Report | null;
   error: CohortLensErrorDetail | null;
+  /** The engine's probe of the input (null until it arrives, or when the file cannot be probed). */
+  probe: Probe | null;
+  /** The input's column names as the engine reads them (the probe's header). */
+  columns: string[];
+  /** The options of the run (effectiveOptions). */
   options: Options;
   /** Changes options and re-runs the analysis on the same input. */
   setOption(patch: Partial<Options>): void;
@@ -69,7 +74,10 @@ export class CohortLens extends HTMLElement {
    * a date, or to null to turn it off.
    */
   options: Options | (Omit<Options, "calibrationSplit"> & { calibrationSplit?: string | null });
-  /** The options of the next run (options + changes made in the UI + locale, calibrationSplit). */
+  /**
+   * The options of the next run: the engine's "page" preset (`presetOptions("page")`), under
+   * `options`, under changes made in the UI, with the element's language as locale unless given.
+   */
   readonly effectiveOptions: Options;
   /** The last Report, or null. */
   readonly report: Report | null;

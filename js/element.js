@@ -7,14 +7,21 @@
 //   el.options = {cohortGrain: "week"};
 //   el.addEventListener("cohort-lens-report", (e) => console.log(e.detail.summary));
 //
-// Parsing and analysis run in a module Web Worker (./worker.js); a new input cancels the run
-// in progress by terminating the worker. Nothing is sent anywhere: the worker reads the bytes
-// locally and the only fetches are the worker, the wasm beside it and a same-origin `src`.
+// Parsing and analysis run in a module Web Worker (./worker.js, through ./client.js); a new
+// input cancels the run in progress by terminating the worker. Nothing is sent anywhere: the
+// worker reads the bytes locally and the only fetches are the worker, the wasm beside it and a
+// same-origin `src`. Everything the element knows of the data comes from the engine: the file's
+// columns from its probe, every figure and list from the Report, its defaults from the "page"
+// preset. The element translates and draws.
 
-import { translator, normalizeLang } from "./cohort-lens-i18n.js";
-import { formatters, readHeader, csvObjects, fileStem, saveBlob, h } from "./cohort-lens-format.js";
-import { styleSheet } from "./cohort-lens-styles.js";
-import { PANELS } from "./cohort-lens-panels.js";
+import { WorkerClient } from "./client.js";
+import { translator, normalizeLang } from "./element/i18n.js";
+import { formatters, fileStem, saveBlob, h } from "./element/format.js";
+import { styleSheet } from "./element/styles.js";
+import { PANELS } from "./element/panels/index.js";
+
+/** The engine's "page" preset (calibrationSplit "auto", …), asked of a worker once per page. */
+let pagePreset = null;
 
 /** Chart colours, resolved from the element's custom properties at render time. */
 function readTheme(el) {
@@ -52,10 +59,9 @@ export class CohortLens extends HTMLElement {
   #options = {};
   #ui = {}; // options changed through the UI (grain, alignment, mapping, scheme, breakdowns, calibration split)
   #view = { cohortMetric: "retention", bdDimension: null };
-  #worker = null;
+  #client = new WorkerClient({ onFailure: (e) => this.#fail(e) });
   #seq = 0;
   #runId = 0;
-  #exportId = 0;
   #running = false;
   /** The input the worker holds parsed orders of (after a finished run). */
   #analysed = null;
@@ -64,13 +70,8 @@ export class CohortLens extends HTMLElement {
   #report = null;
   #error = null;
   #seconds = null;
-  #columns = [];
-  #columnsFor = null;
-  #columnsKey = null;
-  #columnsRead = null;
-  #customers = null;
-  #customersCsv = null;
-  #pending = new Map();
+  /** The engine's probe of the current input (columns, encoding, delimiter, proposed mapping). */
+  #probe = null;
   #srcLoaded = null;
   #sections = new Map();
   #cancelled = false;
@@ -145,18 +146,15 @@ export class CohortLens extends HTMLElement {
   /** True while a run is in progress. */
   get running() { return this.#running; }
   /**
-   * The options of the next run: `options`, then changes made in the UI, then the defaults of
-   * the element (the locale, calibrationSplit "auto", clvCustomerLimit 200).
+   * The options of the next run: the engine's "page" preset (presetOptions("page"), e.g. the CLV
+   * calibration check with calibrationSplit "auto"; null in `options` turns one off), under
+   * `options`, under the changes made in the UI; the locale is the element's language unless
+   * given.
    */
   get effectiveOptions() {
-    const o = { ...this.#options, ...this.#ui };
+    const o = { ...(pagePreset ?? {}), ...this.#options, ...this.#ui };
     for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
     if (!("locale" in o)) o.locale = this.#lang();
-    // The CLV calibration check runs by default (null in `options` turns it off).
-    if (!("calibrationSplit" in o)) o.calibrationSplit = "auto";
-    // The value panel shows the top customers; the Report then stays small for big files
-    // (every customer is still in the CSV / Arrow export).
-    if (!("clvCustomerLimit" in o)) o.clvCustomerLimit = 200;
     return o;
   }
 
@@ -175,12 +173,8 @@ export class CohortLens extends HTMLElement {
 
   /** The per-customer table (RFM scores, segment; CLV columns when fitted) as CSV or Arrow IPC bytes. */
   exportCustomers(format = "csv") {
-    if (!this.#report || !this.#worker) return Promise.reject(Object.assign(new Error("no finished analysis"), { code: "NoReport" }));
-    const id = `x${++this.#exportId}`;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, type: "export", format });
-    });
+    if (!this.#report || !this.#client.started) return Promise.reject(Object.assign(new Error("no finished analysis"), { code: "NoReport" }));
+    return this.#client.call("export", { format }).then((msg) => msg.bytes);
   }
 
   // --------------------------------------------------------------------------------- running
@@ -206,8 +200,7 @@ export class CohortLens extends HTMLElement {
     delete this.#ui.breakdowns;
     delete this.#ui.calibrationSplit;
     this.#view.bdDimension = null;
-    this.#columns = [];
-    this.#columnsFor = null;
+    this.#probe = null;
     this.#schedule();
   }
 
@@ -221,103 +214,78 @@ export class CohortLens extends HTMLElement {
   }
 
   #stopWorker() {
-    this.#worker?.terminate();
-    this.#worker = null;
-    for (const p of this.#pending.values()) p.reject(Object.assign(new Error("cancelled"), { code: "Cancelled" }));
-    this.#pending.clear();
+    this.#client.cancel();
   }
 
-  #ensureWorker() {
-    if (this.#worker) return this.#worker;
-    // Written literally at the call site: the pattern bundlers (Vite, webpack) recognise to build
-    // the worker with its imports; a URL kept in a variable is not followed.
-    const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-    worker.onmessage = (e) => this.#onMessage(e.data);
-    worker.onerror = (e) => {
-      e.preventDefault?.();
-      if (worker !== this.#worker) return;
-      this.#fail({ code: "WorkerFailed", message: e.message || "the analysis worker failed to start", line: null, column: null });
-      this.#stopWorker();
-    };
-    this.#worker = worker;
-    return worker;
+  /** The "page" preset, asked of the worker on the first run (the engine's defaults for a page). */
+  async #preset() {
+    if (pagePreset) return;
+    try {
+      pagePreset = (await this.#client.call("preset", { name: "page" })).options ?? {};
+    } catch (e) {
+      // An engine that cannot load fails the analysis too, which reports why (in the run's
+      // language); a stopped or broken worker ends the run here.
+      if (e.code === "Cancelled" || e.code === "WorkerFailed") throw e;
+    }
   }
 
-  #run() {
+  async #run() {
     const input = this.#input;
     if (input == null) return;
     // The same input after a finished analysis: the worker re-runs the metrics from the orders
     // it parsed (or reads the file again when the options change what is read).
-    const again = !this.#running && this.#worker && this.#analysed === input && this.#report;
+    const again = !this.#running && this.#client.started && this.#analysed === input && this.#report;
     // A run in progress is cancelled: its worker is terminated and a fresh one started.
     if (this.#running) this.#stopWorker();
-    const id = `r${++this.#seq}`;
+    const id = ++this.#seq;
     this.#runId = id;
     this.#running = true;
     this.#cancelled = false;
     this.#progress = { phase: "read", loaded: 0, total: inputSize(input) };
-    const options = this.effectiveOptions;
-    this.#readColumns(input, { encoding: options.encoding, delimiter: options.delimiter, header: options.header });
     this.#renderStatus();
     this.#emit("cohort-lens-progress", { ...this.#progress });
-    this.#analysed = input;
-    if (again) this.#worker.postMessage({ id, type: "rerun", options });
-    else this.#ensureWorker().postMessage({ id, type: "analyze", input, options });
-  }
-
-  /** Reads the header in JS (once per input and reading hint) for the mapping selects. */
-  async #readColumns(input, hint) {
-    const key = `${hint.encoding ?? ""}|${hint.delimiter ?? ""}|${hint.header ?? ""}`;
-    if (this.#columnsFor === input && this.#columnsKey === key) return;
-    this.#columnsFor = input;
-    this.#columnsKey = key;
-    const read = await readHeader(input, hint);
-    if (this.#columnsFor !== input || this.#columnsKey !== key) return;
-    this.#columns = read.columns;
-    this.#columnsRead = read;
-    if (this.#report || this.#error) {
-      this.#renderPanel("data");
-      this.#renderPanel("breakdowns");
-    }
-  }
-
-  #onMessage(msg) {
-    if (!msg) return;
-    if (msg.type === "export" || (msg.type === "error" && this.#pending.has(msg.id))) {
-      const p = this.#pending.get(msg.id);
-      this.#pending.delete(msg.id);
-      if (!p) return;
-      if (msg.type === "export") p.resolve(msg.bytes);
-      else p.reject(Object.assign(new Error(msg.error.message), msg.error));
-      return;
-    }
-    if (msg.id !== this.#runId || !this.#running) return;
-    if (msg.type === "progress") {
-      this.#progress = { phase: msg.phase, loaded: msg.loaded, total: msg.total, rows: msg.rows };
-      this.#renderStatus();
-      this.#emit("cohort-lens-progress", { ...this.#progress });
-    } else if (msg.type === "report") {
+    const current = () => this.#runId === id && this.#running;
+    try {
+      await this.#preset();
+      if (!current()) return;
+      const options = this.effectiveOptions;
+      this.#analysed = input;
+      const onEvent = (msg) => { if (current()) this.#onEvent(msg, input); };
+      const msg = again
+        ? await this.#client.call("rerun", { options }, onEvent)
+        : await this.#client.call("analyze", { input, options }, onEvent);
+      if (!current()) return;
       this.#running = false;
       this.#progress = null;
       this.#report = msg.report;
       this.#error = null;
       this.#seconds = msg.seconds;
-      this.#customers = null;
-      this.#customersCsv = null;
-      // Re-read the header with the encoding and delimiter the engine found, when they differ
-      // from the guess (e.g. a legacy encoding, an unusual delimiter).
-      const ing = msg.report.ingest;
-      const read = this.#columnsRead;
-      const same = (a, b) => String(a ?? "").toLowerCase().replace(/[^a-z0-9]/g, "") === String(b ?? "").toLowerCase().replace(/[^a-z0-9]/g, "");
-      if (this.#input && (!ing.format || ing.format === "csv") && (!read || !same(read.encoding, ing.encoding) || read.delimiter !== ing.delimiter)) {
-        this.#readColumns(this.#input, { encoding: ing.encoding, delimiter: ing.delimiter, header: this.effectiveOptions.header });
-      }
       this.#render();
       this.#emit("cohort-lens-report", msg.report);
-      this.#loadCustomers(msg.id);
-    } else if (msg.type === "error") {
-      this.#running = false;
-      this.#fail(msg.error);
+    } catch (e) {
+      // A cancelled run (a new input, cancel(), removal from the page) ends silently.
+      if (!current()) return;
+      if (e.code === "Cancelled") {
+        this.#running = false;
+        this.#progress = null;
+        return;
+      }
+      this.#fail(e);
+    }
+  }
+
+  /** Progress of the run, and the engine's probe of its input (the columns for the mapping selects). */
+  #onEvent(msg, input) {
+    if (msg.type === "progress") {
+      this.#progress = { phase: msg.phase, loaded: msg.loaded, total: msg.total, rows: msg.rows };
+      this.#renderStatus();
+      this.#emit("cohort-lens-progress", { ...this.#progress });
+    } else if (msg.type === "probe" && input === this.#input) {
+      this.#probe = msg.probe;
+      if (this.#report || this.#error) {
+        this.#renderPanel("data");
+        this.#renderPanel("breakdowns");
+      }
     }
   }
 
@@ -325,24 +293,9 @@ export class CohortLens extends HTMLElement {
     this.#running = false;
     this.#progress = null;
     this.#report = null;
-    this.#customers = null;
     this.#error = { code: error.code ?? "Internal", message: error.message ?? String(error), line: error.line ?? null, column: error.column ?? null };
     this.#render();
     this.#emit("cohort-lens-error", { ...this.#error });
-  }
-
-  async #loadCustomers(runId) {
-    try {
-      const bytes = await this.exportCustomers("csv");
-      if (runId !== this.#runId) return;
-      this.#customersCsv = bytes;
-      this.#customers = csvObjects(new TextDecoder().decode(bytes));
-    } catch {
-      if (runId !== this.#runId) return;
-      this.#customers = [];
-    }
-    this.#renderPanel("churn");
-    this.#renderPanel("clv");
   }
 
   async #loadSrc(src) {
@@ -392,8 +345,8 @@ export class CohortLens extends HTMLElement {
       theme: readTheme(this),
       report: this.#report,
       error: this.#error,
-      columns: this.#columns,
-      customers: this.#customers,
+      probe: this.#probe,
+      columns: this.#probe?.header ?? [],
       options: this.effectiveOptions,
       ui: this.#ui,
       view: this.#view,
