@@ -161,6 +161,8 @@ export interface Report {
       customer: string; lastPurchase: string; recency: number; purchases: number;
       revenue: number | null; segment: string;
     }>;
+    /** Overdue means more than overdueFactor median gaps since the last purchase. */
+    overdueFactor: number;
     overdueCount: number;
     overdue: Array<{
       customer: string; lastPurchase: string; daysSinceLast: number; medianGapDays: number;

@@ -388,6 +388,8 @@ pub struct Churn {
     /// The most valuable silent customers (revenue descending, ties by id; at most
     /// `listLimit`): the list to hand to a win-back campaign. Every one is in the exports.
     pub silent_customers: Vec<SilentCustomer>,
+    /// `overdueFactor`: overdue means more than this many median gaps since the last purchase.
+    pub overdue_factor: f64,
     /// Overdue customers before `listLimit`.
     pub overdue_count: u64,
     /// The most valuable overdue customers.

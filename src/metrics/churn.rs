@@ -81,6 +81,7 @@ pub fn churn(cx: &Context, segments: &[usize]) -> Churn {
                 }
             })
             .collect(),
+        overdue_factor: cx.options.overdue_factor,
         overdue_count,
         overdue: overdue
             .into_iter()

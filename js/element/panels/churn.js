@@ -39,7 +39,7 @@ export const churnPanel = {
       note: c.silent > silent.length ? moreNote(ctx, silent.length, c.silent) : null,
     }) : h("p", { class: "small muted" }, t("churn.none"));
     const overdue = c.overdue.length ? tableBlock(ctx, {
-      title: t("churn.overdueList", { f: f.sig(ctx.options.overdueFactor ?? 2), n: f.int(c.overdue.length) }),
+      title: t("churn.overdueList", { f: f.sig(c.overdueFactor), n: f.int(c.overdue.length) }),
       name: "overdue-customers",
       columns: [
         { label: t("churn.customer"), get: (r) => r.customer, text: true },
