@@ -10,7 +10,7 @@ TARGET_DIR = $(or $(shell cargo metadata --format-version 1 --no-deps | sed -n '
 WASM_OUT = $(TARGET_DIR)/$(WASM_TARGET)/wasm/cohortlens.wasm
 PORT ?= 8000
 
-.PHONY: setup pkg site demo test test-native build-wasm test-wasm test-pkg test-page test-bundlers test-fresh bench
+.PHONY: setup pkg site demo test test-native build-wasm test-wasm test-pkg test-page test-bundlers test-fresh bench types
 
 # Every target that builds depends on setup, so each README command installs what it needs
 # (the wasm32 target first of all) before its first build, on a fresh machine too.
@@ -35,6 +35,11 @@ pkg: setup
 	cp README.md pkg/README.md
 	@scripts/wasm-size.sh pkg/cohortlens_core_bg.wasm
 	@scripts/wasm-size.sh pkg/cohortlens_full_bg.wasm
+
+# js/report.d.ts (the Report and Options types of index.d.ts) from the Rust types: ts-rs, in a
+# test (src/typescript.rs). `cargo test` fails while the committed file is stale.
+types:
+	COHORTLENS_WRITE_TYPES=1 cargo test --lib typescript::report_d_ts_is_current
 
 # The static site: the demo page (www/), a consumer of the package served beside it at pkg/
 # (what `make demo` serves).

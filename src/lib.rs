@@ -22,6 +22,8 @@ pub mod orders;
 pub mod period;
 pub mod report;
 pub mod time;
+#[cfg(test)]
+mod typescript;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

@@ -11,9 +11,14 @@ use crate::time::{parse_time, Time};
 
 /// Everything `analyze` can be told. Every field has the default SPEC.md gives it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Options {
     /// Role → column name. When given, it is the whole mapping: no role is guessed.
+    #[cfg_attr(
+        test,
+        ts(as = "Option<BTreeMap<crate::ingest::columns::Role, String>>")
+    )]
     pub mapping: Option<BTreeMap<String, String>>,
     /// Whether the first line names the columns (default true).
     pub header: bool,
@@ -111,6 +116,7 @@ impl Default for Options {
 
 /// Counting unit of purchases (§1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum CountBy {
     /// Every purchase order counts once.
@@ -121,6 +127,7 @@ pub enum CountBy {
 
 /// Cohort period alignment (§4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Alignment {
     /// Periods of the calendar.
@@ -131,7 +138,9 @@ pub enum Alignment {
 
 /// RFM scoring (§6): quantile scores or 4 ascending cut points per metric.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(try_from = "RfmScoringRepr", into = "RfmScoringRepr")]
+#[cfg_attr(test, ts(type = r#""quantile" | RfmThresholds"#))]
 pub enum RfmScoring {
     /// `"quantile"`.
     Quantile,
@@ -171,6 +180,7 @@ impl From<RfmScoring> for RfmScoringRepr {
 
 /// Explicit RFM cut points, 4 ascending values per metric.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct RfmThresholds {
     /// Recency cut points in days.
@@ -183,6 +193,7 @@ pub struct RfmThresholds {
 
 /// RFM segment map (§6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum RfmScheme {
     /// The 10-segment map on (R, F) scores.
@@ -193,6 +204,7 @@ pub enum RfmScheme {
 
 /// Which dimension value a customer is grouped by (§7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Attribution {
     /// The value on the first purchase.
@@ -203,6 +215,7 @@ pub enum Attribution {
 
 /// One breakdown: a dimension name, optionally with its own attribution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(untagged)]
 pub enum BreakdownSpec {
     /// Just the dimension's column name.
@@ -212,12 +225,14 @@ pub enum BreakdownSpec {
         /// Column name.
         dimension: String,
         /// Attribution for this breakdown.
+        #[cfg_attr(test, ts(optional = nullable))]
         attribution: Option<Attribution>,
     },
 }
 
 /// One comparison of two groups of a dimension (§7).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct CompareSpec {
     /// Column name.
@@ -227,11 +242,13 @@ pub struct CompareSpec {
     /// Value of group B.
     pub b: String,
     /// Attribution; default `options.attribution`.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub attribution: Option<Attribution>,
 }
 
 /// Fitting unit of the CLV models (§9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum ClvUnit {
     /// 7 days.

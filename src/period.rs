@@ -8,6 +8,7 @@ pub const DAY: i64 = 86_400;
 
 /// A calendar grain (SPEC §4; weeks start on Monday, ISO 8601).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Grain {
     /// Calendar day.

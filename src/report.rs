@@ -8,6 +8,7 @@ use crate::ingest::Sample;
 
 /// Everything `analyze` computes.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     /// What was read and how.
@@ -35,6 +36,7 @@ pub struct Report {
 /// Seconds spent in each phase of one analysis (0 where the platform lent no clock). Kept out
 /// of the Report so that a Report depends on its input and options only.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Timings {
     /// Decoding, tokenising and typing the rows.
@@ -51,6 +53,7 @@ pub struct Timings {
 
 /// `ingest` (§10).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct IngestReport {
     /// Data rows.
@@ -58,12 +61,15 @@ pub struct IngestReport {
     /// Rows accepted.
     pub accepted: u64,
     /// Rejected rows by reason.
+    #[cfg_attr(test, ts(as = "BTreeMap<crate::ingest::Reason, u64>"))]
     pub rejected: BTreeMap<String, u64>,
     /// The first rejected rows.
     pub samples: Vec<Sample>,
     /// Role → column.
+    #[cfg_attr(test, ts(as = "BTreeMap<crate::ingest::columns::Role, String>"))]
     pub mapping: BTreeMap<String, String>,
     /// Format read: `"csv"` (any delimited text), `"xlsx"` or `"arrow"`.
+    #[cfg_attr(test, ts(type = r#""csv" | "xlsx" | "arrow""#))]
     pub format: String,
     /// The sheet read, for a workbook (`null` otherwise).
     pub sheet: Option<String>,
@@ -72,6 +78,7 @@ pub struct IngestReport {
     /// Delimiter used (empty for xlsx and Arrow).
     pub delimiter: String,
     /// `YMD`, `DMY` or `MDY`.
+    #[cfg_attr(test, ts(type = r#""YMD" | "DMY" | "MDY""#))]
     pub date_order: String,
     /// Warnings, in the options' locale.
     pub warnings: Vec<String>,
@@ -79,6 +86,7 @@ pub struct IngestReport {
 
 /// `summary` (§2, §3, §11).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
     /// Buyers: customers with ≥ 1 purchase.
@@ -109,9 +117,11 @@ pub struct Summary {
 
 /// `rates` (§3).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Rates {
     /// `periodGrain`.
+    #[cfg_attr(test, ts(as = "crate::period::Grain"))]
     pub grain: String,
     /// One entry per period, empty periods included.
     pub periods: Vec<PeriodRates>,
@@ -119,6 +129,7 @@ pub struct Rates {
 
 /// One period of `rates`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PeriodRates {
     /// Label.
@@ -139,11 +150,14 @@ pub struct PeriodRates {
 
 /// `cohorts` (§4).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Cohorts {
     /// `cohortGrain`.
+    #[cfg_attr(test, ts(as = "crate::period::Grain"))]
     pub grain: String,
     /// `cohortAlignment`.
+    #[cfg_attr(test, ts(as = "crate::options::Alignment"))]
     pub alignment: String,
     /// One row per cohort that acquired customers.
     pub rows: Vec<CohortRow>,
@@ -153,6 +167,7 @@ pub struct Cohorts {
 
 /// One cohort.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CohortRow {
     /// Label of the acquisition period.
@@ -165,6 +180,7 @@ pub struct CohortRow {
 
 /// One cohort cell.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CohortCell {
     /// Period index.
@@ -189,6 +205,7 @@ pub struct CohortCell {
 
 /// One cell of the average row.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AverageCell {
     /// Period index.
@@ -201,6 +218,7 @@ pub struct AverageCell {
 
 /// `funnel` (§5).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Funnel {
     /// Steps n = 1..=funnelDepth.
@@ -213,6 +231,7 @@ pub struct Funnel {
 
 /// One funnel step.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FunnelStep {
     /// n.
@@ -227,6 +246,7 @@ pub struct FunnelStep {
 
 /// Summary of gaps in days.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GapStats {
     /// Median.
@@ -241,6 +261,7 @@ pub struct GapStats {
 
 /// One `repurchaseWithin` entry.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RepurchaseWithin {
     /// d.
@@ -255,6 +276,7 @@ pub struct RepurchaseWithin {
 
 /// One histogram bin `[fromDays, toDays)`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HistogramBin {
     /// Lower bound, days.
@@ -267,9 +289,11 @@ pub struct HistogramBin {
 
 /// `rfm` (§6).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Rfm {
     /// `rfmSegments`.
+    #[cfg_attr(test, ts(as = "crate::options::RfmScheme"))]
     pub scheme: String,
     /// grid\[R-1\]\[F-1\] customers.
     pub grid: [[u64; 5]; 5],
@@ -283,6 +307,7 @@ pub struct Rfm {
 
 /// One RFM segment.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Segment {
     /// Name.
@@ -307,11 +332,13 @@ pub struct Segment {
 
 /// One breakdown (§7).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Breakdown {
     /// Column name.
     pub dimension: String,
     /// `first` or `mode`.
+    #[cfg_attr(test, ts(as = "crate::options::Attribution"))]
     pub attribution: String,
     /// Groups, largest first, `(other)` last.
     pub groups: Vec<Group>,
@@ -319,6 +346,7 @@ pub struct Breakdown {
 
 /// One breakdown group.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Group {
     /// Value, `(blank)` or `(other)`.
@@ -341,11 +369,13 @@ pub struct Group {
 
 /// One comparison (§7).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Comparison {
     /// Column name.
     pub dimension: String,
     /// `first` or `mode`.
+    #[cfg_attr(test, ts(as = "crate::options::Attribution"))]
     pub attribution: String,
     /// Value of group A.
     pub a: String,
@@ -375,6 +405,7 @@ pub struct Comparison {
 
 /// `churn` (§8).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Churn {
     /// `silentDays`.
@@ -398,6 +429,7 @@ pub struct Churn {
 
 /// One silent customer (recency above `silentDays`).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SilentCustomer {
     /// Customer id.
@@ -416,6 +448,7 @@ pub struct SilentCustomer {
 
 /// One overdue customer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Overdue {
     /// Customer id.
@@ -436,9 +469,11 @@ pub struct Overdue {
 
 /// `clv` (§9).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Clv {
     /// `clvUnit`.
+    #[cfg_attr(test, ts(as = "crate::options::ClvUnit"))]
     pub unit: String,
     /// BG/NBD fit.
     pub bgnbd: BgNbdFit,
@@ -468,6 +503,7 @@ pub struct Clv {
 
 /// BG/NBD parameters.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BgNbdFit {
     /// r.
@@ -484,6 +520,7 @@ pub struct BgNbdFit {
 
 /// Gamma-Gamma parameters.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GammaGammaFit {
     /// p.
@@ -498,6 +535,7 @@ pub struct GammaGammaFit {
 
 /// One customer's CLV figures.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ClvCustomer {
     /// Customer id.
@@ -532,6 +570,7 @@ pub struct ClvCustomer {
 
 /// Population summary of one group of customers.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ClvGroup {
     /// Segment name or cohort label.
@@ -551,6 +590,7 @@ pub struct ClvGroup {
 /// The calibration check: the model fitted on purchases before `split`, its predictions for
 /// the holdout period `[split, E)` against what customers actually bought.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Calibration {
     /// Start of the holdout period.
@@ -571,6 +611,7 @@ pub struct Calibration {
 
 /// One frequency group of the calibration check.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CalibrationGroup {
     /// Repeat purchase days in the calibration period: `"0"` … `"6"`, `"7+"`.
@@ -585,6 +626,7 @@ pub struct CalibrationGroup {
 
 /// Sums and means over every customer of the CLV section.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ClvTotals {
     /// Mean P(alive).

@@ -149,6 +149,54 @@ export async function run(file: Blob): Promise<number | null> {
   execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", project], { encoding: "utf8" });
 });
 
+// js/report.d.ts is generated from the Rust types (`make types`; `cargo test` fails while it is
+// stale). Here it meets real Reports: the engine's own Report of every golden input, through the
+// installed package, written as an object literal assigned to `Report` and checked by tsc
+// --strict. A missing field, a wrong type, a string outside its union, a wrong tuple length or a
+// field the type does not declare (excess property check) fails. Once with the golden options
+// (every customer listed, as in the golden files) and once with the "page" preset (the CLV
+// calibration check). The golden JSON files themselves are not the reference: they predate
+// fields the engine has added since (churn.silentCustomers, rfm.gridSegments, clv.calibration),
+// and the golden tests above check that each of their fields is in the engine's Report with the
+// same value, so what they hold is typed here too.
+test("the generated Report and Options types accept the engine's Report of every golden input (tsc --strict)", async () => {
+  const { analyze, presetOptions } = await load();
+  const page = await presetOptions("page");
+  const dir = join(project, "reports");
+  mkdirSync(dir, { recursive: true });
+  const seen = { calibration: 0, gammaGamma: 0, silentCustomers: 0, gridSegments: 0, samples: 0 };
+  for (const name of fixtures) {
+    const data = readdirSync(golden).find((f) => f.startsWith(`${name}.`) && !f.endsWith(".json"));
+    const bytes = readFileSync(join(golden, data));
+    const options = JSON.parse(readFileSync(join(golden, `${name}.options.json`), "utf8"));
+    for (const [variant, opts] of [["golden", { ...options, clvCustomerLimit: null }], ["page", { ...page, ...options }]]) {
+      const report = await analyze(bytes, opts);
+      seen.calibration += report.clv?.calibration ? 1 : 0;
+      seen.gammaGamma += report.clv?.gammaGamma ? 1 : 0;
+      seen.silentCustomers += report.churn.silentCustomers.length ? 1 : 0;
+      seen.gridSegments += report.rfm.gridSegments ? 1 : 0;
+      seen.samples += report.ingest.samples.length ? 1 : 0;
+      writeFileSync(
+        join(dir, `${name}.${variant}.ts`),
+        `import type { Options, Report } from "cohortlens";\n` +
+          `export const options: Options = ${JSON.stringify(opts)};\n` +
+          `export const report: Report = ${JSON.stringify(report)};\n`,
+      );
+    }
+  }
+  // Every optional part of the Report met a real value somewhere, not only null or [].
+  for (const [part, n] of Object.entries(seen)) assert.ok(n > 0, `no golden Report has ${part}`);
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"], noEmit: true }, include: ["*.ts"] }),
+  );
+  try {
+    execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", dir], { encoding: "utf8" });
+  } catch (e) {
+    assert.fail(`tsc rejects a Report the engine gave (js/report.d.ts, \`make types\`):\n${(e.stdout || e.message).slice(0, 4000)}`);
+  }
+});
+
 test("xlsx and Arrow inputs go to the full module and give the CSV's report", async () => {
   const { analyze, needsFull } = await load();
   const formats = join(root, "examples/data/formats");

@@ -7,6 +7,7 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// A column's role in an order line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename_all = "camelCase"))]
 pub enum Role {
     /// Customer identifier (required).
     Customer,

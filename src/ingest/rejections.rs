@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// Why a row was rejected (SPEC §11: one per row, the first failing check in this order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Reason {
     /// `raggedRow`: the record has more fields than the header, and an extra one is not blank
@@ -53,6 +54,7 @@ impl Reason {
 
 /// One reported rejected row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Sample {
     /// 1-based physical line where the record starts.
     pub line: u64,
