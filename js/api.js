@@ -57,9 +57,11 @@ export function loadError(cause, kind, locale) {
 }
 
 /**
- * The error of a wasm call that trapped (the instance is then dead and is loaded afresh on the
- * next call): `OutOfMemory` when its memory had grown past 1 GB (wasm32 ends at 4 GB, and a
- * browser may refuse to grow it sooner), else `Internal`.
+ * The error of a wasm call that trapped: `OutOfMemory` when its memory had grown past 1 GB
+ * (wasm32 ends at 4 GB, and a browser may refuse to grow it sooner), else `Internal`. The
+ * instance is dead then (a module cannot be instantiated twice in one JS context): every later
+ * call fails with the same code and `fatal: true`. The worker client starts a new worker; a page
+ * that calls the API on its main thread must be reloaded.
  */
 function trapError(cause, memoryBytes, locale) {
   const zh = isZh(locale);
@@ -76,6 +78,7 @@ function trapError(cause, memoryBytes, locale) {
       "Internal",
     );
   error.cause = cause;
+  error.fatal = true;
   return error;
 }
 
@@ -111,9 +114,9 @@ export function needsFull(head) {
  * Builds the API over two wasm modules: `load("core")` resolves to the lean module (delimited
  * text, CSV export), `load("full")` to the one that also reads xlsx/Arrow and exports Arrow.
  * Each is loaded on first use only, so a page analysing CSV never downloads the full one.
- * A loaded module is `{ glue, memory }`; `forget(kind)` drops one whose instance trapped.
+ * A loaded module is `{ glue, memory }`.
  */
-export function makeApi(loadModule, forget) {
+export function makeApi(loadModule) {
   let core = null;
   // Every failure to load a module leaves as a coded Error in the caller's language.
   const load = (kind, locale) => loadModule(kind).catch((e) => {
@@ -139,14 +142,18 @@ export function makeApi(loadModule, forget) {
     return found?.format === "xlsx" || found?.format === "arrow" ? "full" : "core";
   }
 
-  /** Calls into a module; a trap (out of memory, or a bug) becomes a coded Error. */
+  // The error of each module whose instance trapped: it stays dead (see trapError).
+  const dead = {};
+
+  /** Calls into a module; a trap (out of memory, or a bug) becomes a coded, fatal Error. */
   function guarded(kind, module, locale, call) {
+    if (dead[kind]) throw dead[kind];
     try {
       return call(module.glue);
     } catch (e) {
       if (typeof WebAssembly === "object" && e instanceof WebAssembly.RuntimeError) {
-        forget(kind);
-        throw trapError(e, module.memory?.buffer.byteLength ?? 0, locale);
+        dead[kind] = trapError(e, module.memory?.buffer.byteLength ?? 0, locale);
+        throw dead[kind];
       }
       throw e;
     }

@@ -91,7 +91,13 @@ export class WorkerClient {
       return;
     }
     this.#pending.delete(msg.id);
-    if (msg.type === "error") p.reject(coded(msg.error));
-    else p.resolve(msg);
+    if (msg.type === "error") {
+      // A trapped engine is dead in that worker: the next request starts a new one.
+      if (msg.error?.fatal) {
+        this.#worker?.terminate();
+        this.#worker = null;
+      }
+      p.reject(coded(msg.error));
+    } else p.resolve(msg);
   }
 }

@@ -36,6 +36,11 @@ export interface CohortlensError extends Error {
   line: number | null;
   /** Column name, or null. */
   column: string | null;
+  /**
+   * Set on OutOfMemory / Internal from a trapped engine: that engine instance is dead (the
+   * element's worker is restarted by itself; on the main thread, reload the page).
+   */
+  fatal?: boolean;
 }
 
 /** Loads the core wasm module (done automatically by analyze/exportCustomers/createAnalyzer). */

@@ -24,10 +24,5 @@ const load = (kind) =>
   }));
 
 export { needsFull } from "./api.js";
-// A module whose instance trapped is dead: the next call loads it afresh.
-const forget = (kind) => {
-  delete modules[kind];
-};
-
 export const { init, analyze, exportCustomers, probe, presetOptions, Analyzer, createAnalyzer } =
-  makeApi(load, forget);
+  makeApi(load);

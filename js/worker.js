@@ -30,11 +30,17 @@ function plainError(e) {
     code: e?.code ?? "Internal",
     line: e?.line ?? null,
     column: e?.column ?? null,
+    // The engine's instance trapped: this worker can do no more (the client starts another).
+    fatal: e?.fatal === true,
   };
 }
 
 async function analyze(id, input, options) {
   const started = performance.now();
+  // A failed analysis leaves nothing to re-run or export (not the previous file's).
+  last?.free();
+  last = null;
+  lastRun = null;
   // The engine's first look at the file, with the options that decide how it is read (not the
   // mapping: the probe proposes one). It tells the format: the full module (xlsx, Arrow) is
   // fetched only for those. A file it cannot read is left to the analysis to report.
@@ -64,7 +70,6 @@ async function analyze(id, input, options) {
   }
   progress("analyze", analyzer.bytesConsumed);
   const report = analyzer.finish();
-  last?.free();
   last = analyzer;
   lastRun = { input, options };
   postMessage({ id, type: "report", report, seconds: (performance.now() - started) / 1000 });

@@ -128,9 +128,10 @@ impl Decoding {
                         e.valid_up_to()
                     }
                     Err(e) => {
-                        if *tentative {
-                            // Nothing but ASCII before this piece, which GB18030 reads the
-                            // same: the file is GB18030 (as the whole-file reading decided).
+                        if *tentative && bytes[..e.valid_up_to()].is_ascii() {
+                            // Nothing but ASCII before the first byte that is not UTF-8, which
+                            // GB18030 reads the same: the file is GB18030, however the file
+                            // was cut into chunks.
                             let rest = bytes.to_vec();
                             *self = Decoding::with(GB18030, true);
                             return self.decode(&rest, last, each);

@@ -215,7 +215,7 @@ pub(super) struct CsvTokenizer {
     record_line: u64,
     newlines_at_start: u64,
     /// The current record's raw bytes once it runs past the end of a piece of input (for the
-    /// unclosed-quote recovery); `None` when it grew beyond [`RECOVERY_BYTES`].
+    /// unclosed-quote recovery; taken by it).
     raw: Option<Vec<u8>>,
 }
 
@@ -266,11 +266,18 @@ impl CsvTokenizer {
             }
             let (done, read) = self.read(text, driver)?;
             if !done {
-                // The record goes on in the next piece: keep its bytes for a recovery.
+                // The record goes on in the next piece: keep its bytes for a recovery. A record
+                // this long is a quote that never closes: stop before it takes the memory.
                 if let Some(raw) = &mut self.raw {
                     raw.extend_from_slice(&text[..read]);
                     if raw.len() > RECOVERY_BYTES {
-                        self.raw = None;
+                        let line = self.record_line;
+                        return Err(Error::new(
+                            ErrorKind::UnclosedQuote,
+                            format!("the row on line {line} runs past 64 MB: a quote opened there is probably never closed; check the quotes on that line"),
+                            format!("第 {line} 行的数据超过 64 MB：该行的引号可能没有闭合，请检查"),
+                        )
+                        .at(Some(line), None));
                     }
                 }
             }
@@ -324,6 +331,34 @@ impl CsvTokenizer {
         result
     }
 
+    /// Whether the current record ends inside a quoted field, by csv-core's rules (a quote
+    /// opens a field only at its start; `""` inside is a quote; after the closing quote the
+    /// rest of the field is plain): read from the record's raw bytes, which the tokenizer
+    /// keeps for a record still open at the end of a piece.
+    fn quote_open(&self) -> bool {
+        #[derive(PartialEq)]
+        enum State {
+            FieldStart,
+            Plain,
+            Quoted,
+            QuoteInQuoted,
+        }
+        let mut state = State::FieldStart;
+        for &c in self.raw.as_deref().unwrap_or_default() {
+            state = match state {
+                State::FieldStart if c == b'"' => State::Quoted,
+                State::FieldStart | State::Plain | State::QuoteInQuoted if c == self.delimiter => {
+                    State::FieldStart
+                }
+                State::Quoted if c == b'"' => State::QuoteInQuoted,
+                State::Quoted => State::Quoted,
+                State::QuoteInQuoted if c == b'"' => State::Quoted,
+                _ => State::Plain,
+            };
+        }
+        state == State::Quoted
+    }
+
     /// The end of the input: the last record, or unclosed quotes, each recovered from by
     /// reading the lines after it again (within [`RECOVERY_BYTES`] × 4 re-read in all).
     fn finish(mut self, driver: &mut dyn Sink, warnings: &mut Vec<(String, String)>) -> Result<()> {
@@ -346,10 +381,11 @@ impl CsvTokenizer {
         if !self.in_record {
             return Ok(None);
         }
-        // A record still open at the end of the input that has swallowed a line end can only
-        // be a quoted field that was never closed (a closed one ends at its line end).
+        // A record still open at the end of the input is an unclosed quote when it has
+        // swallowed a line end and a line end now would not end it (a closed multi-line cell
+        // on a last line without a line end is no such thing).
         let swallowed = self.newlines() - self.newlines_at_start;
-        if swallowed == 0 {
+        if swallowed == 0 || !self.quote_open() {
             loop {
                 use csv_core::ReadRecordResult as R;
                 let (result, _, _, nend) = self.core.read_record(

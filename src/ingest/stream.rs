@@ -95,12 +95,15 @@ impl Ingest {
     fn push_inner(&mut self, chunk: &[u8]) -> Result<()> {
         match &mut self.stage {
             Stage::Head(head) => {
-                head.extend_from_slice(chunk);
-                if head.len() >= HEAD {
-                    let head = std::mem::take(head);
-                    self.start(head)?;
+                // Only the first HEAD bytes are buffered; the rest of the chunk goes on.
+                let take = chunk.len().min(HEAD.saturating_sub(head.len()));
+                head.extend_from_slice(&chunk[..take]);
+                if head.len() < HEAD {
+                    return Ok(());
                 }
-                Ok(())
+                let head = std::mem::take(head);
+                self.start(head)?;
+                self.push_inner(&chunk[take..])
             }
             Stage::Text(text) => text.push(chunk, false),
             Stage::Whole(bytes) => {
@@ -118,8 +121,9 @@ impl Ingest {
             || head.starts_with(b"\xFF\xFF\xFF\xFF");
         if whole {
             let mut bytes = head;
-            if let Some(size) = self.size_hint {
-                bytes.reserve((size as usize).saturating_sub(bytes.len()));
+            // Room for the whole input when its size is known (a hint: a failure is no error).
+            if let Some(size) = self.size_hint.and_then(|s| usize::try_from(s).ok()) {
+                let _ = bytes.try_reserve(size.saturating_sub(bytes.len()));
             }
             self.stage = Stage::Whole(bytes);
             return Ok(());
@@ -224,8 +228,12 @@ impl TextIngest {
             if !*seen_text && !text.iter().all(u8::is_ascii_whitespace) {
                 *seen_text = true;
             }
+            let mut text = text;
             if let Some(h) = head {
-                h.extend_from_slice(text);
+                // Only the first HEAD bytes of text are kept, for sniffing.
+                let take = text.len().min(HEAD.saturating_sub(h.len()));
+                h.extend_from_slice(&text[..take]);
+                text = &text[take..];
                 if h.len() < HEAD {
                     return Ok(());
                 }
@@ -236,7 +244,7 @@ impl TextIngest {
                     driver,
                     *size_estimate,
                 )?);
-                return feed(tokenizer, driver, &h);
+                feed(tokenizer, driver, &h)?;
             }
             feed(tokenizer, driver, text)
         })

@@ -422,10 +422,10 @@ impl ClvTable {
         let n = self.len();
         let per = |f: &dyn Fn(usize) -> Option<f64>| (0..n).map(f).collect::<Vec<_>>();
         vec![
-            ("pAlive", per(&|i| Some(self.prediction(i).p_alive))),
+            ("pAlive", per(&|i| finite(self.prediction(i).p_alive))),
             (
                 "expectedPurchases",
-                per(&|i| Some(self.prediction(i).expected)),
+                per(&|i| finite(self.prediction(i).expected)),
             ),
             ("pPurchase30d", per(&|i| finite(self.prediction(i).p30))),
             ("pPurchase90d", per(&|i| finite(self.prediction(i).p90))),
@@ -441,7 +441,12 @@ impl ClvTable {
     /// The `limit` buyers with the highest CLV (expected purchases where there is none), most
     /// valuable first, ties by customer id (`clvCustomerLimit`).
     pub fn most_valuable(&self, limit: usize, ids: &crate::intern::Interner) -> Vec<usize> {
-        let key = |i: usize| self.clv(i).unwrap_or(self.prediction(i).expected);
+        // One key for all: CLV when values are modelled (a buyer without a finite one last),
+        // else expected purchases.
+        let key = |i: usize| match self.value_model {
+            Some(_) => self.clv(i).unwrap_or(f64::NEG_INFINITY),
+            None => self.prediction(i).expected,
+        };
         let mut order: Vec<(f64, usize)> = (0..self.len()).map(|i| (key(i), i)).collect();
         let by_value = |a: &(f64, usize), b: &(f64, usize)| {
             b.0.total_cmp(&a.0)

@@ -282,7 +282,7 @@ pub fn preset_options(name: &str) -> Result<JsValue, JsValue> {
 /// The wasm memory's size in bytes.
 #[wasm_bindgen(js_name = memoryBytes)]
 pub fn memory_bytes() -> f64 {
-    (core::arch::wasm32::memory_size(0) * 65536) as f64
+    core::arch::wasm32::memory_size(0) as f64 * 65536.0
 }
 
 /// wasm32 memory ends at 4 GB and browsers may refuse to grow it sooner: a failed allocation
