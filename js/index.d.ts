@@ -20,7 +20,7 @@ export type ErrorCode =
   | "UnclosedQuote"
   /** The analysis needs more memory than the page can have (the message says how much). */
   | "OutOfMemory"
-  /** The engine stopped unexpectedly (a bug): the next call starts it afresh. */
+  /** The engine stopped unexpectedly (a bug); with `fatal` the instance is dead (see CohortlensError.fatal). */
   | "Internal"
   /** The Content-Security-Policy refuses WebAssembly: add 'wasm-unsafe-eval' to script-src. */
   | "CspBlocked"
