@@ -46,6 +46,14 @@ const BINARY: [(&[u8], &str, &str); 15] = [
 /// The old binary Office format (`.xls`, or an encrypted `.xlsx`): a compound file.
 const OLE2: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
+/// Whether an input starting with `head` is read whole (a workbook or Arrow IPC: their formats
+/// need the whole buffer) rather than streamed as text.
+pub fn read_whole(head: &[u8]) -> bool {
+    head.starts_with(b"PK\x03\x04")
+        || head.starts_with(b"ARROW1")
+        || head.starts_with(b"\xFF\xFF\xFF\xFF")
+}
+
 /// The format of `bytes`, or a `BinaryFile` error for a known binary format that cannot be an
 /// orders export.
 pub fn detect(bytes: &[u8]) -> Result<Format> {

@@ -53,10 +53,7 @@ pub fn probe(bytes: &[u8], options: &Options) -> Result<Probe> {
         candidates: BTreeMap::new(),
         rows: Vec::new(),
     };
-    if head.starts_with(b"PK\x03\x04")
-        || head.starts_with(b"ARROW1")
-        || head.starts_with(b"\xFF\xFF\xFF\xFF")
-    {
+    if detect::read_whole(head) {
         found.format = match detect::detect(bytes).unwrap_or(Format::Xlsx) {
             Format::ArrowFile | Format::ArrowStream => "arrow",
             _ => "xlsx",

@@ -116,10 +116,7 @@ impl Ingest {
 
     /// Decides the format (and for text the encoding) from the first bytes, then reads them.
     fn start(&mut self, head: Vec<u8>) -> Result<()> {
-        let whole = head.starts_with(b"PK\x03\x04")
-            || head.starts_with(b"ARROW1")
-            || head.starts_with(b"\xFF\xFF\xFF\xFF");
-        if whole {
+        if detect::read_whole(&head) {
             let mut bytes = head;
             // Room for the whole input when its size is known (a hint: a failure is no error).
             if let Some(size) = self.size_hint.and_then(|s| usize::try_from(s).ok()) {
