@@ -49,7 +49,7 @@ export function init(options?: Pick<Options, "locale">): Promise<void>;
 /** The Report of an orders export. Throws a CohortlensError on bad input. */
 export function analyze(input: Input, options?: Options): Promise<Report>;
 
-/** Analyses and returns the per-customer table (RFM scores, segment) as CSV or Arrow IPC bytes. */
+/** Analyses and returns the per-customer table (RFM scores, segment) as CSV or Arrow IPC bytes (every customer; for a selection use Analyzer.exportCustomers). */
 export function exportCustomers(input: Input, options?: Options, format?: "csv" | "arrow"): Promise<Uint8Array>;
 
 /**
@@ -72,8 +72,64 @@ export class Analyzer {
   rerun(options?: Options): Report | null;
   /** Seconds spent in each phase of the finished analysis (null before finish()). */
   readonly timings: Timings | null;
-  exportCustomers(format?: "csv" | "arrow"): Uint8Array;
+  /**
+   * The customers of a selection, from the last run (its options and filters): `count` in all,
+   * `rows` sorted by revenue descending (ties by customer id), at most `limit` (default 100)
+   * from `offset` (default 0).
+   */
+  customers(selection?: CustomerSelection, page?: { limit?: number; offset?: number }): CustomerList;
+  /**
+   * The per-customer table (RFM scores and segment; CLV columns when fitted) as CSV, `.xlsx` or
+   * Arrow IPC bytes. With a selection, only its customers, with headers and segment names in
+   * `selection.locale`. Text cells that start with `=`, `+`, `-`, `@`, a tab or a CR are
+   * neutralised (CSV injection). Arrow is written by the full module (re-read when needed).
+   */
+  exportCustomers(format?: "csv" | "xlsx" | "arrow", selection?: CustomerSelection & { locale?: "en" | "zh" }): Uint8Array;
   free(): void;
+}
+
+/**
+ * Which customers a list or an export holds: one key (none: every buyer).
+ * - `segment`: an RFM segment of either scheme (rf10 or cn8 names; they never clash);
+ * - `cell`: an R×F grid cell (scores 1–5);
+ * - `group`: a breakdown group, with that breakdown's attribution;
+ * - `list`: the silent (§8), overdue (§8) or won-back (§13) customers;
+ * - `decile`: a CLV decile, 1 = the top 10 % by CLV;
+ * - `product` with `as`: customers whose first purchase has it, who bought it, or who bought it
+ *   in two purchases or more (§12).
+ */
+export type CustomerSelection =
+  | { segment: string }
+  | { cell: { r: 1 | 2 | 3 | 4 | 5; f: 1 | 2 | 3 | 4 | 5 } }
+  | { group: { dimension: string; value: string } }
+  | { list: "silent" | "overdue" | "winback" }
+  | { decile: number }
+  | { product: string; as: "first" | "buyers" | "repeat" }
+  | Record<string, never>;
+
+/** One customer of a list (times as `YYYY-MM-DDTHH:MM:SS`). */
+export interface CustomerRow {
+  customer: string;
+  firstPurchase: string;
+  lastPurchase: string;
+  purchases: number;
+  /** `null` without an amount column. */
+  revenue: number | null;
+  /** The segment of the scheme in force. */
+  segment: string;
+  /** The cn8 class. */
+  cn8: string;
+  /** `null` without CLV. */
+  pAlive: number | null;
+  /** `null` without CLV (or without amounts). */
+  clv: number | null;
+}
+
+/** What `Analyzer.customers` returns. */
+export interface CustomerList {
+  /** Customers in the selection. */
+  count: number;
+  rows: CustomerRow[];
 }
 
 /**
