@@ -45,6 +45,13 @@ export const breakdownPanel = {
       ],
       rows: bd.groups,
       rowData: (g) => ({ group: g.value }),
+      // "(other)" gathers the groups past maxGroups: no one value to list.
+      open: (g) => (g.value === "(other)" ? null : {
+        selection: { group: { dimension: current, value: g.value } },
+        title: `${current}: ${groupLabel(ctx, g.value)}`,
+        facts: [[t("bd.customers"), f.int(g.customers)], [t("bd.repurchaseRate"), f.pct(g.repurchaseRate)],
+          [t("bd.revenuePerCustomer"), f.money(g.revenuePerCustomer)], [t("bd.medianDaysToSecond"), f.dec1(g.medianDaysToSecond)]],
+      }),
     });
     const comps = report.comparisons;
     const compTable = comps.length ? tableBlock(ctx, {
