@@ -58,7 +58,7 @@ export function openCustomerList(ctx, selection, title, facts = []) {
   const close = h("button", { type: "button", class: "btn small close", "aria-label": t("list.close"), dataset: { list: "close" } }, "✕");
   const dialog = h("dialog", { class: "customers", "aria-labelledby": titleId, dataset: { selection: JSON.stringify(selection) } },
     h("div", { class: "dialog-head" }, h("h2", { id: titleId }, title), close),
-    facts.length ? h("dl", { class: "facts list-facts" }, facts.map(([label, text]) => [h("dt", {}, label), h("dd", {}, text)])) : null,
+    facts.length ? h("dl", { class: "list-facts" }, facts.map(([label, text]) => h("div", {}, h("dt", {}, label), h("dd", {}, text)))) : null,
     h("div", { class: "subhead" }, count,
       h("span", { class: "dl" },
         download("csv", t("list.csv"), t("list.csvTitle")),

@@ -226,7 +226,9 @@ table.rfm td.cell button.cell-open span { display: block; font-size: 10.5px; opa
 dialog.customers { border: 1px solid var(--_border); border-radius: var(--_radius); padding: 18px 20px; width: min(960px, 94vw); max-height: 86vh; color: var(--_text); background: var(--_surface); font-family: var(--_font); box-shadow: 0 18px 48px rgba(20, 30, 50, .25); }
 dialog.customers::backdrop { background: rgba(20, 30, 50, .38); }
 dialog.customers .dialog-head { display: flex; justify-content: space-between; align-items: flex-start; gap: 12px; }
-dialog.customers .list-facts { margin: 10px 0 4px; }
+dialog.customers .list-facts { display: flex; flex-wrap: wrap; gap: 6px 28px; margin: 10px 0 6px; font-size: 13px; }
+dialog.customers .list-facts dt { color: var(--_muted); font-size: 12px; }
+dialog.customers .list-facts dd { margin: 0; font-weight: 600; font-variant-numeric: tabular-nums; }
 dialog.customers .list-count { font-weight: 600; font-size: 15px; }
 dialog.customers .list-foot { display: flex; gap: 12px; align-items: center; justify-content: space-between; margin-top: 8px; }
 dialog.customers .table-wrap.tall { max-height: 50vh; }

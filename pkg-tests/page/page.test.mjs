@@ -216,7 +216,7 @@ test("the mapping selects list the columns the engine's probe reads (a GBK, semi
     const selects = await lens(page, "select[data-role]").evaluateAll((sels) => sels.map((s) => ({
       role: s.dataset.role, value: s.value, options: [...s.options].map((o) => o.value).filter(Boolean),
     })));
-    assert.equal(selects.length, 7);
+    assert.equal(selects.length, 8); // the seven roles and the optional product column (SPEC §12)
     for (const s of selects) {
       assert.deepEqual(s.options, want.header, `options of ${s.role}`);
       assert.equal(s.value, result.detail.ingest.mapping[s.role] ?? "", `selected ${s.role}`);
@@ -601,6 +601,8 @@ test("tables download as CSV, charts as PNG and SVG, the customer table as CSV",
     assert.match(lines[0], /^customer,/);
     assert.equal(lines.length - 1, g.report.summary.customers);
 
+    // The ingest details (rejected rows among them) are folded under their one-line summary.
+    await lens(page, "#panel-data summary[data-fold=ingest]").click();
     const rejected = await download(lens(page, ".table-block [data-download=csv][data-name=rejected-rows]"));
     assert.match(rejected.bytes.toString("utf8"), /\r\n28,order_date,2024-13-45 10:00:00,unreadable time\r\n/);
     check(page, env);

@@ -46,7 +46,7 @@ export const dataPanel = {
     const auto = !report && !ctx.options.mapping && !probe?.header.length;
 
     // The product column is never mapped by the engine itself (SPEC §12): the probe proposes one.
-    const proposedProduct = probe?.proposed?.product ?? probe?.candidates?.product?.[0] ?? null;
+    const proposedProduct = probe?.proposed?.product ?? probe?.mapping?.product ?? probe?.candidates?.product?.[0] ?? null;
     const selects = h("div", { class: "mapping" }, ROLES.map((role) => {
       const current = mapping[role] ?? "";
       const sel = h("select", {
