@@ -444,7 +444,8 @@ export class CohortLens extends HTMLElement {
     if (this.#error) nodes.push(this.#errorBox(ctx));
     if (!this.#input && !this.#running && !this.#error) nodes.push(this.#emptyState(ctx));
     this.#sections.clear();
-    const visible = CohortLens.panels.filter((p) => safeWhen(p, ctx));
+    // A banner (nav: false) is no section to jump to.
+    const visible = CohortLens.panels.filter((p) => p.nav !== false && safeWhen(p, ctx));
     if (this.#report && visible.length > 1) {
       nodes.push(h("nav", { "aria-label": t("nav.label") }, visible.map((p) =>
         h("button", { type: "button", class: "chip", onclick: () => this.#root.getElementById(`panel-${p.id}`)?.scrollIntoView({ behavior: "smooth", block: "start" }) }, p.title(t)))));

@@ -8,6 +8,7 @@ import { h } from "../format.js";
 
 export const amountPanel = {
   id: "amount",
+  nav: false,
   title: (t) => t("amount.title"),
   when: (ctx) => ctx.report != null && ctx.report.ingest.mapping.amount == null,
   render(ctx) {
