@@ -13,6 +13,7 @@ pub mod clv;
 pub mod customers;
 pub mod error;
 pub mod export;
+pub mod filters;
 pub mod ingest;
 pub mod intern;
 pub mod metrics;

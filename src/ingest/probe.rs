@@ -98,8 +98,15 @@ pub fn probe(bytes: &[u8], options: &Options) -> Result<Probe> {
     if !options.header {
         found.header = (1..=width(&found.rows)).map(|i| i.to_string()).collect();
     }
-    let mapping = propose(&found.header, options.mapping.as_ref())?;
-    for role in Role::ALL {
+    let mut mapping = propose(&found.header, options.mapping.as_ref())?;
+    // The engine never maps a product column itself (SPEC §12); the probe proposes the best
+    // synonym for the page to offer.
+    if options.mapping.is_none() {
+        if let Some(&c) = candidates(&found.header, Role::Product).first() {
+            mapping.columns.insert(Role::Product, c);
+        }
+    }
+    for role in Role::ALL.into_iter().chain([Role::Product]) {
         if let Some(c) = mapping.get(role) {
             found
                 .mapping
