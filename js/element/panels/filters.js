@@ -110,8 +110,12 @@ export const filterPanel = {
       chips.length > 1 ? h("button", { type: "button", class: "btn small", dataset: { focus: "filter-clear" }, onclick: () => ctx.setOption({ filters: undefined }) }, t("filter.clear")) : null);
 
     // Adding filters: dates, dimension values, minimum amount.
-    const dims = report.dimensions ?? [];
-    const dimCol = dims.some((d) => d.column === ctx.view.filterDimension) ? ctx.view.filterDimension : dims[0]?.column ?? null;
+    // The breakdowns' dimensions first (the ones a merchant looks at), then the file's order.
+    const bdDims = new Set(report.breakdowns.map((b) => b.dimension));
+    const dims = [...(report.dimensions ?? [])].sort((a, b) => Number(bdDims.has(b.column)) - Number(bdDims.has(a.column)));
+    // No column is open until one is chosen (or one is filtered already).
+    const dimCol = dims.some((d) => d.column === ctx.view.filterDimension) ? ctx.view.filterDimension
+      : dims.find((d) => fl.dimensions[d.column]?.length)?.column ?? null;
     const dim = dims.find((d) => d.column === dimCol);
     const chosen = new Set(fl.dimensions[dimCol] ?? []);
     const valueBox = dim ? h("fieldset", { class: "values", dataset: { values: dimCol } },
@@ -134,7 +138,8 @@ export const filterPanel = {
         field(t("filter.from"), dateInput(ctx, "from", fl.from, (v) => set({ from: v }))),
         field(t("filter.to"), dateInput(ctx, "to", fl.to, (v) => set({ to: v }))),
         hasAmount ? field(t("filter.minAmount"), numberInput(ctx, "filter-min", fl.minOrderAmount, { min: null, placeholder: "0" }, (v) => set({ minOrderAmount: v }))) : null,
-        dims.length ? field(t("filter.dimension"), h("select", { dataset: { focus: "filter-dimension", filter: "dimension" }, onchange: (e) => ctx.setView({ filterDimension: e.target.value }, "filters") },
+        dims.length ? field(t("filter.dimension"), h("select", { dataset: { focus: "filter-dimension", filter: "dimension" }, onchange: (e) => ctx.setView({ filterDimension: e.target.value || null }, "filters") },
+          h("option", { value: "", selected: dimCol == null }, t("filter.chooseDimension")),
           dims.map((d) => h("option", { value: d.column, selected: d.column === dimCol }, d.column)))) : null),
       valueBox);
 

@@ -60,6 +60,8 @@ export const winbackPanel = {
     const lifeChart = stackedColumnChart(life.map((l) => ({ label: l.period, key: l.period, values: [l.new, l.returning, l.reactivated, l.lapsed] })),
       { series, format: f.int, title: t("wb.lifeChart"), width: ctx.half, height: 280 }, th);
     const table = tableBlock(ctx, {
+      title: t("wb.rateChart"),
+      tall: true,
       name: "winback-periods",
       columns: [
         { label: t("period.period"), get: (p) => p.period, text: true },
@@ -72,6 +74,7 @@ export const winbackPanel = {
     });
     const lifeTable = tableBlock(ctx, {
       title: t("wb.lifeChart"),
+      tall: true,
       name: "lifecycle",
       columns: [
         { label: t("period.period"), get: (l) => l.period, text: true },
@@ -93,7 +96,6 @@ export const winbackPanel = {
       h("div", { class: "cols" },
         figure(ctx, "winback-rate", t("wb.rateChart"), rateChart),
         figure(ctx, "lifecycle", t("wb.lifeChart"), lifeChart, t("wb.lifeNote"))),
-      table,
-      lifeTable);
+      h("div", { class: "cols" }, table, lifeTable));
   },
 };
