@@ -332,3 +332,59 @@ for (const lang of ["en", "zh"]) {
     }
   });
 }
+
+const FOLD = {
+  en: (n) => `${n} rows without a customer were set aside`,
+  zh: (n) => `${n} 行缺少客户，已搁置`,
+};
+
+for (const lang of ["en", "zh"]) {
+  test(`without an amount column a banner offers the file's columns; ingest details fold under one line (${lang})`, async () => {
+    const options = JSON.parse(readFileSync(join(ROOT, "examples/data/golden/cdnow_sample.options.json"), "utf8"));
+    const page = await openPage(env, "/?sample=0", { locale: LOCALE[lang] });
+    try {
+      await setOptions(page, options);
+      await pickFile(page, join(ROOT, "examples/data/golden/cdnow_sample.txt"));
+      const [result] = await waitForResults(page);
+      assert.equal(result.detail.ingest.mapping.amount, undefined);
+      const banner = lens(page, "[data-panel=amount]");
+      await banner.waitFor();
+      // The banner comes before the key figures, which come before the data panel.
+      const order = await page.evaluate(() => [...document.querySelector("cohort-lens").shadowRoot.querySelectorAll("[data-panel]")].map((s) => s.dataset.panel));
+      assert.ok(order.indexOf("amount") < order.indexOf("kpis") && order.indexOf("kpis") < order.indexOf("data"), order.join());
+      const offered = await banner.locator("select option").evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+      assert.deepEqual(offered.sort(), ["1", "4", "5"], "the columns no role uses");
+      await banner.screenshot({ path: join(SHOTS, `actions-amount-banner-${lang}.png`) });
+      await banner.locator("select").selectOption("5");
+      await banner.locator("button").click();
+      const [, second] = await waitForResults(page, 2);
+      assert.equal(second.detail.ingest.mapping.amount, "5");
+      assert.ok(second.detail.summary.revenue > 0);
+      assert.equal(await lens(page, "[data-panel=amount]").count(), 0, "no banner once an amount is mapped");
+      check(page, env);
+    } finally {
+      await page.close();
+    }
+    // Rows set aside: one line, the details folded below it.
+    const retail = JSON.parse(readFileSync(join(ROOT, "examples/data/golden/retail_like.options.json"), "utf8"));
+    const page2 = await openPage(env, "/?sample=0", { locale: LOCALE[lang] });
+    try {
+      await setOptions(page2, retail);
+      await pickFile(page2, join(ROOT, "examples/data/golden/retail_like.csv"));
+      const [r] = await waitForResults(page2);
+      const n = r.detail.ingest.rejected.missingCustomer;
+      assert.ok(n > 0);
+      const summary = lens(page2, "#panel-data summary[data-fold=ingest]");
+      assert.match(await summary.textContent(), new RegExp(FOLD[lang](uiFormat(lang).int(n)).replace(/[.,()]/g, "\\$&")));
+      assert.equal(await lens(page2, "#panel-data details.fold").getAttribute("open"), null, "folded");
+      assert.equal(await lens(page2, "table[data-table=rejected-rows]").isVisible(), false);
+      await summary.click();
+      assert.equal(await lens(page2, "table[data-table=rejected-rows]").isVisible(), true);
+      await unstickNav(page2);
+      await lens(page2, "#panel-data").screenshot({ path: join(SHOTS, `actions-ingest-fold-${lang}.png`) });
+      check(page2, env);
+    } finally {
+      await page2.close();
+    }
+  });
+}
