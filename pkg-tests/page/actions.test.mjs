@@ -388,3 +388,26 @@ for (const lang of ["en", "zh"]) {
     }
   });
 }
+
+test("the column settings offer the probe's product column; one click turns the product panels on", async () => {
+  const retail = JSON.parse(readFileSync(join(ROOT, "examples/data/golden/retail_like.options.json"), "utf8"));
+  const page = await openPage(env, "/?sample=0");
+  try {
+    await setOptions(page, retail);
+    await pickFile(page, join(ROOT, "examples/data/golden/retail_like.csv"));
+    const [first] = await waitForResults(page);
+    assert.equal(first.detail.products, null, "the engine never maps a product column by itself");
+    assert.equal(await lens(page, "#panel-products").count(), 0);
+    const offer = lens(page, "#panel-data button[data-proposed]");
+    assert.equal(await offer.getAttribute("data-proposed"), "Description");
+    await offer.click();
+    const [, second] = await waitForResults(page, 2);
+    assert.equal(second.detail.ingest.mapping.product, "Description");
+    assert.equal(second.detail.products.column, "Description");
+    await lens(page, "#panel-products table[data-table=products-first]").waitFor();
+    assert.equal(await lens(page, "select[data-role=product]").inputValue(), "Description");
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
