@@ -5,7 +5,19 @@ import type { Input, Options, Report, ErrorCode, Probe, CustomerSelection, Custo
  * `detail` of `cohort-lens-view` and the value of `view`: the filters and settings chosen on the
  * page, never data (a page may keep it in its URL; the demo page keeps it in the hash).
  */
-export type CohortLensView = Partial<Pick<Options, "filters" | "silentDays" | "overdueFactor" | "countBy" | "periodGrain" | "cohortGrain" | "cohortAlignment" | "cancelledStatuses" | "rfmSegments">>;
+export interface CohortLensView {
+  /** Which orders the figures cover: calendar days `YYYY-MM-DD` (inclusive), dimension values, a least order amount. */
+  filters?: { from?: string; to?: string; dimensions?: Record<string, string[]>; minOrderAmount?: number };
+  silentDays?: Options["silentDays"];
+  overdueFactor?: Options["overdueFactor"];
+  countBy?: Options["countBy"];
+  periodGrain?: Options["periodGrain"];
+  cohortGrain?: Options["cohortGrain"];
+  cohortAlignment?: Options["cohortAlignment"];
+  /** The status values treated as cancelled/refunded (absent: the engine's recognition). */
+  cancelledStatuses?: string[];
+  rfmSegments?: Options["rfmSegments"];
+}
 
 /** `detail` of `cohort-lens-progress`. */
 export interface CohortLensProgress {
