@@ -270,7 +270,7 @@ export function makeApi(loadModule) {
      * `{ decile }`, `{ product, as: "first" | "buyers" | "repeat" }`, or `{}` (every buyer).
      */
     customers(selection = {}, { limit = 100, offset = 0 } = {}) {
-      return this.#call(() => this.#inner.customers(selection ?? {}, limit, offset));
+      return this.#call(() => this.#inner.customers(selection ?? {}, offset, limit));
     }
 
     /**
