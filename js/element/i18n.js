@@ -796,7 +796,7 @@ const zh = {
   "list.lastPurchase": "最近购买",
   "list.purchases": "购买次数",
   "list.revenue": "消费金额",
-  "list.segment": "客户分层",
+  "list.segment": "客户分群",
   "list.cn8": "价值分类",
   "list.pAlive": "活跃概率",
   "list.clv": "CLV",

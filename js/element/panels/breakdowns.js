@@ -45,8 +45,8 @@ export const breakdownPanel = {
       ],
       rows: bd.groups,
       rowData: (g) => ({ group: g.value }),
-      // "(other)" gathers the groups past maxGroups: no one value to list.
-      open: (g) => (g.value === "(other)" ? null : {
+      // The engine's group, "(blank)" and "(other)" included.
+      open: (g) => ({
         selection: { group: { dimension: current, value: g.value } },
         title: `${current}: ${groupLabel(ctx, g.value)}`,
         facts: [[t("bd.customers"), f.int(g.customers)], [t("bd.repurchaseRate"), f.pct(g.repurchaseRate)],
