@@ -190,6 +190,7 @@ td svg { vertical-align: middle; }
   .kpi .value { font-size: 22px; }
 }
 /* issue 10: filters, settings, customer lists, banners */
+[hidden] { display: none !important; }
 .banner { display: flex; flex-wrap: wrap; align-items: center; gap: 10px 16px; border: 1px solid color-mix(in srgb, #d89614 45%, var(--_border)); background: color-mix(in srgb, #f5b82e 12%, var(--_surface)); border-radius: var(--_radius); padding: 12px 16px; margin-bottom: 16px; }
 .banner p { flex: 1 1 360px; }
 .banner .controls { display: flex; gap: 8px; align-items: flex-end; }

@@ -416,3 +416,68 @@ test("the column settings offer the probe's product column; one click turns the 
     await page.close();
   }
 });
+
+test("every opener's list holds the customers of its figure: grid cell, breakdown group, silent, overdue, CLV decile", async () => {
+  const page = await openPage(env, "/");
+  try {
+    const [result] = await waitForResults(page, 1, 60_000);
+    const report = result.detail;
+    const dialog = lens(page, "dialog.customers[open]");
+    const countOf = async (opener) => {
+      await opener.click();
+      await dialog.locator("[data-list=count][data-value]").waitFor();
+      const n = Number(await dialog.locator("[data-list=count]").getAttribute("data-value"));
+      await dialog.locator("button[data-list=close]").click();
+      await dialog.waitFor({ state: "detached" });
+      return n;
+    };
+    // The fullest R×F cell.
+    let best = [1, 1];
+    for (let r = 1; r <= 5; r++) for (let f = 1; f <= 5; f++) if (report.rfm.grid[r - 1][f - 1] > report.rfm.grid[best[0] - 1][best[1] - 1]) best = [r, f];
+    assert.equal(await countOf(lens(page, `table[data-table=rfm-grid] td[data-r="${best[0]}"][data-f="${best[1]}"] button`)), report.rfm.grid[best[0] - 1][best[1] - 1]);
+    const bd = report.breakdowns[0];
+    const g = bd.groups[0];
+    assert.equal(await countOf(lens(page, `table[data-table="breakdown-${bd.dimension}"] tr[data-group="${g.value}"] button[data-open]`)), g.customers);
+    assert.equal(await countOf(lens(page, "#panel-churn button[data-open='{\"list\":\"silent\"}']")), report.churn.silent);
+    assert.equal(await countOf(lens(page, "#panel-churn button[data-open='{\"list\":\"overdue\"}']")), report.churn.overdueCount);
+    assert.ok(report.clv, "the sample fits CLV");
+    const deciles = [];
+    for (let d = 1; d <= 10; d++) deciles.push(await countOf(lens(page, `#panel-deciles button[data-open='{"decile":${d}}']`)));
+    assert.equal(deciles.reduce((a, b) => a + b, 0), report.summary.customers, `the deciles partition the buyers: ${deciles}`);
+    assert.ok(Math.max(...deciles) - Math.min(...deciles) <= 1, `tenths: ${deciles}`);
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+test("settings: a cancelled status unticked counts its orders (amounts > 0) as purchases; a date range chip", async () => {
+  const page = await openPage(env, "/");
+  try {
+    const [first] = await waitForResults(page, 1, 60_000);
+    const statuses = first.detail.ingest.statuses;
+    // The sample's cancelled orders keep positive amounts (its refunds are negative).
+    const cancelled = statuses.find((s) => s.cancelled && s.value === "cancelled");
+    assert.ok(cancelled, `the sample's statuses: ${JSON.stringify(statuses)}`);
+    await lens(page, "#panel-filters details[data-settings] summary").click();
+    await lens(page, "#panel-filters input[data-status=cancelled]").uncheck();
+    const [, second] = await waitForResults(page, 2);
+    assert.equal(second.detail.ingest.statuses.find((s) => s.value === "cancelled").cancelled, false);
+    assert.equal(second.detail.summary.purchases, first.detail.summary.purchases + cancelled.orders, "cancelled orders with an amount are purchases now");
+    assert.deepEqual(JSON.parse(decodeURIComponent(await page.evaluate(() => location.hash)).slice(6)).cancelledStatuses, statuses.filter((s) => s.cancelled && s.value !== "cancelled").map((s) => s.value));
+    await lens(page, "#panel-filters button[data-focus=st-reset]").click();
+    const [, , third] = await waitForResults(page, 3);
+    assert.equal(third.detail.summary.purchases, first.detail.summary.purchases);
+
+    await lens(page, "#panel-filters input[data-filter=from]").fill("2024-01-01");
+    await lens(page, "#panel-filters input[data-filter=from]").press("Enter");
+    const [, , , fourth] = await waitForResults(page, 4);
+    assert.ok(fourth.detail.filter.excludedOrders > 0);
+    assert.ok(fourth.detail.summary.firstOrder >= "2024-01-01", fourth.detail.summary.firstOrder);
+    await lens(page, "#panel-filters [data-chip=dates]").waitFor();
+    await lens(page, "#panel-kpis [data-filtered]").waitFor();
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
