@@ -87,7 +87,7 @@ export function openCustomerList(ctx, selection, title, facts = []) {
   const renderHead = () => headRow.replaceChildren(...columns().map(([label, cls]) => h("th", { scope: "col", class: cls ?? null }, label)));
   const row = (r) => h("tr", { dataset: { customer: r.customer } },
     h("th", { scope: "row", class: "text" }, r.customer),
-    h("td", { class: "text" }, formatTime(r.lastPurchase)),
+    h("td", { class: "text nowrap" }, formatTime(r.lastPurchase)),
     h("td", { dataset: { value: String(r.purchases) } }, f.int(r.purchases)),
     h("td", { dataset: { value: r.revenue == null ? "" : String(r.revenue) } }, f.money(r.revenue)),
     h("td", { class: "text" }, segName(ctx, r.segment)),

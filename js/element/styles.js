@@ -233,6 +233,7 @@ dialog.customers .list-facts dd { margin: 0; font-weight: 600; font-variant-nume
 dialog.customers .list-count { font-weight: 600; font-size: 15px; }
 dialog.customers .list-foot { display: flex; gap: 12px; align-items: center; justify-content: space-between; margin-top: 8px; }
 dialog.customers .table-wrap.tall { max-height: 50vh; }
+dialog.customers td.nowrap { white-space: nowrap; }
 `;
 
 let sheet;
