@@ -15,7 +15,7 @@ export interface CohortLensView {
   cohortGrain?: Options["cohortGrain"];
   cohortAlignment?: Options["cohortAlignment"];
   /** The status values treated as cancelled/refunded (absent: the engine's recognition). */
-  cancelledStatuses?: string[];
+  cancelledStatuses?: Options["cancelledStatuses"];
   rfmSegments?: Options["rfmSegments"];
 }
 

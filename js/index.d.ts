@@ -5,7 +5,7 @@ export type Input = File | Blob | ArrayBuffer | ArrayBufferView | Uint8Array | s
 
 // Report, Options and the types they use are generated from the Rust types (`make types`).
 export * from "./report.js";
-import type { Options, Report, Role, Sample, Timings } from "./report.js";
+import type { Options, Report, Role, Sample, Timings, CustomerList, GridCell, GroupKey, ListName, ProductAs } from "./report.js";
 
 /** A rejected row as listed in `report.ingest.samples` (the former name of `Sample`). */
 export type RejectedSample = Sample;
@@ -100,37 +100,13 @@ export class Analyzer {
  */
 export type CustomerSelection =
   | { segment: string }
-  | { cell: { r: 1 | 2 | 3 | 4 | 5; f: 1 | 2 | 3 | 4 | 5 } }
-  | { group: { dimension: string; value: string } }
-  | { list: "silent" | "overdue" | "winback" }
+  | { cell: GridCell }
+  | { group: GroupKey }
+  | { list: ListName }
   | { decile: number }
-  | { product: string; as: "first" | "buyers" | "repeat" }
+  | { product: string; as?: ProductAs }
   | Record<string, never>;
 
-/** One customer of a list (times as `YYYY-MM-DDTHH:MM:SS`). */
-export interface CustomerRow {
-  customer: string;
-  firstPurchase: string;
-  lastPurchase: string;
-  purchases: number;
-  /** `null` without an amount column. */
-  revenue: number | null;
-  /** The segment of the scheme in force. */
-  segment: string;
-  /** The cn8 class. */
-  cn8: string;
-  /** `null` without CLV. */
-  pAlive: number | null;
-  /** `null` without CLV (or without amounts). */
-  clv: number | null;
-}
-
-/** What `Analyzer.customers` returns. */
-export interface CustomerList {
-  /** Customers in the selection. */
-  count: number;
-  rows: CustomerRow[];
-}
 
 /**
  * A streaming Analyzer; `{ full: true }` for workbooks, Arrow input or Arrow export; `size`:
