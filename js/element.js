@@ -515,7 +515,11 @@ export class CohortLens extends HTMLElement {
       h("h2", {}, t("error.title")),
       h("p", { class: "message" }, h("span", { class: "code", title: t("error.code") }, e.code), h("span", { class: "text" }, e.message)),
       where ? h("p", { class: "where" }, where) : null,
-      hint !== hintKey ? h("p", { class: "hint" }, hint) : null);
+      hint !== hintKey ? h("p", { class: "hint" }, hint) : null,
+      // A view from a link may name what this file lacks (a column, statuses): a way out.
+      this.#ui.filters || this.#ui.cancelledStatuses
+        ? h("p", {}, h("button", { type: "button", class: "btn small", dataset: { focus: "error-clear-filters" }, onclick: () => ctx.setOption({ filters: undefined, cancelledStatuses: undefined }) }, t("filter.clearAfterError")))
+        : null);
   }
 
   #emptyState(ctx) {

@@ -481,3 +481,22 @@ test("settings: a cancelled status unticked counts its orders (amounts > 0) as p
     await page.close();
   }
 });
+
+test("a shared link whose filter names a column this file lacks shows the engine's error and a way out", async () => {
+  const view = { filters: { dimensions: { nosuch: ["x"] } }, silentDays: 45 };
+  const page = await openPage(env, `/#view=${encodeURIComponent(JSON.stringify(view))}`);
+  try {
+    const [error] = await waitForResults(page, 1, 60_000);
+    assert.equal(error.type, "cohort-lens-error");
+    assert.equal(error.detail.code, "UnknownColumn");
+    await lens(page, "button[data-focus=error-clear-filters]").click();
+    const [, report] = await waitForResults(page, 2, 60_000);
+    assert.equal(report.type, "cohort-lens-report");
+    assert.equal(report.detail.filter, null);
+    assert.equal(report.detail.churn.silentDays, 45, "the settings of the link stay");
+    assert.deepEqual(JSON.parse(decodeURIComponent(await page.evaluate(() => location.hash)).slice(6)), { silentDays: 45 });
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
