@@ -16,7 +16,11 @@
 //! - `filters_equal_the_restricted_file`: `analyze(file, filters)` equals `analyze(the lines of
 //!   the passing orders)` on every section but `ingest`, `dimensions` and `filter`, and
 //!   `filter` counts the orders;
-//! - `cancelled_statuses_decide_purchases`: with `cancelledStatuses`, summary counts.
+//! - `cancelled_statuses_decide_purchases`: with `cancelledStatuses`, the summary's counts
+//!   and `ingest.statuses[].cancelled`.
+//!
+//! Three hand-worked tests pin numbers computed by hand (in their doc comments): a product
+//! cycle P, Q, P, P; a lapse across a month boundary; filters on merged orders.
 //!
 //! `PROPTEST_CASES=N` overrides the (small) default number of cases for a deeper run.
 
@@ -235,7 +239,6 @@ fn filters() -> impl Strategy<Value = GFilters> {
 struct MOrder {
     /// (customer, order number within the customer).
     key: (usize, usize),
-    customer: usize,
     /// Earliest line.
     time: NaiveDateTime,
     /// Sum of the lines.
@@ -371,7 +374,6 @@ impl Case {
             let key = rows[i].order;
             let o = merged.entry(key).or_insert_with(|| MOrder {
                 key,
-                customer: key.0,
                 time: *time,
                 cents: 0,
                 status: String::new(),
@@ -490,7 +492,7 @@ fn world(case: &Case, orders: &[MOrder]) -> World {
     });
     let mut by_customer: BTreeMap<usize, Vec<&MOrder>> = BTreeMap::new();
     for o in orders.iter().filter(|o| o.time < as_of) {
-        by_customer.entry(o.customer).or_default().push(o);
+        by_customer.entry(o.key.0).or_default().push(o);
     }
     let mut w = World {
         as_of,
@@ -730,14 +732,17 @@ fn winback(w: &World, grain: usize, silent: i64) -> Value {
 // Comparison
 // ---------------------------------------------------------------------------------------------
 
+/// Relative tolerance of computed floats.
+const REL: f64 = 1e-9;
+
 /// Compares `got` with `want` in order (ranked lists must come in the same order): integers
-/// exactly, floats within 1e-9 relative; only `want`'s object keys are checked.
-fn diff(path: &str, got: &Value, want: &Value, out: &mut Vec<String>) {
+/// exactly, floats within `rel` relative; only `want`'s object keys are checked.
+fn diff(path: &str, got: &Value, want: &Value, rel: f64, out: &mut Vec<String>) {
     match (got, want) {
         (Value::Number(g), Value::Number(w)) => {
             let (gf, wf) = (g.as_f64().unwrap(), w.as_f64().unwrap());
             let ok = if w.is_f64() {
-                (gf - wf).abs() <= 1e-9 * gf.abs().max(wf.abs()).max(1.0)
+                (gf - wf).abs() <= rel * gf.abs().max(wf.abs()).max(1.0)
             } else {
                 gf == wf
             };
@@ -751,6 +756,7 @@ fn diff(path: &str, got: &Value, want: &Value, out: &mut Vec<String>) {
                     &format!("{path}.{k}"),
                     g.get(k).unwrap_or(&Value::Null),
                     wv,
+                    rel,
                     out,
                 );
             }
@@ -764,7 +770,7 @@ fn diff(path: &str, got: &Value, want: &Value, out: &mut Vec<String>) {
                     .get("product")
                     .or_else(|| wi.get("period"))
                     .map_or(String::new(), |v| format!("={v}"));
-                diff(&format!("{path}[{i}{name}]"), gi, wi, out);
+                diff(&format!("{path}[{i}{name}]"), gi, wi, rel, out);
             }
         }
         _ => {
@@ -804,7 +810,7 @@ fn run(case: &Case) -> Result<Option<(Value, World, String)>, TestCaseError> {
 
 fn check(section: &str, got: &Value, want: &Value, context: &str) -> Result<(), TestCaseError> {
     let mut out = Vec::new();
-    diff(section, got, want, &mut out);
+    diff(section, got, want, REL, &mut out);
     prop_assert!(
         out.is_empty(),
         "{} differences:\n  {}\n{context}",
@@ -900,6 +906,9 @@ proptest! {
     }
 }
 
+/// Relative tolerance of the CLV fit's figures between a filtered and a restricted run.
+const CLV_REL: f64 = 1e-4;
+
 /// The body of `filters_equal_the_restricted_file`.
 fn check_filters(case: &Case, f: &GFilters) -> Result<(), TestCaseError> {
     let (rows, orders) = case.materialise();
@@ -992,11 +1001,19 @@ fn check_filters(case: &Case, f: &GFilters) -> Result<(), TestCaseError> {
                 a.as_object_mut().unwrap().remove(key);
                 b.as_object_mut().unwrap().remove(key);
             }
+            // `clv` is a maximum-likelihood fit: its sums run over the customers in the order
+            // of their first line in the file, which differs when a customer's first line
+            // belongs to an excluded order, and flat likelihoods then move by ~1e-5.
+            let (clv_a, clv_b) = (a["clv"].take(), b["clv"].take());
             let mut out = Vec::new();
             // In order: the restricted file keeps the lines' relative order, so even ties
-            // broken by file position come out the same.
-            diff("report", &a, &b, &mut out);
-            diff("report", &b, &a, &mut out);
+            // broken by file position come out the same. Both ways, for keys on one side only.
+            diff("report", &a, &b, REL, &mut out);
+            diff("report.clv", &clv_a, &clv_b, CLV_REL, &mut out);
+            if out.is_empty() {
+                diff("report", &b, &a, REL, &mut out);
+                diff("report.clv", &clv_b, &clv_a, CLV_REL, &mut out);
+            }
             prop_assert!(
                 out.is_empty(),
                 "{} differences (got = filtered, want = restricted):\n  {}\n{}",
