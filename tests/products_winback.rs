@@ -15,12 +15,14 @@
 //! - `winback_matches_reference`: `winback` (periods, customers, share, gap days);
 //! - `filters_equal_the_restricted_file`: `analyze(file, filters)` equals `analyze(the lines of
 //!   the passing orders)` on every section but `ingest`, `dimensions` and `filter`, and
-//!   `filter` counts the orders;
+//!   `filter` counts the orders (`clv` apart, in `filters_equal_the_restricted_file_clv`,
+//!   ignored: the engine's CLV fit depends on the order of customers in the file);
 //! - `cancelled_statuses_decide_purchases`: with `cancelledStatuses`, the summary's counts
 //!   and `ingest.statuses[].cancelled`.
 //!
-//! Three hand-worked tests pin numbers computed by hand (in their doc comments): a product
-//! cycle P, Q, P, P; a lapse across a month boundary; filters on merged orders.
+//! Hand-worked tests pin numbers computed by hand (in their doc comments): a product cycle
+//! P, Q, P, P; a lapse across a month boundary; filters on merged orders; and (ignored, an
+//! engine disagreement) one CLV fit from three orderings of the same customers.
 //!
 //! `PROPTEST_CASES=N` overrides the (small) default number of cases for a deeper run.
 
@@ -485,6 +487,9 @@ struct World {
     revenue: i64,
 }
 
+/// §1–§2 from the merged orders: E (`asOf`, else the day after the last order's day), the
+/// orders before it, purchases (amount > 0, status not cancelling) in time order with ties in
+/// file order, and with `countBy: "day"` one unit per day holding the union of its products.
 fn world(case: &Case, orders: &[MOrder]) -> World {
     let as_of = case.as_of().unwrap_or_else(|| {
         let last = orders.iter().map(|o| o.time).max().unwrap();
@@ -899,18 +904,26 @@ proptest! {
     }
 
     /// Filters select orders: the Report equals that of the file holding only the lines of the
-    /// passing orders (but `ingest`, `dimensions` and `filter`), and `filter` counts them.
+    /// passing orders (but `ingest`, `dimensions` and `filter`; `clv` below), and `filter`
+    /// counts them.
     #[test]
     fn filters_equal_the_restricted_file(case in case(), f in filters()) {
-        check_filters(&case, &f)?;
+        check_filters(&case, &f, false)?;
+    }
+
+    /// The same for `clv`, kept apart: see `hand_worked_clv_ignores_customer_order`.
+    #[test]
+    #[ignore = "engine disagrees: the CLV fit depends on the order of customers in the file, \
+                and a filtered run keeps the whole file's order (a fitted clv vs null); see \
+                hand_worked_clv_ignores_customer_order"]
+    fn filters_equal_the_restricted_file_clv(case in case(), f in filters()) {
+        check_filters(&case, &f, true)?;
     }
 }
 
-/// Relative tolerance of the CLV fit's figures between a filtered and a restricted run.
-const CLV_REL: f64 = 1e-4;
-
-/// The body of `filters_equal_the_restricted_file`.
-fn check_filters(case: &Case, f: &GFilters) -> Result<(), TestCaseError> {
+/// The body of the two filter properties: `clv` compares that section only, else every
+/// section but `ingest`, `dimensions`, `filter` and `clv`.
+fn check_filters(case: &Case, f: &GFilters, clv: bool) -> Result<(), TestCaseError> {
     let (rows, orders) = case.materialise();
     let day = |d: i64| case.day(d).format("%Y-%m-%d").to_string();
     let mut filters = json!({});
@@ -997,22 +1010,23 @@ fn check_filters(case: &Case, f: &GFilters) -> Result<(), TestCaseError> {
                 serde_json::to_value(&b).unwrap(),
             );
             prop_assert_eq!(&a["filter"], &counts, "{}", context);
-            for key in ["ingest", "dimensions", "filter"] {
-                a.as_object_mut().unwrap().remove(key);
-                b.as_object_mut().unwrap().remove(key);
+            if clv {
+                (a, b) = (
+                    json!({"clv": a["clv"].take()}),
+                    json!({"clv": b["clv"].take()}),
+                );
+            } else {
+                for key in ["ingest", "dimensions", "filter", "clv"] {
+                    a.as_object_mut().unwrap().remove(key);
+                    b.as_object_mut().unwrap().remove(key);
+                }
             }
-            // `clv` is a maximum-likelihood fit: its sums run over the customers in the order
-            // of their first line in the file, which differs when a customer's first line
-            // belongs to an excluded order, and flat likelihoods then move by ~1e-5.
-            let (clv_a, clv_b) = (a["clv"].take(), b["clv"].take());
             let mut out = Vec::new();
             // In order: the restricted file keeps the lines' relative order, so even ties
             // broken by file position come out the same. Both ways, for keys on one side only.
             diff("report", &a, &b, REL, &mut out);
-            diff("report.clv", &clv_a, &clv_b, CLV_REL, &mut out);
             if out.is_empty() {
                 diff("report", &b, &a, REL, &mut out);
-                diff("report.clv", &clv_b, &clv_a, CLV_REL, &mut out);
             }
             prop_assert!(
                 out.is_empty(),
@@ -1198,4 +1212,63 @@ fn hand_worked_filters_on_merged_orders() {
     near(&s["revenue"], 63.0, 1e-9);
     assert_eq!(s["firstOrder"], "2024-01-05T09:00:00");
     assert_eq!(s["asOf"], "2024-02-11T00:00:00");
+}
+
+/// The CLV fit (§9) is defined by its data, not by the order of customers in the file; nor is
+/// `clv` being `null` ("no interior maximum"). Found by `filters_equal_the_restricted_file_clv`,
+/// shrunk by hand: six customers, one order each but c02 (two), one-cent orders and one of
+/// 241.15, `asOf: 2021-09-30`.
+///
+/// - `restricted`: the seven kept lines alone → `clv` is `null` (BG/NBD ran to a boundary).
+/// - `filtered`: the same lines after an excluded line of c05 (channel `web`, filter `app`)
+///   → a fit (r 0.1387, α 8.746, a 5017.3, b 0.000299, LL −5.7137): c05 is numbered before
+///   c01 because the filtered run keeps the whole file's customer numbering.
+/// - `moved`: the seven lines, c05's first, no filter → the same fit as `filtered`.
+///
+/// The likelihood is flat towards b → 0 and where the optimiser stops depends on the order of
+/// its sums. All three should give the same `clv`.
+#[test]
+#[ignore = "engine disagrees: the CLV fit (and clv being null) depends on the order of \
+            customers in the file"]
+fn hand_worked_clv_ignores_customer_order() {
+    let mapping = json!({"customer": "customer_id", "order": "order_id", "time": "order_date",
+                         "amount": "amount"});
+    let options = json!({"asOf": "2021-09-30", "mapping": mapping});
+    let header = "customer_id,order_id,order_date,amount,channel\n";
+    let c05 = "c05,o2,2021-05-19,0.01,app\n";
+    let others = "c03,o3,2020-12-27,0.01,app\n\
+                  c02,o6,2021-01-14,0.01,app\n\
+                  c02,o5,2021-03-02,0.01,app\n\
+                  c04,o3,2021-03-12,0.01,app\n\
+                  c01,o0,2021-05-16,0.01,app\n";
+    let c06 = "c06,o2,2021-05-19 12:00:00,241.15,app\n";
+    let restricted = report(&format!("{header}{others}{c05}{c06}"), options.clone());
+    let mut filtered_options = options.clone();
+    filtered_options["filters"] = json!({"dimensions": {"channel": ["app"]}});
+    let excluded = "c05,o9,2021-01-01,0.01,web\n";
+    let filtered = report(
+        &format!("{header}{excluded}{others}{c05}{c06}"),
+        filtered_options,
+    );
+    assert_eq!(
+        filtered["filter"],
+        json!({"keptOrders": 7, "excludedOrders": 1})
+    );
+    let moved = report(&format!("{header}{c05}{others}{c06}"), options);
+    let mut out = Vec::new();
+    diff(
+        "filtered.clv",
+        &filtered["clv"],
+        &restricted["clv"],
+        REL,
+        &mut out,
+    );
+    diff(
+        "moved.clv",
+        &moved["clv"],
+        &restricted["clv"],
+        REL,
+        &mut out,
+    );
+    assert!(out.is_empty(), "{}", out.join("\n"));
 }
