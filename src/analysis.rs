@@ -25,15 +25,15 @@ pub struct Analysis {
     pub timings: Timings,
     /// The CLV fits and every buyer's CLV figures (the Report lists the top
     /// `clvCustomerLimit`; a re-run reuses the fits while their options are unchanged).
-    clv_fitted: Option<clv::ClvFitted>,
+    pub(crate) clv_fitted: Option<clv::ClvFitted>,
     /// Every order (re-runs start from them).
-    orders: Orders,
+    pub(crate) orders: Orders,
     /// The orders the filters kept, when there are filters: the figures are theirs.
-    view: Option<Orders>,
-    customers: Customers,
-    scores: Vec<rfm::Scores>,
-    segments: Vec<usize>,
-    options: Options,
+    pub(crate) view: Option<Orders>,
+    pub(crate) customers: Customers,
+    pub(crate) scores: Vec<rfm::Scores>,
+    pub(crate) segments: Vec<usize>,
+    pub(crate) options: Options,
     /// What the ingest and the order merge saw (the Report's `ingest` before the metrics'
     /// warnings), kept for re-runs.
     ingest: IngestInfo,
@@ -293,7 +293,7 @@ impl Analysis {
     }
 
     /// The orders the figures are of: the filtered ones when there are filters.
-    fn seen(&self) -> &Orders {
+    pub(crate) fn seen(&self) -> &Orders {
         self.view.as_ref().unwrap_or(&self.orders)
     }
 

@@ -151,6 +151,6 @@ mod tests {
         assert_eq!(i.get(1), b"a");
         assert_eq!(i.get(2), b"");
         assert_eq!(i.get(9), b"");
-        assert_eq!(i.len(), 3);
+        assert_eq!(i.len(), 4);
     }
 }

@@ -22,6 +22,7 @@ pub mod options;
 pub mod orders;
 pub mod period;
 pub mod report;
+pub mod selection;
 pub mod time;
 #[cfg(test)]
 mod typescript;

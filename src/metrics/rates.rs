@@ -6,10 +6,13 @@ use crate::report::{PeriodRates, Rates};
 /// At most this many periods: a mistyped year must not make millions of rows.
 pub const MAX_PERIODS: i64 = 20_000;
 
+/// First and last period index, and the warning when periods were left out.
+pub type PeriodSpan = (i64, i64, Option<(String, String)>);
+
 /// The `periodGrain` periods of `rates` (and `winback`): `(p0, p_last)`, the first and last
 /// period index shown, from the first purchase to the last instant before `E`, at most
 /// [`MAX_PERIODS`] (the last ones, with a warning). `None` without a purchase.
-pub fn period_span(cx: &Context) -> Option<(i64, i64, Option<(String, String)>)> {
+pub fn period_span(cx: &Context) -> Option<PeriodSpan> {
     let grain = cx.options.period_grain;
     let first = cx.customers.buyers.iter().map(|b| b.first).min()?;
     let p_last = grain

@@ -4,7 +4,7 @@
 use super::products::quartiles;
 use super::rates::period_span;
 use super::{ratio, Context};
-use crate::period::{day_of, DAY};
+use crate::period::day_of;
 use crate::report::{Winback, WinbackPeriod};
 
 /// The `winback` section: per period of `rates`, the customers lapsed at its start and those
@@ -15,19 +15,22 @@ pub fn winback(cx: &Context) -> Winback {
     let span = period_span(cx);
     let (p0, p_last) = span.as_ref().map_or((0, -1), |s| (s.0, s.1));
     let len = (p_last - p0 + 1).max(0) as usize;
+    // The first day of each period, ascending: lookups are binary searches, not calendar
+    // arithmetic per purchase.
+    let first_day: Vec<i64> = (0..len as i64)
+        .map(|i| day_of(grain.start_of(p0 + i)))
+        .collect();
     // lapsed as a difference array over periods; reactivated directly.
     let mut lapsed_delta = vec![0i64; len + 1];
     let mut reactivated = vec![0u64; len];
-    // The periods whose first day lies in days lo..=hi, as indices from p0 (clamped).
+    // The periods whose first day lies in days lo..=hi (hi: the last period when None).
     let periods_starting = |lo: i64, hi: Option<i64>| -> Option<(usize, usize)> {
-        let mut a = grain.index_of(lo * DAY);
-        if day_of(grain.start_of(a)) < lo {
-            a += 1;
-        }
-        let b = hi.map_or(p_last, |hi| grain.index_of(hi * DAY)).min(p_last);
-        let a = a.max(p0);
-        (a <= b).then(|| ((a - p0) as usize, (b - p0) as usize))
+        let a = first_day.partition_point(|&d| d < lo);
+        let z = hi.map_or(len, |hi| first_day.partition_point(|&d| d <= hi));
+        (a < z).then(|| (a, z - 1))
     };
+    // The period holding day `d`, if shown.
+    let period_of = |d: i64| first_day.partition_point(|&s| s <= d).checked_sub(1);
     let mut customers = 0u64;
     let mut gaps: Vec<f64> = Vec::new();
     for b in &cx.customers.buyers {
@@ -47,9 +50,10 @@ pub fn winback(cx: &Context) -> Winback {
             if gap > silent {
                 came_back = true;
                 gaps.push(gap as f64);
-                let q = grain.index_of(next);
-                if q >= p0 && q <= p_last && day_of(grain.start_of(q)) > day + silent {
-                    reactivated[(q - p0) as usize] += 1;
+                if let Some(q) = period_of(day_of(next)) {
+                    if first_day[q] > day + silent {
+                        reactivated[q] += 1;
+                    }
                 }
             }
         }
