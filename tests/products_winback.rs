@@ -26,6 +26,8 @@
 //!
 //! `PROPTEST_CASES=N` overrides the (small) default number of cases for a deeper run.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, TimeDelta, Weekday};
@@ -829,20 +831,8 @@ fn check(section: &str, got: &Value, want: &Value, context: &str) -> Result<(), 
 // Properties
 // ---------------------------------------------------------------------------------------------
 
-fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(cases),
-        // Other people work in this tree: no regression files written next to the tests.
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config(64))]
+    #![proptest_config(common::proptest_config(64))]
 
     /// `products.firstProduct` and `products.next` equal the reference (§12).
     #[test]
