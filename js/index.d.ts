@@ -123,12 +123,17 @@ export interface Probe {
   delimiter: string | null;
   /** Column names (position numbers for unnamed columns or without a header). */
   header: string[];
-  /** Role → the column the analysis would use. */
+  /** Role → the column the analysis would use; `product` is only proposed (the engine never maps one itself). */
   mapping: Partial<Record<Role, string>>;
   /** Role → every column whose name fits the role, best first. */
   candidates: Partial<Record<Role, string[]>>;
   /** The first data rows as text. */
   rows: string[][];
+  /**
+   * Columns that play no role (the product aside) whose sample values all read as numbers: what
+   * a page offers as the amount column when none is mapped.
+   */
+  numeric: string[];
 }
 
 /**

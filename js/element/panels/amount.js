@@ -3,8 +3,7 @@ import { h } from "../format.js";
 // ------------------------------------------------------------------------------ amount banner
 //
 // Without an amount column every monetary figure is null (SPEC §1): a banner says which figures
-// need one and offers the file's columns that could hold it — the probe's amount candidates
-// first, then the columns no role uses.
+// need one and offers the file's columns that could hold it: the probe's numeric columns.
 
 export const amountPanel = {
   id: "amount",
@@ -16,7 +15,10 @@ export const amountPanel = {
     const mapping = report.ingest.mapping;
     const used = new Set(Object.values(mapping));
     const offered = [];
-    for (const c of [...(ctx.probe?.candidates?.amount ?? []), ...(ctx.probe?.candidates?.numeric ?? []), ...ctx.columns]) {
+    // The probe's numeric columns that play no role (and amount synonyms); without them (a
+    // workbook, or no probe) the columns no role uses.
+    const numeric = [...(ctx.probe?.candidates?.amount ?? []), ...(ctx.probe?.numeric ?? [])];
+    for (const c of numeric.length ? numeric : ctx.columns) {
       if (!used.has(c) && !offered.includes(c)) offered.push(c);
     }
     const sel = h("select", { dataset: { focus: "amount-column", amount: "column" } },
