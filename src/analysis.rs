@@ -24,6 +24,8 @@ pub struct Analysis {
     /// `clvCustomerLimit`; a re-run reuses the fits while their options are unchanged).
     clv_fitted: Option<clv::ClvFitted>,
     orders: Orders,
+    /// What `matchRefunds` changed in `orders` (undone before a re-run).
+    refunds: orders::RefundMatches,
     customers: Customers,
     scores: Vec<rfm::Scores>,
     segments: Vec<usize>,
@@ -160,7 +162,8 @@ impl Analysis {
         }
         options.validate()?;
         let started = clock();
-        let orders = self.orders.clone();
+        let mut orders = self.orders.clone();
+        self.refunds.undo(&mut orders);
         let mut analysis = Analysis::from_orders(
             orders,
             self.ingest.clone(),
@@ -174,7 +177,7 @@ impl Analysis {
 
     /// Every phase from the merged orders on (SPEC §2–§9).
     fn from_orders(
-        orders: Orders,
+        mut orders: Orders,
         mut info: IngestInfo,
         options: &Options,
         previous_clv: Option<&clv::ClvFitted>,
@@ -206,6 +209,27 @@ impl Analysis {
             .at(line, column.as_deref()));
         }
         let ingest = info.clone();
+        let refunds = if options.match_refunds {
+            orders::match_refunds(&mut orders, options.refund_window_days)
+        } else {
+            orders::RefundMatches::default()
+        };
+        if refunds.reversed > 0 {
+            let n = refunds.reversed;
+            info.warnings.push((
+                format!(
+                    "{n} purchases were reversed by refunds and are not counted (matchRefunds)"
+                ),
+                format!("{n} 笔购买已被退款冲销，不计入统计（matchRefunds）"),
+            ));
+        }
+        if refunds.partial > 0 {
+            let n = refunds.partial;
+            info.warnings.push((
+                format!("{n} partial refunds reduced the amount of the purchase they refund (matchRefunds)"),
+                format!("{n} 笔部分退款已从对应购买的金额中扣除（matchRefunds）"),
+            ));
+        }
         let customers = customers::build(&orders, options.count_by);
         timings.orders = lap();
         let cx = Context {
@@ -248,6 +272,7 @@ impl Analysis {
             timings,
             clv_fitted,
             orders,
+            refunds,
             customers,
             scores,
             segments,

@@ -37,8 +37,11 @@ fn valid_customer(x: f64, tx: f64, t: f64) -> bool {
         && tx <= t
 }
 
-/// Most terms of one series; past them the remainder is bounded geometrically (ratio < z).
-const MAX_TERMS: usize = 100_000;
+/// Most terms of one series; past them the remainder is estimated as a geometric tail with the
+/// last term ratio. Only z within ~1 % of 1 needs that many — parameters far from any optimum
+/// of real data (one rate thousands of times the other), which a fit leaves or reports as
+/// having no interior maximum — so the cap bounds the cost of such evaluations.
+const MAX_TERMS: usize = 1_000;
 
 /// ln H and its partial derivatives in (e, c, z), H = ₂F₁(1, e; c; z) = Σ (e)ₙ/(c)ₙ zⁿ for
 /// 0 ≤ z < 1 and 0 < e < c (every term positive, term ratio (e+n)/(c+n)·z < z).
@@ -50,11 +53,14 @@ fn ln_h(e: f64, c: f64, z: f64) -> (f64, f64, f64, f64) {
     let (mut se, mut sc) = (0.0f64, 0.0f64); // Σ_{k<n} 1/(e+k), Σ_{k<n} 1/(c+k)
     let (mut de, mut dc, mut dz) = (0.0f64, 0.0f64, 0.0f64);
     let mut n = 0.0f64;
+    let mut converged = false;
+    let mut ratio = z;
     for _ in 0..MAX_TERMS {
         let (ie, ic) = (1.0 / (e + n), 1.0 / (c + n));
         se += ie;
         sc += ic;
-        term *= (e + n) * ic * z;
+        ratio = (e + n) * ic * z;
+        term *= ratio;
         n += 1.0;
         sum += term;
         de += term * se;
@@ -62,8 +68,16 @@ fn ln_h(e: f64, c: f64, z: f64) -> (f64, f64, f64, f64) {
         dz += term * n;
         // remainder of Σ n·tₙ is below tₙ·(n+1)·z/(1−z)²
         if term * (n + 1.0) <= 1e-17 * sum * (1.0 - z) * (1.0 - z) {
+            converged = true;
             break;
         }
+    }
+    if !converged {
+        let q = ratio / (1.0 - ratio);
+        sum += term * q;
+        de += term * se * q;
+        dc -= term * sc * q;
+        dz += term * (n * q + q * q);
     }
     (sum.ln(), de / sum, dc / sum, dz / (z * sum))
 }

@@ -56,6 +56,8 @@ struct FitKey {
     count_by: CountBy,
     model: ClvModel,
     split: Option<Split>,
+    /// The orders themselves change with refund matching.
+    refunds: Option<u32>,
 }
 
 impl FitKey {
@@ -67,6 +69,7 @@ impl FitKey {
             count_by: options.count_by,
             model: options.clv_model,
             split: options.split().ok().flatten(),
+            refunds: options.match_refunds.then_some(options.refund_window_days),
         }
     }
 }
