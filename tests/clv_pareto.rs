@@ -144,3 +144,85 @@ fn pareto_nbd_fit_100k_customers() {
     eprintln!("Pareto/NBD, 100k customers: {:.1} ms", best * 1e3);
     assert!(best <= 0.3, "{best} s");
 }
+
+fn cdnow_report(extra: &[(&str, Value)]) -> Value {
+    let dir = format!("{}/examples/data/golden", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(format!("{dir}/cdnow_sample.txt")).expect("data");
+    let mut options: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{dir}/cdnow_sample.options.json")).expect("options"),
+    )
+    .expect("json");
+    for (k, v) in extra {
+        options[*k] = v.clone();
+    }
+    let options = cohortlens::Options::from_json(&options.to_string()).expect("options");
+    serde_json::to_value(cohortlens::analyze(&bytes, &options).expect("report")).expect("json")
+}
+
+/// The Report of `clvModel: "paretoNbd"` carries the paper's fit and uses it per customer; the
+/// BG/NBD fit stays beside it.
+#[test]
+fn pareto_nbd_in_the_report() {
+    let report = cdnow_report(&[("clvModel", "paretoNbd".into())]);
+    let clv = &report["clv"];
+    assert_eq!(clv["model"], "paretoNbd");
+    let fit = &clv["paretoNbd"];
+    assert!((fit["r"].as_f64().unwrap() - 0.553).abs() < 1e-3, "{fit}");
+    assert!((fit["logLikelihood"].as_f64().unwrap() + 9595.0).abs() < 0.05);
+    assert!((clv["bgnbd"]["r"].as_f64().unwrap() - 0.2426).abs() < 1e-3);
+    assert!(clv["holdout"].is_null());
+    let p = ParetoNbd {
+        r: fit["r"].as_f64().unwrap(),
+        alpha: fit["alpha"].as_f64().unwrap(),
+        s: fit["s"].as_f64().unwrap(),
+        beta: fit["beta"].as_f64().unwrap(),
+    };
+    for c in clv["customers"].as_array().unwrap().iter().take(50) {
+        let f = |k: &str| c[k].as_f64().unwrap();
+        let want = p.p_alive(f("x"), f("tx"), f("T"));
+        assert!((f("pAlive") - want).abs() < 1e-12);
+        let e = p.conditional_expected_purchases(39.0, f("x"), f("tx"), f("T"));
+        assert!((f("expectedPurchases") - e).abs() < 1e-9 * e.max(1.0));
+    }
+    // the engine default is unchanged: BG/NBD predicts
+    let default = cdnow_report(&[]);
+    assert_eq!(default["clv"]["model"], "bgnbd");
+}
+
+/// `auto` on CDNOW with a calibration split: both models fitted before the split, scored on the
+/// holdout, the better one used and the reason given; both lines in the calibration groups.
+#[test]
+fn auto_picks_a_model_on_cdnow_and_says_why() {
+    let report = cdnow_report(&[
+        ("clvModel", "auto".into()),
+        ("calibrationSplit", "1997-07-01".into()),
+    ]);
+    let clv = &report["clv"];
+    let holdout = &clv["holdout"];
+    let (bg, pareto) = (
+        holdout["bgnbd"]["mae"].as_f64().unwrap(),
+        holdout["paretoNbd"]["mae"].as_f64().unwrap(),
+    );
+    eprintln!("holdout MAE: BG/NBD {bg}, Pareto/NBD {pareto}; {holdout}");
+    let want = if pareto < bg { "paretoNbd" } else { "bgnbd" };
+    assert_eq!(clv["model"], want);
+    assert_eq!(
+        holdout["bgnbd"]["actual"], holdout["paretoNbd"]["actual"],
+        "one holdout"
+    );
+    let warnings = report["ingest"]["warnings"].as_array().unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("chosen: on the holdout")),
+        "{warnings:?}"
+    );
+    for g in clv["calibration"]["groups"].as_array().unwrap() {
+        assert!(
+            g["predictedParetoNbd"].is_number() && g["predicted"].is_number(),
+            "{g}"
+        );
+    }
+    // the refit on all data is the full-data fit
+    assert!((clv["paretoNbd"]["r"].as_f64().unwrap() - 0.553).abs() < 1e-3);
+}
