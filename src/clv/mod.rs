@@ -190,6 +190,15 @@ impl Model {
         }
     }
 
+    /// P(at least one purchase in the next `horizon` units | alive): shared by every customer
+    /// with the same x and T.
+    pub fn buys_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64 {
+        match self {
+            Model::BgNbd(m) => m.buys_if_alive(horizon, x, t),
+            Model::ParetoNbd(m) => m.buys_if_alive(horizon, x, t),
+        }
+    }
+
     /// Conditional expected purchases in the next `horizon` units.
     pub fn conditional_expected_purchases(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64 {
         match self {

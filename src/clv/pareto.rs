@@ -82,6 +82,49 @@ fn ln_h(e: f64, c: f64, z: f64) -> (f64, f64, f64, f64) {
     (sum.ln(), de / sum, dc / sum, dz / (z * sum))
 }
 
+/// ln H alone (no derivatives), H = ₂F₁(1, e; c; z) as in [`ln_h`].
+fn ln_h_value(e: f64, c: f64, z: f64) -> f64 {
+    if z <= 0.0 {
+        return 0.0;
+    }
+    let (mut term, mut sum, mut ratio) = (1.0f64, 1.0f64, z);
+    let mut n = 0.0f64;
+    for _ in 0..MAX_TERMS {
+        ratio = (e + n) / (c + n) * z;
+        term *= ratio;
+        n += 1.0;
+        sum += term;
+        if term <= 1e-17 * sum * (1.0 - z) {
+            return sum.ln();
+        }
+    }
+    (sum + term * ratio / (1.0 - ratio)).ln()
+}
+
+/// [`ln_tail`]'s value alone.
+fn ln_tail_value(p: f64, q: f64, alpha: f64, beta: f64, y: f64) -> f64 {
+    let (ay, by) = (alpha + y, beta + y);
+    if alpha >= beta {
+        -p * ay.ln() + (1.0 - q) * by.ln() + ln_h_value(p, p + q, (alpha - beta) / ay)
+    } else {
+        -q * by.ln() + (1.0 - p) * ay.ln() + ln_h_value(q, p + q, (beta - alpha) / by)
+    }
+}
+
+/// P(alive | x, t_x, T) = P(T)/M with M as in [`customer_terms`] (values only).
+fn p_alive_value(m: &ParetoNbd, x: f64, tx: f64, t: f64) -> f64 {
+    let ParetoNbd { r, alpha, s, beta } = *m;
+    let rho = r + x;
+    let lp = -rho * (alpha + t).ln() - s * (beta + t).ln();
+    let vx = ln_tail_value(rho, s + 1.0, alpha, beta, tx);
+    let vt = ln_tail_value(rho, s + 1.0, alpha, beta, t);
+    let k = (s / (rho + s)).ln();
+    let top = lp.max(k + vx);
+    let inner = (lp - top).exp() + (k + vx - top).exp() - (k + vt - top).exp();
+    let ln_m = top + inner.max(f64::MIN_POSITIVE).ln();
+    (lp - ln_m).exp().min(1.0)
+}
+
 /// ln[(p+q−1)·J(y)], J(y) = ∫_y^∞ (α+u)^−p (β+u)^−q du, and its partial derivatives in
 /// (p, α, q, β) (the order of (r, α, s, β)). Needs p, q > 0, p + q > 1, α, β > 0, y ≥ 0.
 fn ln_tail(p: f64, q: f64, alpha: f64, beta: f64, y: f64) -> (f64, [f64; 4]) {
@@ -126,6 +169,22 @@ fn x_terms(r: f64, x: f64) -> (f64, f64) {
 /// One customer's log-likelihood terms: ln L and its gradient in (r, α, s, β), and P(alive).
 /// `xt` is [`x_terms`]`(r, x)`.
 fn customer_terms(m: &ParetoNbd, x: f64, tx: f64, t: f64, xt: (f64, f64)) -> (f64, [f64; 4], f64) {
+    let rho = m.r + x;
+    let tail_x = ln_tail(rho, m.s + 1.0, m.alpha, m.beta, tx);
+    let tail_t = ln_tail(rho, m.s + 1.0, m.alpha, m.beta, t);
+    terms_with_tails(m, x, t, xt, tail_x, tail_t)
+}
+
+/// [`customer_terms`] given [`ln_tail`]`(r+x, s+1, α, β, ·)` at t_x and at T (shared by every
+/// customer with the same x and t_x, or x and T).
+fn terms_with_tails(
+    m: &ParetoNbd,
+    x: f64,
+    t: f64,
+    xt: (f64, f64),
+    (vx, dvx): (f64, [f64; 4]),
+    (vt, dvt): (f64, [f64; 4]),
+) -> (f64, [f64; 4], f64) {
     let ParetoNbd { r, alpha, s, beta } = *m;
     let rho = r + x;
     let a = rho + s;
@@ -134,8 +193,6 @@ fn customer_terms(m: &ParetoNbd, x: f64, tx: f64, t: f64, xt: (f64, f64)) -> (f6
     let lp = -rho * lat - s * lbt;
     let dlp = [-lat, -rho / (alpha + t), -lbt, -s / (beta + t)];
     // s·∫_{t_x}^T (α+y)^−ρ (β+y)^−(s+1) dy = (s/a)(e^{v_x} − e^{v_T}): dropped out in (t_x, T)
-    let (vx, dvx) = ln_tail(rho, s + 1.0, alpha, beta, tx);
-    let (vt, dvt) = ln_tail(rho, s + 1.0, alpha, beta, t);
     let k = (s / a).ln();
     let dk = [-1.0 / a, 0.0, 1.0 / s - 1.0 / a, 0.0];
     // ln M with M = e^{lp} + e^{k+vx} − e^{k+vt} (the difference is ≥ 0 mathematically)
@@ -178,7 +235,7 @@ impl ParetoNbd {
         if !self.valid() || !valid_customer(x, tx, t) {
             return f64::NAN;
         }
-        customer_terms(self, x, tx, t, x_terms(self.r, x)).2
+        p_alive_value(self, x, tx, t)
     }
 
     /// E[purchases in (T, T+horizon] | alive at T, x, T]
@@ -221,6 +278,15 @@ impl ParetoNbd {
         if !alive.is_finite() {
             return f64::NAN;
         }
+        alive * self.buys_if_alive(horizon, x, t)
+    }
+
+    /// P(at least one purchase in (T, T+horizon] | alive at T, x, T); it does not depend on t_x.
+    /// `NaN` for invalid input.
+    pub fn buys_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64 {
+        if !(self.valid() && valid_customer(x, 0.0, t) && horizon.is_finite() && horizon >= 0.0) {
+            return f64::NAN;
+        }
         if horizon == 0.0 {
             return 0.0;
         }
@@ -228,16 +294,19 @@ impl ParetoNbd {
         let rho = r + x;
         // ρ(α+T)^ρ(β+T)^s [J(T) − J(T+h)] with p = ρ+1, q = s, p+q−1 = ρ+s
         let scale = rho * (alpha + t).ln() + s * (beta + t).ln();
-        let (v0, _) = ln_tail(rho + 1.0, s, alpha, beta, t);
-        let (v1, _) = ln_tail(rho + 1.0, s, alpha, beta, t + horizon);
-        let buys_if_alive = rho / (rho + s) * ((v0 + scale).exp() - (v1 + scale).exp());
-        alive * buys_if_alive.clamp(0.0, 1.0)
+        let v0 = ln_tail_value(rho + 1.0, s, alpha, beta, t);
+        let v1 = ln_tail_value(rho + 1.0, s, alpha, beta, t + horizon);
+        (rho / (rho + s) * ((v0 + scale).exp() - (v1 + scale).exp())).clamp(0.0, 1.0)
     }
 }
 
 /// Unique (x, t_x, T) triples with multiplicities.
 struct Compressed {
     rows: Vec<(f64, f64, f64, f64)>,
+    /// Per row, the positions in `pairs` of its (x, t_x) and (x, T).
+    row_pairs: Vec<(u32, u32)>,
+    /// Distinct (x, time) pairs: the likelihood's series depend on nothing else.
+    pairs: Vec<(f64, f64)>,
     n: f64,
     sum_x: f64,
     sum_t: f64,
@@ -272,8 +341,22 @@ fn compress(customers: &[(f64, f64, f64)]) -> Result<Compressed, FitError> {
             _ => rows.push((x, tx, t, 1.0)),
         }
     }
+    let mut index: rustc_hash::FxHashMap<(u64, u64), u32> = rustc_hash::FxHashMap::default();
+    let mut pairs: Vec<(f64, f64)> = Vec::new();
+    let mut pair = |x: f64, y: f64| {
+        *index.entry((x.to_bits(), y.to_bits())).or_insert_with(|| {
+            pairs.push((x, y));
+            (pairs.len() - 1) as u32
+        })
+    };
+    let row_pairs = rows
+        .iter()
+        .map(|&(x, tx, t, _)| (pair(x, tx), pair(x, t)))
+        .collect();
     Ok(Compressed {
         rows,
+        row_pairs,
+        pairs,
         n: customers.len() as f64,
         sum_x: customers.iter().map(|c| c.0).sum(),
         sum_t: customers.iter().map(|c| c.2).sum(),
@@ -284,6 +367,8 @@ fn compress(customers: &[(f64, f64, f64)]) -> Result<Compressed, FitError> {
 struct ParetoObjective<'a> {
     data: &'a Compressed,
     rate: f64,
+    /// scratch: [`ln_tail`] of each pair
+    tails: Vec<(f64, [f64; 4])>,
 }
 
 impl ParetoObjective<'_> {
@@ -306,14 +391,26 @@ impl Objective<4> for ParetoObjective<'_> {
         }
         let mut ll = 0.0;
         let mut g = [0.0; 4];
+        self.tails.clear();
+        self.tails.extend(
+            self.data
+                .pairs
+                .iter()
+                .map(|&(x, y)| ln_tail(m.r + x, m.s + 1.0, m.alpha, m.beta, y)),
+        );
         let (mut last_x, mut xt) = (f64::NAN, (0.0, 0.0));
-        for &(x, tx, t, w) in &self.data.rows {
+        for (&(x, _, t, w), &(px, pt)) in self.data.rows.iter().zip(&self.data.row_pairs) {
             // rows are sorted by x
             if x != last_x {
                 xt = x_terms(m.r, x);
                 last_x = x;
             }
-            let (l, gi, _) = customer_terms(&m, x, tx, t, xt);
+            let (Some(&tail_x), Some(&tail_t)) =
+                (self.tails.get(px as usize), self.tails.get(pt as usize))
+            else {
+                return None;
+            };
+            let (l, gi, _) = terms_with_tails(&m, x, t, xt, tail_x, tail_t);
             ll += w * l;
             for (acc, v) in g.iter_mut().zip(gi) {
                 *acc += w * v;
@@ -361,7 +458,11 @@ fn fit_compressed(
     if !(rate.is_finite() && rate > 0.0) {
         return Err(FitError::NoInteriorMaximum);
     }
-    let mut obj = ParetoObjective { data, rate };
+    let mut obj = ParetoObjective {
+        data,
+        rate,
+        tails: Vec::new(),
+    };
     let mut starts: Vec<Start<4>> = Vec::with_capacity(4);
     if let Some((Fit { params: w, .. }, inv_hessian)) = warm {
         starts.push(Start {
@@ -483,6 +584,7 @@ mod tests {
         let mut obj = ParetoObjective {
             data: &data,
             rate: data.sum_x / data.sum_t,
+            tails: Vec::new(),
         };
         for theta in [
             [0.1, -0.3, 0.2, 0.5],

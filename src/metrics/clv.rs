@@ -150,6 +150,9 @@ fn fit(cx: &Context, key: FitKey) -> Result<ClvFitted, (String, String)> {
             model
         }
     };
+    if let (ClvModel::Auto, Err(e), Err(_)) = (key.model, &bg, &pareto) {
+        return Err(explain(("BG/NBD, Pareto/NBD", "BG/NBD、Pareto/NBD"), *e));
+    }
     let model = match (used, &bg, &pareto) {
         (UsedModel::Bgnbd, Ok(f), _) => Model::BgNbd(f.params),
         (UsedModel::ParetoNbd, _, Ok(f)) => Model::ParetoNbd(f.params),
@@ -431,7 +434,9 @@ impl ClvTable {
         let unit = |d: i64| d as f64 / unit_days;
         let discount_rate = cx.options.discount_rate;
         let mut index: FxHashMap<Days, u32> = FxHashMap::default();
-        let mut if_alive: FxHashMap<(u32, i64), (f64, f64)> = FxHashMap::default();
+        // per (x, T): expected purchases over the horizon and 90 days, P(≥1) in 30 and 90 days,
+        // each of a customer known to be alive
+        let mut if_alive: FxHashMap<(u32, i64), [f64; 4]> = FxHashMap::default();
         let mut triples = Vec::new();
         let mut predictions = Vec::new();
         let of_buyer = days
@@ -440,12 +445,14 @@ impl ClvTable {
                 *index.entry(d).or_insert_with(|| {
                     let (x, tx, t) = (f64::from(d.x), unit(d.tx), unit(d.t));
                     let p_alive = model.p_alive(x, tx, t);
-                    let (expected_alive, expected_alive_90) =
+                    let [expected_alive, expected_alive_90, buys30, buys90] =
                         *if_alive.entry((d.x, d.t)).or_insert_with(|| {
-                            (
+                            [
                                 model.expected_purchases_if_alive(f64::from(horizon), x, t),
                                 model.expected_purchases_if_alive(90.0 / unit_days, x, t),
-                            )
+                                model.buys_if_alive(30.0 / unit_days, x, t),
+                                model.buys_if_alive(90.0 / unit_days, x, t),
+                            ]
                         });
                     let expected = p_alive * expected_alive;
                     // The discounted expected purchases over the horizon: CLV per unit of value.
@@ -458,8 +465,8 @@ impl ClvTable {
                     predictions.push(Prediction {
                         p_alive,
                         expected,
-                        p30: model.p_at_least_one(30.0 / unit_days, x, tx, t),
-                        p90: model.p_at_least_one(90.0 / unit_days, x, tx, t),
+                        p30: p_alive * buys30,
+                        p90: p_alive * buys90,
                         expected90: p_alive * expected_alive_90,
                         per_value,
                     });
