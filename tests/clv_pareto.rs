@@ -226,3 +226,19 @@ fn auto_picks_a_model_on_cdnow_and_says_why() {
     // the refit on all data is the full-data fit
     assert!((clv["paretoNbd"]["r"].as_f64().unwrap() - 0.553).abs() < 1e-3);
 }
+
+/// `auto` without a calibration split cannot compare the models: BG/NBD, and a warning says so.
+#[test]
+fn auto_without_a_split_uses_bgnbd_and_says_why() {
+    let report = cdnow_report(&[("clvModel", "auto".into())]);
+    assert_eq!(report["clv"]["model"], "bgnbd");
+    assert!(report["clv"]["holdout"].is_null());
+    let warnings = report["ingest"]["warnings"].as_array().unwrap();
+    assert!(
+        warnings.iter().any(|w| w
+            .as_str()
+            .unwrap()
+            .contains("compares the models on a calibration check")),
+        "{warnings:?}"
+    );
+}

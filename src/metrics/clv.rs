@@ -250,12 +250,12 @@ fn choose(
                 "客户价值（CLV）：使用 Pareto/NBD：BG/NBD 无法与之比较".into(),
             ),
         ),
-        (true, true, _, _) if calibration.is_none() => (
+        (true, true, None, None) => (
             UsedModel::Bgnbd,
             (
-                "CLV: clvModel \"auto\" needs calibrationSplit to compare the models; BG/NBD used"
+                "CLV: clvModel \"auto\" compares the models on a calibration check (calibrationSplit), and there is none; BG/NBD used"
                     .into(),
-                "客户价值（CLV）：clvModel \"auto\" 需要 calibrationSplit 才能比较模型；已使用 BG/NBD"
+                "客户价值（CLV）：clvModel \"auto\" 需要校准检验（calibrationSplit）才能比较模型，但此处没有；已使用 BG/NBD"
                     .into(),
             ),
         ),
