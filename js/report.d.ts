@@ -1,4 +1,4 @@
-// Generated from the Rust types (src/report.rs, src/options.rs and the types they use) by
+// Generated from the Rust types (src/report.rs, src/options.rs, src/selection.rs and the types they use) by
 // `make types`: do not edit. `cargo test` fails while this file differs from what they give.
 // Field names follow SPEC.md §10; index.d.ts re-exports these types.
 
@@ -24,6 +24,17 @@ export type Report = {
   churn: Churn,
   /** Predictive CLV (§9), `null` when it cannot be fitted. */
   clv: Clv | null,
+  /** Repurchase by product (§12), `null` unless a product column is mapped. */
+  products: ProductsReport | null,
+  /** Win-back (§13). */
+  winback: Winback,
+  /**
+   * Each dimension's most frequent values over every order (not only the filtered ones),
+   * for a page's filter pickers.
+   */
+  dimensions: Array<DimensionValues>,
+  /** How many orders the filters kept (docs/filters.md); `null` without filters. */
+  filter: FilterSummary | null,
 };
 
 /** `ingest` (§10). */
@@ -50,6 +61,11 @@ export type IngestReport = {
   dateOrder: "YMD" | "DMY" | "MDY",
   /** Warnings, in the options' locale. */
   warnings: Array<string>,
+  /**
+   * The status values found (the most frequent 100), with whether each makes an order a
+   * non-purchase; empty without a status column.
+   */
+  statuses: Array<StatusValue>,
 };
 
 /** One reported rejected row. */
@@ -68,7 +84,7 @@ export type Sample = {
 export type Reason = "raggedRow" | "repeatedHeader" | "missingCustomer" | "missingTime" | "badTime" | "missingAmount" | "badAmount" | "timeOutOfRange" | "unclosedQuote";
 
 /** A column's role in an order line. */
-export type Role = "customer" | "time" | "amount" | "order" | "status" | "quantity" | "unitPrice";
+export type Role = "customer" | "time" | "amount" | "order" | "status" | "quantity" | "unitPrice" | "product";
 
 /** `summary` (§2, §3, §11). */
 export type Summary = {
@@ -395,14 +411,8 @@ export type Overdue = {
 export type Clv = {
   /** `clvUnit`. */
   unit: ClvUnit,
-  /** The model whose P(alive) and expected purchases the per-customer figures use (§9.1). */
-  model: UsedModel,
-  /** BG/NBD fit (`null` when it has no interior maximum and another model is used). */
-  bgnbd: BgNbdFit | null,
-  /** Pareto/NBD fit (§9.1), `null` when it has no interior maximum. */
-  paretoNbd: ParetoNbdFit | null,
-  /** Both models scored on the holdout after `calibrationSplit` (§9.1), `null` without one. */
-  holdout: Holdout | null,
+  /** BG/NBD fit. */
+  bgnbd: BgNbdFit,
   /** Gamma-Gamma fit. */
   gammaGamma: GammaGammaFit | null,
   /** Horizon in units. */
@@ -427,9 +437,6 @@ export type Clv = {
   customers: Array<ClvCustomer>,
 };
 
-/** The CLV model used for the predictions (§9.1). */
-export type UsedModel = "bgnbd" | "paretoNbd";
-
 /** BG/NBD parameters. */
 export type BgNbdFit = {
   /** r. */
@@ -442,41 +449,6 @@ export type BgNbdFit = {
   b: number,
   /** Log-likelihood at the fit. */
   logLikelihood: number,
-};
-
-/** Pareto/NBD parameters (§9.1). */
-export type ParetoNbdFit = {
-  /** r. */
-  r: number,
-  /** α. */
-  alpha: number,
-  /** s. */
-  s: number,
-  /** β. */
-  beta: number,
-  /** Log-likelihood at the fit. */
-  logLikelihood: number,
-};
-
-/** `clv.holdout` (§9.1): each model fitted before the split, scored on the holdout. */
-export type Holdout = {
-  /** BG/NBD's score, `null` when it could not be fitted on the calibration period. */
-  bgnbd: HoldoutScore | null,
-  /** Pareto/NBD's score, `null` when it could not be fitted on the calibration period. */
-  paretoNbd: HoldoutScore | null,
-};
-
-/** One model's holdout error. */
-export type HoldoutScore = {
-  /**
-   * Mean over the non-empty frequency groups of |predicted − actual| holdout repeat purchase
-   * days per customer (the gap between the calibration chart's lines).
-   */
-  mae: number,
-  /** Predicted holdout repeat purchase days, all customers. */
-  predicted: number,
-  /** Actual holdout repeat purchase days, all customers. */
-  actual: number,
 };
 
 /** Gamma-Gamma parameters. */
@@ -544,16 +516,12 @@ export type Calibration = {
   split: string,
   /** Holdout length in `clvUnit`s. */
   holdout: number,
-  /** BG/NBD fitted on the calibration period (`null` when it has no interior maximum). */
-  bgnbd: BgNbdFit | null,
-  /** Pareto/NBD fitted on the calibration period (`null` when it has no interior maximum). */
-  paretoNbd: ParetoNbdFit | null,
+  /** BG/NBD fitted on the calibration period. */
+  bgnbd: BgNbdFit,
   /** Customers acquired before the split. */
   customers: number,
-  /** Sum of BG/NBD's predicted holdout purchases (repeat purchase days); 0 without the fit. */
+  /** Sum of predicted holdout purchases (repeat purchase days). */
   predicted: number,
-  /** Sum of Pareto/NBD's predicted holdout purchases, `null` without the fit. */
-  predictedParetoNbd: number | null,
   /** Sum of actual holdout purchase days. */
   actual: number,
   /** By calibration-period frequency x = 0, 1, …, 6 and "7+". */
@@ -566,10 +534,8 @@ export type CalibrationGroup = {
   frequency: string,
   /** Customers. */
   customers: number,
-  /** Mean predicted holdout purchases per customer (BG/NBD). */
+  /** Mean predicted holdout purchases per customer. */
   predicted: number | null,
-  /** Mean predicted holdout purchases per customer (Pareto/NBD). */
-  predictedParetoNbd: number | null,
   /** Mean actual holdout purchases per customer. */
   actual: number | null,
 };
@@ -584,6 +550,142 @@ export type ClvTotals = {
   expectedPurchases90d: number,
   /** CLV over the horizon (`null` without Gamma-Gamma). */
   clv: number | null,
+};
+
+/** `products` (§12). */
+export type ProductsReport = {
+  /** The product column. */
+  column: string,
+  /** Repurchase by the products of the first purchase. */
+  firstProduct: Array<FirstProduct>,
+  /** Repeat buyers of each product and its 复购周期. */
+  repeat: Array<ProductRepeat>,
+  /** What customers with a first product bought in their second purchase. */
+  next: Array<ProductNext>,
+};
+
+/** A row of `products.firstProduct` (§12). */
+export type FirstProduct = {
+  /** The product. */
+  product: string,
+  /** Customers whose first purchase contains it. */
+  customers: number,
+  /** Share of them with ≥ 2 purchases. */
+  repurchaseRate: number | null,
+  /** 95 % Wilson interval of the rate. */
+  ciLow: number | null,
+  /** 95 % Wilson interval of the rate. */
+  ciHigh: number | null,
+  /** Their revenue (§2) per customer. */
+  revenuePerCustomer: number | null,
+  /** Median days from first to second purchase (§5). */
+  medianDaysToSecond: number | null,
+};
+
+/** A row of `products.repeat` (§12). */
+export type ProductRepeat = {
+  /** The product. */
+  product: string,
+  /** Customers with ≥ 1 purchase containing it. */
+  buyers: number,
+  /** Customers with ≥ 2 purchases containing it. */
+  repeatBuyers: number,
+  /** repeatBuyers / buyers. */
+  repeatRate: number | null,
+  /** Days from a purchase containing it to the customer's next purchase containing it. */
+  cycleDays: Quartiles | null,
+};
+
+/** Median and quartiles (linear interpolation, §5). */
+export type Quartiles = {
+  /** Median. */
+  median: number,
+  /** 25th percentile. */
+  p25: number,
+  /** 75th percentile. */
+  p75: number,
+};
+
+/** A row of `products.next` (§12). */
+export type ProductNext = {
+  /** The first product. */
+  product: string,
+  /** Customers with it in their first purchase and a second purchase. */
+  customers: number,
+  /** The 5 products most often in their second purchase. */
+  top: Array<NextProduct>,
+};
+
+/** One product of a second purchase (§12). */
+export type NextProduct = {
+  /** The product. */
+  product: string,
+  /** Customers with it in their second purchase. */
+  customers: number,
+  /** customers / the row's customers. */
+  share: number | null,
+};
+
+/** `winback` (§13). */
+export type Winback = {
+  /** The lapse threshold in whole days (`silentDays`). */
+  silentDays: number,
+  /** Customers with a purchase more than `silentDays` after their previous one. */
+  customers: number,
+  /** customers / summary.customers. */
+  share: number | null,
+  /** Those gaps in whole days, one per such purchase. */
+  gapDays: Quartiles | null,
+  /** Lapsed and reactivated customers per period of `rates`. */
+  periods: Array<WinbackPeriod>,
+};
+
+/** One period of `winback.periods` (§13). */
+export type WinbackPeriod = {
+  /** Period label. */
+  period: string,
+  /** Customers lapsed at the period's start (with a purchase before it). */
+  lapsed: number,
+  /** Those of them buying in the period. */
+  reactivated: number,
+  /** reactivated / lapsed. */
+  rate: number | null,
+};
+
+/** A dimension's most frequent values (`dimensions`). */
+export type DimensionValues = {
+  /** The column. */
+  column: string,
+  /** Distinct non-blank values. */
+  distinct: number,
+  /** The most frequent 100 non-blank values, orders descending, then value ascending. */
+  values: Array<ValueCount>,
+};
+
+/** A value and how many orders carry it. */
+export type ValueCount = {
+  /** The value as written. */
+  value: string,
+  /** Orders with it. */
+  orders: number,
+};
+
+/** `filter`: what the filters kept (docs/filters.md). */
+export type FilterSummary = {
+  /** Orders passing every filter. */
+  keptOrders: number,
+  /** Orders left out. */
+  excludedOrders: number,
+};
+
+/** A status value found in the file (`ingest.statuses`). */
+export type StatusValue = {
+  /** The value as written. */
+  value: string,
+  /** Orders with it. */
+  orders: number,
+  /** Whether it makes an order a non-purchase in this analysis (`cancelledStatuses`). */
+  cancelled: boolean,
 };
 
 /**
@@ -675,20 +777,12 @@ export type Options = Partial<{
    */
   clvCustomerLimit: number | null,
   /**
-   * Which model predicts (§9.1): `"bgnbd"` (default), `"paretoNbd"`, or `"auto"` (the one
-   * with the lower holdout error; needs `calibrationSplit`).
+   * The status values that make an order a non-purchase (§1), as written in the file;
+   * absent: the values COLUMNS.md recognises.
    */
-  clvModel: ClvModel,
-  /**
-   * Match refunds and cancellations to the purchases they reverse, which then stop being
-   * purchases (docs/refunds.md). Default false.
-   */
-  matchRefunds: boolean,
-  /**
-   * Days after a purchase within which a refund of the same amount reverses it
-   * (`matchRefunds`; default 90).
-   */
-  refundWindowDays: number,
+  cancelledStatuses: Array<string> | null,
+  /** Which orders the figures cover (docs/filters.md); absent: every order. */
+  filters: Filters | null,
 }>;
 
 /** Counting unit of purchases (§1). */
@@ -742,5 +836,95 @@ export type CompareSpec = {
 /** Fitting unit of the CLV models (§9). */
 export type ClvUnit = "week" | "day";
 
-/** The CLV model option (§9.1). */
-export type ClvModel = "bgnbd" | "paretoNbd" | "auto";
+/**
+ * Which orders an analysis covers (docs/filters.md). Each filter selects orders, after line
+ * merging; an order must pass every filter given.
+ */
+export type Filters = {
+  /** First calendar day, `YYYY-MM-DD`, included. */
+  from: string | null,
+  /** Last calendar day, `YYYY-MM-DD`, included. */
+  to: string | null,
+  /** Dimension column → the values an order's value must be one of. */
+  dimensions: { [key in string]: Array<string> },
+  /** The least order amount (the order's merged amount); needs an amount. */
+  minOrderAmount: number | null,
+};
+
+/**
+ * Which customers: at most one of the fields (none: every buyer). `locale` names the
+ * language of exported headers and segment names.
+ */
+export type Selection = {
+  /** An rf10 segment or cn8 class name (`"champions"`, `"importantValue"`, …). */
+  segment: string | null,
+  /** An R×F grid cell. */
+  cell: GridCell | null,
+  /** A breakdown group (its `attribution` as in the Report's breakdown of that dimension). */
+  group: GroupKey | null,
+  /** A list of §8 or §13. */
+  list: ListName | null,
+  /** A tenth of the buyers by CLV, 1 = the most valuable (§9; needs a fit). */
+  decile: number | null,
+  /** Buyers of a product (§12; needs `mapping.product`); `as` says which. */
+  product: string | null,
+  /**
+   * With `product`: `"first"` (in their first purchase), `"buyers"` (default: in any
+   * purchase) or `"repeat"` (in ≥ 2 purchases).
+   */
+  as: ProductAs | null,
+  /** `"en"` (default) or `"zh"`: the export's headers and segment names. */
+  locale: string | null,
+};
+
+/** An R×F grid cell, scores 1–5. */
+export type GridCell = {
+  /** R score. */
+  r: number,
+  /** F score. */
+  f: number,
+};
+
+/** A breakdown group. */
+export type GroupKey = {
+  /** The dimension column. */
+  dimension: string,
+  /** The group's value as the Report writes it (`(blank)`, `(other)` included). */
+  value: string,
+};
+
+/** A customer list of the Report. */
+export type ListName = "silent" | "overdue" | "winback";
+
+/** Which buyers of a product. */
+export type ProductAs = "first" | "buyers" | "repeat";
+
+/** A page of a selection's customers, by revenue descending (ties by customer id). */
+export type CustomerList = {
+  /** Customers in the selection. */
+  count: number,
+  /** The requested page of them. */
+  rows: Array<CustomerRow>,
+};
+
+/** A customer's key facts. */
+export type CustomerRow = {
+  /** Customer id. */
+  customer: string,
+  /** First purchase, `YYYY-MM-DDTHH:MM:SS`. */
+  firstPurchase: string,
+  /** Last purchase. */
+  lastPurchase: string,
+  /** Purchases (counting unit). */
+  purchases: number,
+  /** Revenue (§2), `null` without an amount. */
+  revenue: number | null,
+  /** Segment in the options' `rfmSegments` scheme. */
+  segment: string,
+  /** cn8 class. */
+  cn8: string,
+  /** P(alive), `null` without a CLV fit. */
+  pAlive: number | null,
+  /** CLV, `null` without a fit or an amount. */
+  clv: number | null,
+};

@@ -5,13 +5,16 @@ use std::collections::BTreeMap;
 use crate::customers::{self, Customers};
 use crate::error::{Error, ErrorKind, Locale, Result};
 use crate::export::{Column, Format, Table};
+use crate::filters;
 use crate::ingest::stream::Ingest;
 use crate::ingest::IngestInfo;
-use crate::metrics::{breakdown, churn, clv, cohort, funnel, rates, rfm, summary, Context};
+use crate::metrics::{
+    breakdown, churn, clv, cohort, funnel, products, rates, rfm, summary, values, winback, Context,
+};
 use crate::options::Options;
 use crate::orders::{self, Orders};
 use crate::period::format_time;
-use crate::report::{IngestReport, Report, Timings};
+use crate::report::{FilterSummary, IngestReport, Report, StatusValue, Timings};
 
 /// A finished analysis: the Report and the per-customer facts behind it (for exports and for
 /// re-running the metrics with other options without reading the file again).
@@ -22,14 +25,17 @@ pub struct Analysis {
     pub timings: Timings,
     /// The CLV fits and every buyer's CLV figures (the Report lists the top
     /// `clvCustomerLimit`; a re-run reuses the fits while their options are unchanged).
-    clv_fitted: Option<clv::ClvFitted>,
-    orders: Orders,
+    pub(crate) clv_fitted: Option<clv::ClvFitted>,
+    /// Every order (re-runs start from them).
+    pub(crate) orders: Orders,
     /// What `matchRefunds` changed in `orders` (undone before a re-run).
-    refunds: orders::RefundMatches,
-    customers: Customers,
-    scores: Vec<rfm::Scores>,
-    segments: Vec<usize>,
-    options: Options,
+    pub(crate) refunds: orders::RefundMatches,
+    /// The orders the filters kept, when there are filters: the figures are theirs.
+    pub(crate) view: Option<Orders>,
+    pub(crate) customers: Customers,
+    pub(crate) scores: Vec<rfm::Scores>,
+    pub(crate) segments: Vec<usize>,
+    pub(crate) options: Options,
     /// What the ingest and the order merge saw (the Report's `ingest` before the metrics'
     /// warnings), kept for re-runs.
     ingest: IngestInfo,
@@ -108,7 +114,11 @@ impl Analyzer {
     /// came (the ingest phase runs from then).
     pub fn finish(&mut self, clock: Clock, started: f64) -> Result<Analysis> {
         let (lines, mut info) = self.ingest.finish()?;
-        let merged = orders::build(lines, self.as_of);
+        let merged = orders::build(
+            lines,
+            self.as_of,
+            self.options.cancelled_statuses.as_deref(),
+        );
         for sample in merged.rejected {
             info.rejections.add(sample);
         }
@@ -164,18 +174,21 @@ impl Analysis {
         let started = clock();
         let mut orders = self.orders.clone();
         self.refunds.undo(&mut orders);
+        // The fits are reused only while they are fits of the same purchases.
+        let same_purchases = self.options.filters == options.filters
+            && self.options.cancelled_statuses == options.cancelled_statuses;
         let mut analysis = Analysis::from_orders(
             orders,
             self.ingest.clone(),
             options,
-            self.clv_fitted.as_ref(),
+            self.clv_fitted.as_ref().filter(|_| same_purchases),
             clock,
         )?;
         analysis.timings.orders += clock() - started - analysis.timings.total;
         Ok(Some(analysis))
     }
 
-    /// Every phase from the merged orders on (SPEC §2–§9).
+    /// Every phase from the merged orders on (SPEC §2–§13), over the orders the filters keep.
     fn from_orders(
         mut orders: Orders,
         mut info: IngestInfo,
@@ -209,6 +222,12 @@ impl Analysis {
             .at(line, column.as_deref()));
         }
         let ingest = info.clone();
+        let cancelled =
+            orders::cancelled_statuses(&orders.statuses, options.cancelled_statuses.as_deref());
+        if cancelled != orders.cancelled {
+            orders.set_cancelled(cancelled);
+        }
+        // Refunds are matched over every order, before any filter (docs/refunds.md).
         let refunds = if options.match_refunds {
             orders::match_refunds(&mut orders, options.refund_window_days)
         } else {
@@ -230,10 +249,21 @@ impl Analysis {
                 format!("{n} 笔部分退款已从对应购买的金额中扣除（matchRefunds）"),
             ));
         }
-        let customers = customers::build(&orders, options.count_by);
+        let statuses = values::status_values(&orders);
+        let dimensions = values::dimension_values(&orders);
+        let view = match options.filters.as_ref().filter(|f| !f.is_empty()) {
+            Some(f) => Some(orders.filtered(&filters::keep(&orders, f)?, options.as_of_time()?)),
+            None => None,
+        };
+        let filter = view.as_ref().map(|v| FilterSummary {
+            kept_orders: v.len() as u64,
+            excluded_orders: (orders.len() - v.len()) as u64,
+        });
+        let seen = view.as_ref().unwrap_or(&orders);
+        let customers = customers::build(seen, options.count_by);
         timings.orders = lap();
         let cx = Context {
-            orders: &orders,
+            orders: seen,
             customers: &customers,
             options,
         };
@@ -247,6 +277,8 @@ impl Analysis {
         let breakdowns = breakdown::breakdowns(&cx)?;
         let comparisons = breakdown::comparisons(&cx)?;
         let churn = churn::churn(&cx, &segments);
+        let products = products::products(&cx);
+        let winback = winback::winback(&cx);
         timings.metrics = lap();
         let (clv, clv_warnings) = clv::clv_section(&cx, &segments, previous_clv);
         let (clv, clv_fitted) = clv.unzip();
@@ -265,7 +297,11 @@ impl Analysis {
             comparisons,
             churn,
             clv,
-            ingest: ingest_report(info, accepted, options.locale()),
+            products,
+            winback,
+            dimensions,
+            filter,
+            ingest: ingest_report(info, accepted, statuses, options.locale()),
         };
         Ok(Analysis {
             report,
@@ -273,6 +309,7 @@ impl Analysis {
             clv_fitted,
             orders,
             refunds,
+            view,
             customers,
             scores,
             segments,
@@ -281,11 +318,16 @@ impl Analysis {
         })
     }
 
+    /// The orders the figures are of: the filtered ones when there are filters.
+    pub(crate) fn seen(&self) -> &Orders {
+        self.view.as_ref().unwrap_or(&self.orders)
+    }
+
     /// The per-customer table: one row per buyer with RFM scores and segment.
     pub fn customer_table(&self) -> Table {
         let names = rfm::segment_names(self.options.rfm_segments);
         let buyers = &self.customers.buyers;
-        let money = |m: i128| self.orders.has_amount.then(|| crate::metrics::to_f64(m));
+        let money = |m: i128| self.seen().has_amount.then(|| crate::metrics::to_f64(m));
         let scores = &self.scores;
         let mut table = Table {
             columns: vec![
@@ -294,7 +336,7 @@ impl Analysis {
                     Column::Text(
                         buyers
                             .iter()
-                            .map(|b| self.orders.customers.text(b.customer))
+                            .map(|b| self.seen().customers.text(b.customer))
                             .collect(),
                     ),
                 ),
@@ -360,7 +402,12 @@ impl Analysis {
     }
 }
 
-fn ingest_report(mut info: IngestInfo, accepted: u64, locale: Locale) -> IngestReport {
+fn ingest_report(
+    mut info: IngestInfo,
+    accepted: u64,
+    statuses: Vec<StatusValue>,
+    locale: Locale,
+) -> IngestReport {
     let rejected: BTreeMap<String, u64> = info
         .rejections
         .counts
@@ -387,6 +434,7 @@ fn ingest_report(mut info: IngestInfo, accepted: u64, locale: Locale) -> IngestR
             .into_iter()
             .map(|(en, zh)| if locale == Locale::Zh { zh } else { en })
             .collect(),
+        statuses,
     }
 }
 

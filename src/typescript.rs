@@ -18,11 +18,15 @@ use ts_rs::{Config, TS};
 use crate::ingest::columns::Role;
 use crate::ingest::{Reason, Sample};
 use crate::options::{
-    Alignment, Attribution, BreakdownSpec, ClvModel, ClvUnit, CompareSpec, CountBy, Options,
+    Alignment, Attribution, BreakdownSpec, ClvModel, ClvUnit, CompareSpec, CountBy, Filters,
+    Options,
     RfmScheme, RfmScoring, RfmThresholds,
 };
 use crate::period::Grain;
 use crate::report::*;
+use crate::selection::{
+    CustomerList, CustomerRow, GridCell, GroupKey, ListName, ProductAs, Selection,
+};
 
 /// The committed file, relative to the crate root.
 const PATH: &str = "js/report.d.ts";
@@ -31,7 +35,7 @@ const PATH: &str = "js/report.d.ts";
 const WRITE: &str = "COHORTLENS_WRITE_TYPES";
 
 const HEADER: &str = "\
-// Generated from the Rust types (src/report.rs, src/options.rs and the types they use) by
+// Generated from the Rust types (src/report.rs, src/options.rs, src/selection.rs and the types they use) by
 // `make types`: do not edit. `cargo test` fails while this file differs from what they give.
 // Field names follow SPEC.md §10; index.d.ts re-exports these types.
 ";
@@ -116,6 +120,18 @@ fn declarations(cfg: &Config) -> Vec<Decl> {
         decl::<Calibration>(cfg),
         decl::<CalibrationGroup>(cfg),
         decl::<ClvTotals>(cfg),
+        decl::<ProductsReport>(cfg),
+        decl::<FirstProduct>(cfg),
+        decl::<ProductRepeat>(cfg),
+        decl::<Quartiles>(cfg),
+        decl::<ProductNext>(cfg),
+        decl::<NextProduct>(cfg),
+        decl::<Winback>(cfg),
+        decl::<WinbackPeriod>(cfg),
+        decl::<DimensionValues>(cfg),
+        decl::<ValueCount>(cfg),
+        decl::<FilterSummary>(cfg),
+        decl::<StatusValue>(cfg),
         decl::<Timings>(cfg),
         options(cfg),
         decl::<CountBy>(cfg),
@@ -129,6 +145,14 @@ fn declarations(cfg: &Config) -> Vec<Decl> {
         decl::<CompareSpec>(cfg),
         decl::<ClvUnit>(cfg),
         decl::<ClvModel>(cfg),
+        decl::<Filters>(cfg),
+        decl::<Selection>(cfg),
+        decl::<GridCell>(cfg),
+        decl::<GroupKey>(cfg),
+        decl::<ListName>(cfg),
+        decl::<ProductAs>(cfg),
+        decl::<CustomerList>(cfg),
+        decl::<CustomerRow>(cfg),
     ]
 }
 
