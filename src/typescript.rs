@@ -19,8 +19,7 @@ use crate::ingest::columns::Role;
 use crate::ingest::{Reason, Sample};
 use crate::options::{
     Alignment, Attribution, BreakdownSpec, ClvModel, ClvUnit, CompareSpec, CountBy, Filters,
-    Options,
-    RfmScheme, RfmScoring, RfmThresholds,
+    Options, RfmScheme, RfmScoring, RfmThresholds,
 };
 use crate::period::Grain;
 use crate::report::*;

@@ -355,5 +355,8 @@ fn select_flag_exports_the_customers_behind_a_figure() {
         OsStr::new(r#"{"segment": "nobody"}"#),
     ]);
     failure(&out, "BadOptions");
-    failure(&run(&[os(&data), OsStr::new("--select"), OsStr::new("{}")]), "Usage");
+    failure(
+        &run(&[os(&data), OsStr::new("--select"), OsStr::new("{}")]),
+        "Usage",
+    );
 }
