@@ -5,7 +5,7 @@ export type Input = File | Blob | ArrayBuffer | ArrayBufferView | Uint8Array | s
 
 // Report, Options and the types they use are generated from the Rust types (`make types`).
 export * from "./report.js";
-import type { Options, Report, Role, Sample, Timings } from "./report.js";
+import type { ColumnChoice, Options, Report, Role, Sample, Timings } from "./report.js";
 
 /** A rejected row as listed in `report.ingest.samples` (the former name of `Sample`). */
 export type RejectedSample = Sample;
@@ -97,6 +97,8 @@ export interface Probe {
   candidates: Partial<Record<Role, string[]>>;
   /** The first data rows as text. */
   rows: string[][];
+  /** Why each role's column was chosen (from the rows in the first 64 KB), with the runner-up. */
+  choices: ColumnChoice[];
 }
 
 /**

@@ -50,6 +50,13 @@ export type IngestReport = {
   dateOrder: "YMD" | "DMY" | "MDY",
   /** Warnings, in the options' locale. */
   warnings: Array<string>,
+  /** Why each role's column was chosen, with the runner-up (issue 13). */
+  choices: Array<ColumnChoice>,
+  /**
+   * The column read where the customer cell is blank, and on how many rows it was
+   * (`null` without one).
+   */
+  customerFallback: CustomerFallback | null,
 };
 
 /** One reported rejected row. */
@@ -64,11 +71,33 @@ export type Sample = {
   reason: Reason,
 };
 
+/** Why a role's column was chosen, in the options' locale (`ingest.choices`, issue 13). */
+export type ColumnChoice = {
+  /** The role. */
+  role: Role,
+  /** The column chosen. */
+  column: string,
+  /** Why it won: its header, and what its values showed in the first rows. */
+  reason: string,
+  /** The next-best column (`null` when it was the only candidate). */
+  runnerUp: string | null,
+  /** Why the runner-up lost. */
+  runnerUpReason: string | null,
+};
+
+/** The column that stood in for blank customer cells (`ingest.customerFallback`). */
+export type CustomerFallback = {
+  /** Its name. */
+  column: string,
+  /** Rows whose customer came from it. */
+  rows: number,
+};
+
 /** Why a row was rejected (SPEC §11: one per row, the first failing check in this order). */
 export type Reason = "raggedRow" | "repeatedHeader" | "missingCustomer" | "missingTime" | "badTime" | "missingAmount" | "badAmount" | "timeOutOfRange" | "unclosedQuote";
 
 /** A column's role in an order line. */
-export type Role = "customer" | "time" | "amount" | "order" | "status" | "quantity" | "unitPrice";
+export type Role = "customer" | "time" | "amount" | "order" | "status" | "quantity" | "unitPrice" | "refundedAmount";
 
 /** `summary` (§2, §3, §11). */
 export type Summary = {

@@ -399,6 +399,14 @@ fn ingest_report(mut info: IngestInfo, accepted: u64, locale: Locale) -> IngestR
             .into_iter()
             .map(|(en, zh)| if locale == Locale::Zh { zh } else { en })
             .collect(),
+        choices: info
+            .choices
+            .iter()
+            .map(|c| c.report(locale == Locale::Zh))
+            .collect(),
+        customer_fallback: info
+            .customer_fallback
+            .map(|(column, rows)| crate::ingest::columns::CustomerFallback { column, rows }),
     }
 }
 

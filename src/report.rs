@@ -82,6 +82,11 @@ pub struct IngestReport {
     pub date_order: String,
     /// Warnings, in the options' locale.
     pub warnings: Vec<String>,
+    /// Why each role's column was chosen, with the runner-up (issue 13).
+    pub choices: Vec<crate::ingest::columns::ColumnChoice>,
+    /// The column read where the customer cell is blank, and on how many rows it was
+    /// (`null` without one).
+    pub customer_fallback: Option<crate::ingest::columns::CustomerFallback>,
 }
 
 /// `summary` (§2, §3, §11).

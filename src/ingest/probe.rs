@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::columns::{candidates, propose, Role};
+use super::columns::{candidates, choose, ColumnChoice, Role};
 use super::decode::Decoding;
 use super::detect::{self, Format};
 use super::records::{Fields, Sink, Tokenizer};
@@ -38,6 +38,8 @@ pub struct Probe {
     pub candidates: BTreeMap<String, Vec<String>>,
     /// The first data rows, as text.
     pub rows: Vec<Vec<String>>,
+    /// Why each role's column was chosen, from the rows in the first 64 KB (issue 13).
+    pub choices: Vec<ColumnChoice>,
 }
 
 /// Looks at the first bytes of a file (all of it when shorter than 64 KB).
@@ -52,6 +54,7 @@ pub fn probe(bytes: &[u8], options: &Options) -> Result<Probe> {
         mapping: BTreeMap::new(),
         candidates: BTreeMap::new(),
         rows: Vec::new(),
+        choices: Vec::new(),
     };
     if detect::read_whole(head) {
         found.format = match detect::detect(bytes).unwrap_or(Format::Xlsx) {
@@ -94,11 +97,35 @@ pub fn probe(bytes: &[u8], options: &Options) -> Result<Probe> {
     } else {
         Vec::new()
     };
-    found.rows = rows.take(SAMPLE_ROWS).collect();
+    let evidence: Vec<TextRow> = rows.map(TextRow).collect();
+    found.rows = evidence
+        .iter()
+        .take(SAMPLE_ROWS)
+        .map(|r| r.0.clone())
+        .collect();
     if !options.header {
         found.header = (1..=width(&found.rows)).map(|i| i.to_string()).collect();
     }
-    let mapping = propose(&found.header, options.mapping.as_ref())?;
+    // The same choice as the analysis, on the rows at hand (a page shows it before the
+    // analysis; with no customer or time column the mapping is left partial).
+    let stats = |c| Some(super::rows_stats(evidence.iter(), c));
+    let covers = |a: usize, b: usize| {
+        evidence
+            .iter()
+            .filter(|r| r.cell(a).is_blank() && !r.cell(b).is_blank())
+            .count() as u64
+    };
+    let chosen = match choose(&found.header, options.mapping.as_ref(), &stats, &covers) {
+        Ok(chosen) => chosen,
+        Err(e) if e.code() == "UnknownColumn" || e.code() == "BadOptions" => return Err(e),
+        Err(_) => super::columns::Chosen {
+            mapping: super::columns::propose(&found.header, options.mapping.as_ref())?,
+            ..Default::default()
+        },
+    };
+    let zh = options.locale() == crate::error::Locale::Zh;
+    found.choices = chosen.choices.iter().map(|c| c.report(zh)).collect();
+    let mapping = chosen.mapping;
     for role in Role::ALL {
         if let Some(c) = mapping.get(role) {
             found
@@ -126,7 +153,7 @@ impl Sink for Collect {
     fn expect_lines(&mut self, _: usize) {}
 
     fn record(&mut self, _: u64, record: &Fields) -> Result<()> {
-        if self.rows.len() > SAMPLE_ROWS || record.is_blank() {
+        if self.rows.len() > super::EVIDENCE_ROWS || record.is_blank() {
             return Ok(());
         }
         let mut scratch = Vec::new();
@@ -142,6 +169,21 @@ impl Sink for Collect {
 
     fn reject_row(&mut self, _: u64, _: Reason, _: &[u8]) -> Result<()> {
         Ok(())
+    }
+}
+
+/// A probed row as a record (text cells).
+struct TextRow(Vec<String>);
+
+impl Record for TextRow {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn cell(&self, c: usize) -> Cell<'_> {
+        self.0
+            .get(c)
+            .map_or(Cell::BLANK, |t| Cell::Text(t.as_bytes()))
     }
 }
 

@@ -31,6 +31,8 @@ pub(super) enum MoneyColumn {
     Amount,
     Quantity,
     UnitPrice,
+    /// Netted out of the amount (issue 13): blank is 0.
+    Refunded,
 }
 
 /// The pass over data rows: typed values, parse states and the evidence for column-wide
@@ -74,6 +76,11 @@ pub(super) struct RowReader {
     /// `asOf`, when given and readable (for the far-future warning).
     pub(super) as_of: Option<i64>,
     pub(super) scratch: Vec<u8>,
+    /// The column read where the customer cell is blank (issue 13), and the rows it served.
+    pub(super) customer_fallback: Option<usize>,
+    pub(super) fallback_rows: u64,
+    /// Why each role's column was chosen.
+    pub(super) choices: Vec<super::columns::Choice>,
 }
 
 /// Column index meaning "the record's extra fields" in [`RowReader::bad_texts`].
@@ -95,6 +102,9 @@ impl RowReader {
         {
             money_columns.push((MoneyColumn::Quantity, q));
             money_columns.push((MoneyColumn::UnitPrice, p));
+        }
+        if let (false, Some(r)) = (money_columns.is_empty(), mapping.get(Role::RefundedAmount)) {
+            money_columns.push((MoneyColumn::Refunded, r));
         }
         let dim_columns: Vec<usize> = (0..names.len())
             .filter(|&c| !mapping.has_column(c))
@@ -156,6 +166,9 @@ impl RowReader {
             has_header: options.header,
             as_of,
             scratch: Vec::new(),
+            customer_fallback: None,
+            fallback_rows: 0,
+            choices: Vec::new(),
         }
     }
 
@@ -198,7 +211,13 @@ impl RowReader {
             }
         }
 
-        let customer_cell = cell(self.customer_col).text(&mut scratch);
+        let mut customer_cell = cell(self.customer_col).text(&mut scratch);
+        if customer_cell.is_empty() {
+            if let Some(c) = self.customer_fallback {
+                customer_cell = record.cell(c).text(&mut scratch);
+                self.fallback_rows += u64::from(!customer_cell.is_empty());
+            }
+        }
         self.missing_customer.push(customer_cell.is_empty());
         self.customer.push(self.customers.intern(customer_cell));
 
