@@ -20,6 +20,8 @@ export type ErrorCode =
   | "UnclosedQuote"
   /** The analysis needs more memory than the page can have (the message says how much). */
   | "OutOfMemory"
+  /** The time column writes dates without a year and the file does not say which: set `assumeYear`. */
+  | "NoYear"
   /** The engine stopped unexpectedly (a bug); with `fatal` the instance is dead (see CohortlensError.fatal). */
   | "Internal"
   /** The Content-Security-Policy refuses WebAssembly: add 'wasm-unsafe-eval' to script-src. */

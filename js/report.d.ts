@@ -606,6 +606,12 @@ export type Options = Partial<{
   countBy: CountBy,
   /** Observation end `E`: a date or timestamp; default the day after the last order's day. */
   asOf: string | null,
+  /**
+   * The year of the first order when the time column writes dates without a year
+   * (`11月18日`, `Nov 18`); later dates move to the next year when they go back in the
+   * calendar (docs/mapping.md §8).
+   */
+  assumeYear: number | null,
   /** Grain of the period table (§3, §8). */
   periodGrain: Grain,
   /** Grain of the cohort table (§4). */

@@ -129,6 +129,7 @@ fn same_orders(a: &Options, b: &Options) -> bool {
         && a.encoding == b.encoding
         && a.sheet == b.sheet
         && a.as_of == b.as_of
+        && a.assume_year == b.assume_year
 }
 
 impl Analysis {

@@ -338,3 +338,69 @@ mod properties {
         }
     }
 }
+
+/// A hand-kept WeChat shop ledger writes `11月18日` … `1月6日`: no year. Nothing in the file
+/// says which, so the file is refused with `NoYear`, naming the column, the first value and the
+/// option to set (en and zh), at the first such line.
+#[test]
+fn a_ledger_without_years_asks_for_assume_year() {
+    for (locale, words) in [
+        ("en", "set the option assumeYear"),
+        ("zh", "请把选项 assumeYear 设为"),
+    ] {
+        let options = Options::from_json(&format!(r#"{{"locale": "{locale}"}}"#)).unwrap();
+        let e = analyze(&fixture("wechat_ledger.csv"), &options).unwrap_err();
+        assert_eq!(e.code(), "NoYear");
+        assert_eq!(e.position().line, Some(2));
+        assert_eq!(e.position().column.as_deref(), Some("日期"));
+        let m = e.message(options.locale());
+        assert!(m.contains(words) && m.contains("11月18日"), "{m}");
+    }
+}
+
+/// With `assumeYear: 2024` (or an `asOf` of 2025-02-01, whose latest fitting year for the last
+/// row, 1月6日, is 2025), the rows are read in order and the year turns after 12月28日: first
+/// order 2024-11-18, last 2025-01-06, with a warning. The customer column is `手机`; 4
+/// customers, 8 orders, revenue 76 + 58 + 58 + 168 + 114 + 38 + 116 + 38 = 666.
+#[test]
+fn a_ledger_without_years_read_with_assume_year_or_as_of() {
+    for options in [r#"{"assumeYear": 2024}"#, r#"{"asOf": "2025-02-01"}"#] {
+        let r = analyze(
+            &fixture("wechat_ledger.csv"),
+            &Options::from_json(options).unwrap(),
+        )
+        .unwrap();
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(mapping(&v, "customer"), "手机");
+        assert_eq!(mapping(&v, "time"), "日期");
+        assert_eq!(v["summary"]["firstOrder"], "2024-11-18T00:00:00");
+        assert_eq!(v["summary"]["lastOrder"], "2025-01-06T00:00:00");
+        let (customers, _, orders, _, revenue) = summary(&v);
+        assert_eq!((customers, orders), (4, 8));
+        assert!(close(revenue, 666.0), "{revenue}");
+        assert!(
+            r.ingest
+                .warnings
+                .iter()
+                .any(|w| w.contains("8 dates have no year") && w.contains("2024–2025")),
+            "{:?}",
+            r.ingest.warnings
+        );
+    }
+}
+
+/// A column that mixes dated and yearless values takes the year from its dated values; `Nov 18`
+/// style works too; 29 February in a year without it is a bad time.
+#[test]
+fn yearless_dates_take_the_year_of_the_column_s_dates() {
+    let csv = "customer,date\nc1,2022-12-30\nc1,Jan 3\nc2,Feb 29\nc2,Mar 1 10:30\n";
+    let r = analyze(csv.as_bytes(), &Options::default()).unwrap();
+    assert_eq!(r.ingest.accepted, 3);
+    assert_eq!(r.ingest.rejected.get("badTime"), Some(&1));
+    // Jan 3 follows 2022-12-30 and goes back in the calendar: 2023, where 29 February is not.
+    assert_eq!(
+        r.summary.first_order.as_deref(),
+        Some("2022-12-30T00:00:00")
+    );
+    assert_eq!(r.summary.last_order.as_deref(), Some("2023-03-01T10:30:00"));
+}

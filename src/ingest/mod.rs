@@ -47,6 +47,7 @@ pub mod stream;
 pub mod values;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
+mod yearless;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::intern::Interner;
@@ -476,7 +477,7 @@ impl Driver {
     /// Column-wide decisions and the rows' fates.
     pub(crate) fn finish(mut self, mut info: IngestInfo) -> Result<(Lines, IngestInfo)> {
         self.decide()?;
-        let Some(reader) = self.reader else {
+        let Some(mut reader) = self.reader else {
             return Err(Error::new(
                 ErrorKind::EmptyFile,
                 "the file has no rows",
@@ -491,6 +492,7 @@ impl Driver {
             )
             .at(self.header_line, None));
         }
+        reader.decide_years(self.options.assume_year, &mut info)?;
         let mut lines = reader.finish(&mut info);
         order_level::take_order_amounts_once(&mut lines, &mut info);
         warn_set_aside(&mut info);

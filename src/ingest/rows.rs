@@ -81,6 +81,10 @@ pub(super) struct RowReader {
     pub(super) fallback_rows: u64,
     /// Why each role's column was chosen.
     pub(super) choices: Vec<super::columns::Choice>,
+    /// Time cells that are dates without a year: (row, month, day, seconds), decided for the
+    /// column ([`super::yearless`]), and the first one's text.
+    pub(super) pending_yearless: Vec<(u32, u8, u8, u32)>,
+    pub(super) first_yearless: Option<(u32, String)>,
 }
 
 /// Column index meaning "the record's extra fields" in [`RowReader::bad_texts`].
@@ -169,6 +173,8 @@ impl RowReader {
             customer_fallback: None,
             fallback_rows: 0,
             choices: Vec::new(),
+            pending_yearless: Vec::new(),
+            first_yearless: None,
         }
     }
 
@@ -351,6 +357,13 @@ impl RowReader {
     ) -> i64 {
         if let Some(v) = plain_number(text) {
             self.pending_numbers.push((row, v));
+            return PENDING;
+        }
+        if let Some((m, d, secs)) = crate::time::parse_yearless(text) {
+            if self.first_yearless.is_none() {
+                self.first_yearless = Some((row, String::from_utf8_lossy(text).into_owned()));
+            }
+            self.pending_yearless.push((row, m, d, secs));
             return PENDING;
         }
         if self.has_header {
