@@ -86,8 +86,8 @@ export function createAnalyzer(options?: Options, module?: { full?: boolean; siz
 
 /** What probe() finds at the start of a file. */
 export interface Probe {
-  /** "csv" (any delimited text), "xlsx" or "arrow" (those are read whole by the analysis: their header comes with the Report). */
-  format: "csv" | "xlsx" | "arrow";
+  /** "csv" (any delimited text), "xlsx", "xls", "ods", "html" (an HTML table saved as "xls") or "arrow" (all but csv are read whole by the full module: their header comes with the Report). */
+  format: "csv" | "xlsx" | "xls" | "ods" | "html" | "arrow";
   encoding: string | null;
   /** The delimiter, or "whitespace". */
   delimiter: string | null;

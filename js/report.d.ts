@@ -38,8 +38,11 @@ export type IngestReport = {
   samples: Array<Sample>,
   /** Role → column. */
   mapping: { [key in Role]?: string },
-  /** Format read: `"csv"` (any delimited text), `"xlsx"` or `"arrow"`. */
-  format: "csv" | "xlsx" | "arrow",
+  /**
+   * Format read: `"csv"` (any delimited text), `"xlsx"`, `"xls"`, `"ods"`, `"html"` (an HTML
+   * table saved as "xls") or `"arrow"`.
+   */
+  format: "csv" | "xlsx" | "xls" | "ods" | "html" | "arrow",
   /** The sheet read, for a workbook (`null` otherwise). */
   sheet: string | null,
   /** Encoding used. */

@@ -68,8 +68,12 @@ pub struct IngestReport {
     /// Role → column.
     #[cfg_attr(test, ts(as = "BTreeMap<crate::ingest::columns::Role, String>"))]
     pub mapping: BTreeMap<String, String>,
-    /// Format read: `"csv"` (any delimited text), `"xlsx"` or `"arrow"`.
-    #[cfg_attr(test, ts(type = r#""csv" | "xlsx" | "arrow""#))]
+    /// Format read: `"csv"` (any delimited text), `"xlsx"`, `"xls"`, `"ods"`, `"html"` (an HTML
+    /// table saved as "xls") or `"arrow"`.
+    #[cfg_attr(
+        test,
+        ts(type = r#""csv" | "xlsx" | "xls" | "ods" | "html" | "arrow""#)
+    )]
     pub format: String,
     /// The sheet read, for a workbook (`null` otherwise).
     pub sheet: Option<String>,

@@ -404,3 +404,26 @@ fn yearless_dates_take_the_year_of_the_column_s_dates() {
     );
     assert_eq!(r.summary.last_order.as_deref(), Some("2023-03-01T10:30:00"));
 }
+
+/// A legacy `.xls` (dates as date cells), an `.ods` and an "xls" that is an HTML table in
+/// GB18030 hold the same orders as `workbook_orders.csv`: each gives the CSV's Report, but for
+/// what `ingest` says of the format (format, encoding, delimiter, sheet).
+#[cfg(feature = "xlsx")]
+#[test]
+fn xls_ods_and_html_tables_give_their_csv_s_report() {
+    let csv = report("workbook_orders.csv");
+    assert_eq!(csv["ingest"]["accepted"], 7);
+    for (name, format, encoding) in [
+        ("workbook_orders.xls", "xls", "utf-8"),
+        ("workbook_orders.ods", "ods", "utf-8"),
+        ("workbook_orders_html.xls", "html", "gb18030"),
+    ] {
+        let mut r = report(name);
+        assert_eq!(r["ingest"]["format"], format, "{name}");
+        assert_eq!(r["ingest"]["encoding"], encoding, "{name}");
+        for key in ["format", "encoding", "delimiter", "sheet"] {
+            r["ingest"][key] = csv["ingest"][key].clone();
+        }
+        assert_eq!(r, csv, "{name}");
+    }
+}

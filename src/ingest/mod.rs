@@ -38,6 +38,8 @@ pub mod columns;
 mod decisions;
 pub mod decode;
 pub mod detect;
+#[cfg(feature = "xlsx")]
+pub mod html;
 mod order_level;
 pub mod probe;
 pub mod records;
@@ -140,7 +142,8 @@ pub struct IngestInfo {
     pub rows: u64,
     /// Role → column name.
     pub mapping: Vec<(Role, String)>,
-    /// Format read: `"csv"` (any delimited text), `"xlsx"` or `"arrow"`.
+    /// Format read: `"csv"` (any delimited text), `"xlsx"`, `"xls"`, `"ods"`, `"html"` or
+    /// `"arrow"`.
     pub format: &'static str,
     /// The sheet read, for a workbook.
     pub sheet: Option<String>,

@@ -23,7 +23,8 @@ pub const SAMPLE_ROWS: usize = 5;
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Probe {
-    /// `"csv"` (any delimited text), `"xlsx"` or `"arrow"`. Workbooks and Arrow are read whole
+    /// `"csv"` (any delimited text), `"xlsx"`, `"xls"`, `"ods"`, `"html"` (an HTML table saved
+    /// as "xls") or `"arrow"`. Workbooks, HTML tables and Arrow are read whole
     /// by the analysis: their header comes with the Report (`ingest.mapping`), not from here.
     pub format: String,
     /// The text encoding (delimited text only).
@@ -59,6 +60,9 @@ pub fn probe(bytes: &[u8], options: &Options) -> Result<Probe> {
     if detect::read_whole(head) {
         found.format = match detect::detect(bytes).unwrap_or(Format::Xlsx) {
             Format::ArrowFile | Format::ArrowStream => "arrow",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+            Format::Html => "html",
             _ => "xlsx",
         }
         .into();
