@@ -2,12 +2,14 @@
 //!
 //! ```sh
 //! cargo run --release --example analyze -- INPUT [--options FILE.json] [--pretty] [--timings]
-//!     [--customers FILE.csv|FILE.arrow]
+//!     [--customers FILE.csv|FILE.xlsx|FILE.arrow [--select JSON]]
 //! ```
 //! The file is read in 1 MB chunks, each parsed as it comes (the file is never held whole).
 //! `--timings` also prints the seconds of each phase as JSON on stderr. `--customers` writes
-//! the per-customer table (every buyer, with RFM and CLV columns) as CSV or Arrow IPC, by the
-//! file's extension: the Report lists only the most valuable customers (`clvCustomerLimit`).
+//! the per-customer table (every buyer, with RFM and CLV columns) as CSV, xlsx or Arrow IPC, by
+//! the file's extension: the Report lists only the most valuable customers (`clvCustomerLimit`).
+//! `--select` limits it to the customers behind one figure (docs/filters.md §F3), for example
+//! `'{"segment": "atRisk", "locale": "zh"}'`.
 //! On failure it prints `error[CODE]: message` on stderr and exits with status 2: CODE is the
 //! engine's error code, `Usage` for bad arguments or `Io` when a file cannot be read or the
 //! Report cannot be written.
@@ -17,7 +19,8 @@ use std::process::ExitCode;
 
 use cohortlens::analysis::Analyzer;
 use cohortlens::export::Format;
-use cohortlens::{Error, Options};
+use cohortlens::selection::Selection;
+use cohortlens::{Error, ErrorKind, Options};
 
 /// Why the CLI failed.
 enum Failure {
@@ -38,7 +41,7 @@ fn main() -> ExitCode {
         Err(failure) => {
             match failure {
                 Failure::Usage => {
-                    eprintln!("error[Usage]: usage: analyze INPUT [--options FILE.json] [--pretty] [--timings] [--customers FILE.csv|FILE.arrow]")
+                    eprintln!("error[Usage]: usage: analyze INPUT [--options FILE.json] [--pretty] [--timings] [--customers FILE.csv|FILE.xlsx|FILE.arrow [--select JSON]]")
                 }
                 Failure::Io(message) => eprintln!("error[Io]: {message}"),
                 Failure::Engine(e) => eprintln!("error[{}]: {e}", e.code()),
@@ -54,6 +57,7 @@ fn run() -> Result<(), Failure> {
     let mut pretty = false;
     let mut timings = false;
     let mut customers = None;
+    let mut select = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -61,6 +65,7 @@ fn run() -> Result<(), Failure> {
             "--pretty" => pretty = true,
             "--timings" => timings = true,
             "--customers" => customers = Some(args.next().ok_or(Failure::Usage)?),
+            "--select" => select = Some(args.next().ok_or(Failure::Usage)?),
             _ if input.is_none() && !arg.starts_with("--") => input = Some(arg),
             _ => return Err(Failure::Usage),
         }
@@ -78,12 +83,26 @@ fn run() -> Result<(), Failure> {
         .map(|path| {
             let format = match path.rsplit('.').next() {
                 Some("csv") => Format::Csv,
+                Some("xlsx") => Format::Xlsx,
                 Some("arrow" | "arrows") => Format::Arrow,
                 _ => return Err(Failure::Usage),
             };
             Ok((path, format))
         })
         .transpose()?;
+    if select.is_some() && customers.is_none() {
+        return Err(Failure::Usage);
+    }
+    let selection: Selection = match &select {
+        Some(json) => serde_json::from_str(json).map_err(|e| {
+            Failure::Engine(Error::new(
+                ErrorKind::BadOptions,
+                format!("invalid --select: {e}"),
+                format!("--select 无效：{e}"),
+            ))
+        })?,
+        None => Selection::default(),
+    };
     let analysis = {
         let io = |e: std::io::Error| Failure::Io(format!("cannot read {input}: {e}"));
         let mut file = std::fs::File::open(&input).map_err(io)?;
@@ -108,7 +127,7 @@ fn run() -> Result<(), Failure> {
         );
     }
     if let Some((path, format)) = customers {
-        let bytes = analysis.customer_table().encode(format)?;
+        let bytes = analysis.export_selection(format, &selection)?;
         std::fs::write(&path, bytes)
             .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
     }

@@ -1,4 +1,4 @@
-// Generated from the Rust types (src/report.rs, src/options.rs and the types they use) by
+// Generated from the Rust types (src/report.rs, src/options.rs, src/selection.rs and the types they use) by
 // `make types`: do not edit. `cargo test` fails while this file differs from what they give.
 // Field names follow SPEC.md §10; index.d.ts re-exports these types.
 
@@ -24,6 +24,17 @@ export type Report = {
   churn: Churn,
   /** Predictive CLV (§9), `null` when it cannot be fitted. */
   clv: Clv | null,
+  /** Repurchase by product (§12), `null` unless a product column is mapped. */
+  products: ProductsReport | null,
+  /** Win-back (§13). */
+  winback: Winback,
+  /**
+   * Each dimension's most frequent values over every order (not only the filtered ones),
+   * for a page's filter pickers.
+   */
+  dimensions: Array<DimensionValues>,
+  /** How many orders the filters kept (docs/filters.md); `null` without filters. */
+  filter: FilterSummary | null,
 };
 
 /** `ingest` (§10). */
@@ -60,6 +71,11 @@ export type IngestReport = {
    * (`null` without one).
    */
   customerFallback: CustomerFallback | null,
+  /**
+   * The status values found (the most frequent 100), with whether each makes an order a
+   * non-purchase; empty without a status column.
+   */
+  statuses: Array<StatusValue>,
 };
 
 /** One reported rejected row. */
@@ -100,7 +116,7 @@ export type CustomerFallback = {
 export type Reason = "raggedRow" | "repeatedHeader" | "missingCustomer" | "missingTime" | "badTime" | "missingAmount" | "badAmount" | "timeOutOfRange" | "unclosedQuote";
 
 /** A column's role in an order line. */
-export type Role = "customer" | "time" | "amount" | "order" | "status" | "quantity" | "unitPrice" | "refundedAmount";
+export type Role = "customer" | "time" | "amount" | "order" | "status" | "quantity" | "unitPrice" | "refundedAmount" | "product";
 
 /** `summary` (§2, §3, §11). */
 export type Summary = {
@@ -568,6 +584,142 @@ export type ClvTotals = {
   clv: number | null,
 };
 
+/** `products` (§12). */
+export type ProductsReport = {
+  /** The product column. */
+  column: string,
+  /** Repurchase by the products of the first purchase. */
+  firstProduct: Array<FirstProduct>,
+  /** Repeat buyers of each product and its 复购周期. */
+  repeat: Array<ProductRepeat>,
+  /** What customers with a first product bought in their second purchase. */
+  next: Array<ProductNext>,
+};
+
+/** A row of `products.firstProduct` (§12). */
+export type FirstProduct = {
+  /** The product. */
+  product: string,
+  /** Customers whose first purchase contains it. */
+  customers: number,
+  /** Share of them with ≥ 2 purchases. */
+  repurchaseRate: number | null,
+  /** 95 % Wilson interval of the rate. */
+  ciLow: number | null,
+  /** 95 % Wilson interval of the rate. */
+  ciHigh: number | null,
+  /** Their revenue (§2) per customer. */
+  revenuePerCustomer: number | null,
+  /** Median days from first to second purchase (§5). */
+  medianDaysToSecond: number | null,
+};
+
+/** A row of `products.repeat` (§12). */
+export type ProductRepeat = {
+  /** The product. */
+  product: string,
+  /** Customers with ≥ 1 purchase containing it. */
+  buyers: number,
+  /** Customers with ≥ 2 purchases containing it. */
+  repeatBuyers: number,
+  /** repeatBuyers / buyers. */
+  repeatRate: number | null,
+  /** Days from a purchase containing it to the customer's next purchase containing it. */
+  cycleDays: Quartiles | null,
+};
+
+/** Median and quartiles (linear interpolation, §5). */
+export type Quartiles = {
+  /** Median. */
+  median: number,
+  /** 25th percentile. */
+  p25: number,
+  /** 75th percentile. */
+  p75: number,
+};
+
+/** A row of `products.next` (§12). */
+export type ProductNext = {
+  /** The first product. */
+  product: string,
+  /** Customers with it in their first purchase and a second purchase. */
+  customers: number,
+  /** The 5 products most often in their second purchase. */
+  top: Array<NextProduct>,
+};
+
+/** One product of a second purchase (§12). */
+export type NextProduct = {
+  /** The product. */
+  product: string,
+  /** Customers with it in their second purchase. */
+  customers: number,
+  /** customers / the row's customers. */
+  share: number | null,
+};
+
+/** `winback` (§13). */
+export type Winback = {
+  /** The lapse threshold in whole days (`silentDays`). */
+  silentDays: number,
+  /** Customers with a purchase more than `silentDays` after their previous one. */
+  customers: number,
+  /** customers / summary.customers. */
+  share: number | null,
+  /** Those gaps in whole days, one per such purchase. */
+  gapDays: Quartiles | null,
+  /** Lapsed and reactivated customers per period of `rates`. */
+  periods: Array<WinbackPeriod>,
+};
+
+/** One period of `winback.periods` (§13). */
+export type WinbackPeriod = {
+  /** Period label. */
+  period: string,
+  /** Customers lapsed at the period's start (with a purchase before it). */
+  lapsed: number,
+  /** Those of them buying in the period. */
+  reactivated: number,
+  /** reactivated / lapsed. */
+  rate: number | null,
+};
+
+/** A dimension's most frequent values (`dimensions`). */
+export type DimensionValues = {
+  /** The column. */
+  column: string,
+  /** Distinct non-blank values. */
+  distinct: number,
+  /** The most frequent 100 non-blank values, orders descending, then value ascending. */
+  values: Array<ValueCount>,
+};
+
+/** A value and how many orders carry it. */
+export type ValueCount = {
+  /** The value as written. */
+  value: string,
+  /** Orders with it. */
+  orders: number,
+};
+
+/** `filter`: what the filters kept (docs/filters.md). */
+export type FilterSummary = {
+  /** Orders passing every filter. */
+  keptOrders: number,
+  /** Orders left out. */
+  excludedOrders: number,
+};
+
+/** A status value found in the file (`ingest.statuses`). */
+export type StatusValue = {
+  /** The value as written. */
+  value: string,
+  /** Orders with it. */
+  orders: number,
+  /** Whether it makes an order a non-purchase in this analysis (`cancelledStatuses`). */
+  cancelled: boolean,
+};
+
 /**
  * Seconds spent in each phase of one analysis (0 where the platform lent no clock). Kept out
  * of the Report so that a Report depends on its input and options only.
@@ -662,6 +814,13 @@ export type Options = Partial<{
    * order. The per-customer exports always hold every customer.
    */
   clvCustomerLimit: number | null,
+  /**
+   * The status values that make an order a non-purchase (§1), as written in the file;
+   * absent: the values COLUMNS.md recognises.
+   */
+  cancelledStatuses: Array<string> | null,
+  /** Which orders the figures cover (docs/filters.md); absent: every order. */
+  filters: Filters | null,
 }>;
 
 /** Counting unit of purchases (§1). */
@@ -714,3 +873,96 @@ export type CompareSpec = {
 
 /** Fitting unit of the CLV models (§9). */
 export type ClvUnit = "week" | "day";
+
+/**
+ * Which orders an analysis covers (docs/filters.md). Each filter selects orders, after line
+ * merging; an order must pass every filter given.
+ */
+export type Filters = {
+  /** First calendar day, `YYYY-MM-DD`, included. */
+  from: string | null,
+  /** Last calendar day, `YYYY-MM-DD`, included. */
+  to: string | null,
+  /** Dimension column → the values an order's value must be one of. */
+  dimensions: { [key in string]: Array<string> },
+  /** The least order amount (the order's merged amount); needs an amount. */
+  minOrderAmount: number | null,
+};
+
+/**
+ * Which customers: at most one of the fields (none: every buyer). `locale` names the
+ * language of exported headers and segment names.
+ */
+export type Selection = {
+  /** An rf10 segment or cn8 class name (`"champions"`, `"importantValue"`, …). */
+  segment: string | null,
+  /** An R×F grid cell. */
+  cell: GridCell | null,
+  /** A breakdown group (its `attribution` as in the Report's breakdown of that dimension). */
+  group: GroupKey | null,
+  /** A list of §8 or §13. */
+  list: ListName | null,
+  /** A tenth of the buyers by CLV, 1 = the most valuable (§9; needs a fit). */
+  decile: number | null,
+  /** Buyers of a product (§12; needs `mapping.product`); `as` says which. */
+  product: string | null,
+  /**
+   * With `product`: `"first"` (in their first purchase), `"buyers"` (default: in any
+   * purchase) or `"repeat"` (in ≥ 2 purchases).
+   */
+  as: ProductAs | null,
+  /** `"en"` (default) or `"zh"`: the export's headers and segment names. */
+  locale: string | null,
+};
+
+/** An R×F grid cell, scores 1–5. */
+export type GridCell = {
+  /** R score. */
+  r: number,
+  /** F score. */
+  f: number,
+};
+
+/** A breakdown group. */
+export type GroupKey = {
+  /** The dimension column. */
+  dimension: string,
+  /** The group's value as the Report writes it (`(blank)`, `(other)` included). */
+  value: string,
+};
+
+/** A customer list of the Report. */
+export type ListName = "silent" | "overdue" | "winback";
+
+/** Which buyers of a product. */
+export type ProductAs = "first" | "buyers" | "repeat";
+
+/** A page of a selection's customers, by revenue descending (ties by customer id). */
+export type CustomerList = {
+  /** Customers in the selection. */
+  count: number,
+  /** The requested page of them. */
+  rows: Array<CustomerRow>,
+};
+
+/** A customer's key facts. */
+export type CustomerRow = {
+  /** Customer id. */
+  customer: string,
+  /** First purchase, `YYYY-MM-DDTHH:MM:SS`. */
+  firstPurchase: string,
+  /** Last purchase. */
+  lastPurchase: string,
+  /** Purchases (counting unit). */
+  purchases: number,
+  /** Revenue (§2), `null` without an amount. */
+  revenue: number | null,
+  /** Segment in the options' `rfmSegments` scheme. */
+  segment: string,
+  /** cn8 class. */
+  cn8: string,
+  /** P(alive), `null` without a CLV fit. */
+  pAlive: number | null,
+  /** CLV, `null` without a fit or an amount. */
+  clv: number | null,
+};

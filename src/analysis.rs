@@ -5,13 +5,16 @@ use std::collections::BTreeMap;
 use crate::customers::{self, Customers};
 use crate::error::{Error, ErrorKind, Locale, Result};
 use crate::export::{Column, Format, Table};
+use crate::filters;
 use crate::ingest::stream::Ingest;
 use crate::ingest::IngestInfo;
-use crate::metrics::{breakdown, churn, clv, cohort, funnel, rates, rfm, summary, Context};
+use crate::metrics::{
+    breakdown, churn, clv, cohort, funnel, products, rates, rfm, summary, values, winback, Context,
+};
 use crate::options::Options;
 use crate::orders::{self, Orders};
 use crate::period::format_time;
-use crate::report::{IngestReport, Report, Timings};
+use crate::report::{FilterSummary, IngestReport, Report, StatusValue, Timings};
 
 /// A finished analysis: the Report and the per-customer facts behind it (for exports and for
 /// re-running the metrics with other options without reading the file again).
@@ -22,12 +25,15 @@ pub struct Analysis {
     pub timings: Timings,
     /// The CLV fits and every buyer's CLV figures (the Report lists the top
     /// `clvCustomerLimit`; a re-run reuses the fits while their options are unchanged).
-    clv_fitted: Option<clv::ClvFitted>,
-    orders: Orders,
-    customers: Customers,
-    scores: Vec<rfm::Scores>,
-    segments: Vec<usize>,
-    options: Options,
+    pub(crate) clv_fitted: Option<clv::ClvFitted>,
+    /// Every order (re-runs start from them).
+    pub(crate) orders: Orders,
+    /// The orders the filters kept, when there are filters: the figures are theirs.
+    pub(crate) view: Option<Orders>,
+    pub(crate) customers: Customers,
+    pub(crate) scores: Vec<rfm::Scores>,
+    pub(crate) segments: Vec<usize>,
+    pub(crate) options: Options,
     /// What the ingest and the order merge saw (the Report's `ingest` before the metrics'
     /// warnings), kept for re-runs.
     ingest: IngestInfo,
@@ -106,7 +112,11 @@ impl Analyzer {
     /// came (the ingest phase runs from then).
     pub fn finish(&mut self, clock: Clock, started: f64) -> Result<Analysis> {
         let (lines, mut info) = self.ingest.finish()?;
-        let merged = orders::build(lines, self.as_of);
+        let merged = orders::build(
+            lines,
+            self.as_of,
+            self.options.cancelled_statuses.as_deref(),
+        );
         for sample in merged.rejected {
             info.rejections.add(sample);
         }
@@ -162,20 +172,23 @@ impl Analysis {
         options.validate()?;
         let started = clock();
         let orders = self.orders.clone();
+        // The fits are reused only while they are fits of the same purchases.
+        let same_purchases = self.options.filters == options.filters
+            && self.options.cancelled_statuses == options.cancelled_statuses;
         let mut analysis = Analysis::from_orders(
             orders,
             self.ingest.clone(),
             options,
-            self.clv_fitted.as_ref(),
+            self.clv_fitted.as_ref().filter(|_| same_purchases),
             clock,
         )?;
         analysis.timings.orders += clock() - started - analysis.timings.total;
         Ok(Some(analysis))
     }
 
-    /// Every phase from the merged orders on (SPEC §2–§9).
+    /// Every phase from the merged orders on (SPEC §2–§13), over the orders the filters keep.
     fn from_orders(
-        orders: Orders,
+        mut orders: Orders,
         mut info: IngestInfo,
         options: &Options,
         previous_clv: Option<&clv::ClvFitted>,
@@ -244,10 +257,26 @@ impl Analysis {
             return Err(Error::new(ErrorKind::AllRowsRejected, en, zh).at(line, column.as_deref()));
         }
         let ingest = info.clone();
-        let customers = customers::build(&orders, options.count_by);
+        let cancelled =
+            orders::cancelled_statuses(&orders.statuses, options.cancelled_statuses.as_deref());
+        if cancelled != orders.cancelled {
+            orders.set_cancelled(cancelled);
+        }
+        let statuses = values::status_values(&orders);
+        let dimensions = values::dimension_values(&orders);
+        let view = match options.filters.as_ref().filter(|f| !f.is_empty()) {
+            Some(f) => Some(orders.filtered(&filters::keep(&orders, f)?, options.as_of_time()?)),
+            None => None,
+        };
+        let filter = view.as_ref().map(|v| FilterSummary {
+            kept_orders: v.len() as u64,
+            excluded_orders: (orders.len() - v.len()) as u64,
+        });
+        let seen = view.as_ref().unwrap_or(&orders);
+        let customers = customers::build(seen, options.count_by);
         timings.orders = lap();
         let cx = Context {
-            orders: &orders,
+            orders: seen,
             customers: &customers,
             options,
         };
@@ -261,6 +290,8 @@ impl Analysis {
         let breakdowns = breakdown::breakdowns(&cx)?;
         let comparisons = breakdown::comparisons(&cx)?;
         let churn = churn::churn(&cx, &segments);
+        let products = products::products(&cx);
+        let winback = winback::winback(&cx);
         timings.metrics = lap();
         let (clv, clv_warnings) = clv::clv_section(&cx, &segments, previous_clv);
         let (clv, clv_fitted) = clv.unzip();
@@ -279,13 +310,18 @@ impl Analysis {
             comparisons,
             churn,
             clv,
-            ingest: ingest_report(info, accepted, options.locale()),
+            products,
+            winback,
+            dimensions,
+            filter,
+            ingest: ingest_report(info, accepted, statuses, options.locale()),
         };
         Ok(Analysis {
             report,
             timings,
             clv_fitted,
             orders,
+            view,
             customers,
             scores,
             segments,
@@ -294,11 +330,16 @@ impl Analysis {
         })
     }
 
+    /// The orders the figures are of: the filtered ones when there are filters.
+    pub(crate) fn seen(&self) -> &Orders {
+        self.view.as_ref().unwrap_or(&self.orders)
+    }
+
     /// The per-customer table: one row per buyer with RFM scores and segment.
     pub fn customer_table(&self) -> Table {
         let names = rfm::segment_names(self.options.rfm_segments);
         let buyers = &self.customers.buyers;
-        let money = |m: i128| self.orders.has_amount.then(|| crate::metrics::to_f64(m));
+        let money = |m: i128| self.seen().has_amount.then(|| crate::metrics::to_f64(m));
         let scores = &self.scores;
         let mut table = Table {
             columns: vec![
@@ -307,7 +348,7 @@ impl Analysis {
                     Column::Text(
                         buyers
                             .iter()
-                            .map(|b| self.orders.customers.text(b.customer))
+                            .map(|b| self.seen().customers.text(b.customer))
                             .collect(),
                     ),
                 ),
@@ -373,7 +414,12 @@ impl Analysis {
     }
 }
 
-fn ingest_report(mut info: IngestInfo, accepted: u64, locale: Locale) -> IngestReport {
+fn ingest_report(
+    mut info: IngestInfo,
+    accepted: u64,
+    statuses: Vec<StatusValue>,
+    locale: Locale,
+) -> IngestReport {
     let rejected: BTreeMap<String, u64> = info
         .rejections
         .counts
@@ -408,6 +454,7 @@ fn ingest_report(mut info: IngestInfo, accepted: u64, locale: Locale) -> IngestR
         customer_fallback: info
             .customer_fallback
             .map(|(column, rows)| crate::ingest::columns::CustomerFallback { column, rows }),
+        statuses,
     }
 }
 

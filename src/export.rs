@@ -1,5 +1,5 @@
-//! The per-customer table (RFM scores and segment; CLV columns once fitted) as CSV or Arrow
-//! IPC bytes (SPEC §10: "exportable as CSV and as Arrow IPC").
+//! The per-customer table (RFM scores and segment; CLV columns once fitted) as CSV, xlsx or
+//! Arrow IPC bytes (SPEC §10: "exportable as CSV and as Arrow IPC"; xlsx for merchants).
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -29,6 +29,8 @@ pub enum Format {
     Csv,
     /// Arrow IPC stream (readable by `apache-arrow`'s `tableFromIPC`).
     Arrow,
+    /// An Excel workbook of one sheet (Office Open XML), text cells neutralised as in CSV.
+    Xlsx,
 }
 
 impl Format {
@@ -37,10 +39,11 @@ impl Format {
         match name {
             "csv" => Ok(Format::Csv),
             "arrow" => Ok(Format::Arrow),
+            "xlsx" => Ok(Format::Xlsx),
             _ => Err(Error::new(
                 ErrorKind::BadOptions,
-                format!("unknown export format {name:?}: use \"csv\" or \"arrow\""),
-                format!("未知导出格式 {name:?}：请用 \"csv\" 或 \"arrow\""),
+                format!("unknown export format {name:?}: use \"csv\", \"xlsx\" or \"arrow\""),
+                format!("未知导出格式 {name:?}：请用 \"csv\"、\"xlsx\" 或 \"arrow\""),
             )),
         }
     }
@@ -51,10 +54,7 @@ impl Format {
 /// the file are data, and Excel would run `=HYPERLINK(…)` as one (CSV injection), so such a
 /// cell gets a leading `'`, which Excel shows as text.
 fn write_text(out: &mut Vec<u8>, text: &str) {
-    let formula = matches!(
-        text.as_bytes().first(),
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    );
+    let formula = starts_like_formula(text);
     let quote = formula
         || text
             .bytes()
@@ -76,6 +76,15 @@ fn write_text(out: &mut Vec<u8>, text: &str) {
     }
 }
 
+/// Whether a text cell starts like a formula: `=`, `+`, `-`, `@`, tab or CR (OWASP's list
+/// for CSV injection).
+fn starts_like_formula(text: &str) -> bool {
+    matches!(
+        text.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
+}
+
 #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
 fn export_error(e: impl std::fmt::Display) -> Error {
     Error::new(
@@ -95,10 +104,42 @@ impl Table {
         })
     }
 
+    /// The rows `rows` (indices, in that order) as a table of their own.
+    pub fn rows_at(&self, rows: &[usize]) -> Table {
+        fn pick<T: Clone + Default>(v: &[T], rows: &[usize]) -> Vec<T> {
+            rows.iter()
+                .map(|&i| v.get(i).cloned().unwrap_or_default())
+                .collect()
+        }
+        Table {
+            columns: self
+                .columns
+                .iter()
+                .map(|(name, column)| {
+                    let picked = match column {
+                        Column::Text(v) => Column::Text(pick(v, rows)),
+                        Column::Int(v) => Column::Int(pick(v, rows)),
+                        Column::Float(v) => Column::Float(pick(v, rows)),
+                    };
+                    (*name, picked)
+                })
+                .collect(),
+        }
+    }
+
+    /// The table with its column names in Chinese (the names of [`zh_header`]).
+    pub fn with_zh_headers(mut self) -> Table {
+        for (name, _) in &mut self.columns {
+            *name = zh_header(name);
+        }
+        self
+    }
+
     /// The table as bytes in a format.
     pub fn encode(&self, format: Format) -> Result<Vec<u8>> {
         match format {
             Format::Csv => self.to_csv(),
+            Format::Xlsx => Ok(self.to_xlsx()),
             #[cfg(feature = "arrow")]
             Format::Arrow => self.to_arrow(),
             #[cfg(not(feature = "arrow"))]
@@ -144,6 +185,94 @@ impl Table {
         Ok(out)
     }
 
+    /// One sheet of inline strings and numbers, in a zip of stored entries: the smallest
+    /// workbook Excel, LibreOffice and calamine open, written without a zip or xlsx crate in
+    /// the core module (its size counts; crc32fast is the only help).
+    fn to_xlsx(&self) -> Vec<u8> {
+        let mut sheet = String::with_capacity(96 * (self.rows() + 1));
+        sheet.push_str(concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#,
+            r#"<sheetData>"#
+        ));
+        let text_cell = |sheet: &mut String, text: &str| {
+            sheet.push_str(r#"<c t="inlineStr"><is><t xml:space="preserve">"#);
+            if starts_like_formula(text) {
+                sheet.push('\'');
+            }
+            xml_escape(sheet, text);
+            sheet.push_str("</t></is></c>");
+        };
+        sheet.push_str("<row>");
+        for (name, _) in &self.columns {
+            text_cell(&mut sheet, name);
+        }
+        sheet.push_str("</row>");
+        for i in 0..self.rows() {
+            sheet.push_str("<row>");
+            for (_, column) in &self.columns {
+                match column {
+                    Column::Text(v) => text_cell(&mut sheet, v.get(i).map_or("", String::as_str)),
+                    Column::Int(v) => match v.get(i) {
+                        Some(x) => sheet.push_str(&format!("<c><v>{x}</v></c>")),
+                        None => sheet.push_str("<c/>"),
+                    },
+                    Column::Float(v) => match v.get(i).copied().flatten() {
+                        Some(x) if x.is_finite() => sheet.push_str(&format!("<c><v>{x}</v></c>")),
+                        _ => sheet.push_str("<c/>"),
+                    },
+                }
+            }
+            sheet.push_str("</row>");
+        }
+        sheet.push_str("</sheetData></worksheet>");
+        let mut zip = StoredZip::default();
+        zip.add(
+            "[Content_Types].xml",
+            concat!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+                r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#,
+                r#"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#,
+                r#"<Default Extension="xml" ContentType="application/xml"/>"#,
+                r#"<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#,
+                r#"<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#,
+                r#"</Types>"#
+            )
+            .as_bytes(),
+        );
+        zip.add(
+            "_rels/.rels",
+            concat!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+                r#"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>"#,
+                r#"</Relationships>"#
+            )
+            .as_bytes(),
+        );
+        zip.add(
+            "xl/workbook.xml",
+            concat!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+                r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#,
+                r#"<sheets><sheet name="customers" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            )
+            .as_bytes(),
+        );
+        zip.add(
+            "xl/_rels/workbook.xml.rels",
+            concat!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+                r#"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>"#,
+                r#"</Relationships>"#
+            )
+            .as_bytes(),
+        );
+        zip.add("xl/worksheets/sheet1.xml", sheet.as_bytes());
+        zip.finish()
+    }
+
     #[cfg(feature = "arrow")]
     fn to_arrow(&self) -> Result<Vec<u8>> {
         use std::sync::Arc;
@@ -178,6 +307,114 @@ impl Table {
         writer.write(&batch).map_err(export_error)?;
         writer.finish().map_err(export_error)?;
         writer.into_inner().map_err(export_error)
+    }
+}
+
+/// Text for XML character data: `&`, `<`, `>` and CR escaped; characters XML 1.0 forbids
+/// (control characters other than tab, CR and LF) dropped.
+fn xml_escape(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            // A raw CR would be read back as a line feed (XML end-of-line handling).
+            '\r' => out.push_str("&#13;"),
+            '\t' | '\n' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// A zip archive of stored (uncompressed) entries, as much of the format as an xlsx needs.
+#[derive(Default)]
+struct StoredZip {
+    out: Vec<u8>,
+    /// Central directory records.
+    directory: Vec<u8>,
+    entries: u16,
+}
+
+impl StoredZip {
+    /// Fixed DOS time and date of every entry: 1980-01-01 00:00 (exports depend on data only).
+    const DOS_DATE: u16 = (1 << 5) | 1;
+
+    fn add(&mut self, name: &str, data: &[u8]) {
+        let crc = crc32fast::hash(data);
+        let offset = self.out.len() as u32;
+        let size = data.len() as u32;
+        let name = name.as_bytes();
+        // Local file header.
+        self.out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        self.out.extend_from_slice(&20u16.to_le_bytes()); // version needed
+        self.out.extend_from_slice(&0x0800u16.to_le_bytes()); // flags: UTF-8 names
+        self.out.extend_from_slice(&0u16.to_le_bytes()); // stored
+        self.out.extend_from_slice(&0u16.to_le_bytes()); // time
+        self.out.extend_from_slice(&Self::DOS_DATE.to_le_bytes());
+        self.out.extend_from_slice(&crc.to_le_bytes());
+        self.out.extend_from_slice(&size.to_le_bytes());
+        self.out.extend_from_slice(&size.to_le_bytes());
+        self.out
+            .extend_from_slice(&(name.len() as u16).to_le_bytes());
+        self.out.extend_from_slice(&0u16.to_le_bytes()); // extra
+        self.out.extend_from_slice(name);
+        self.out.extend_from_slice(data);
+        // Central directory record.
+        let d = &mut self.directory;
+        d.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        d.extend_from_slice(&20u16.to_le_bytes()); // version made by
+        d.extend_from_slice(&20u16.to_le_bytes()); // version needed
+        d.extend_from_slice(&0x0800u16.to_le_bytes());
+        d.extend_from_slice(&0u16.to_le_bytes());
+        d.extend_from_slice(&0u16.to_le_bytes());
+        d.extend_from_slice(&Self::DOS_DATE.to_le_bytes());
+        d.extend_from_slice(&crc.to_le_bytes());
+        d.extend_from_slice(&size.to_le_bytes());
+        d.extend_from_slice(&size.to_le_bytes());
+        d.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        d.extend_from_slice(&[0; 12]); // extra, comment, disk, internal and external attributes
+        d.extend_from_slice(&offset.to_le_bytes());
+        d.extend_from_slice(name);
+        self.entries += 1;
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        let start = self.out.len() as u32;
+        let size = self.directory.len() as u32;
+        self.out.append(&mut self.directory);
+        self.out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+        self.out.extend_from_slice(&[0; 4]); // disk numbers
+        self.out.extend_from_slice(&self.entries.to_le_bytes());
+        self.out.extend_from_slice(&self.entries.to_le_bytes());
+        self.out.extend_from_slice(&size.to_le_bytes());
+        self.out.extend_from_slice(&start.to_le_bytes());
+        self.out.extend_from_slice(&0u16.to_le_bytes()); // comment
+        self.out
+    }
+}
+
+/// The Chinese name of a customer-table column (the English name when there is none).
+pub fn zh_header(name: &'static str) -> &'static str {
+    match name {
+        "customer" => "客户",
+        "firstPurchase" => "首次购买时间",
+        "lastPurchase" => "最近购买时间",
+        "purchases" => "购买次数",
+        "revenue" => "消费金额",
+        "recency" => "距最近购买天数",
+        "r" => "R 分",
+        "f" => "F 分",
+        "m" => "M 分",
+        "segment" => "客户分群",
+        "pAlive" => "活跃概率",
+        "expectedPurchases" => "预计购买次数",
+        "pPurchase30d" => "30 天内购买概率",
+        "pPurchase90d" => "90 天内购买概率",
+        "expectedPurchases90d" => "90 天预计购买次数",
+        "expectedValue" => "预计客单价",
+        "clv" => "客户终身价值",
+        other => other,
     }
 }
 
@@ -244,5 +481,37 @@ mod tests {
             .collect();
         assert_eq!(first[0], "'=HYPERLINK(\"http://x\",\"y\")");
         assert_eq!(first[4], "a,b");
+    }
+
+    #[cfg(feature = "xlsx")]
+    #[test]
+    fn xlsx_cells_are_escaped_and_formulas_neutralised() {
+        use calamine::{Data, Reader, Xlsx};
+        let table = Table {
+            columns: vec![(
+                "id",
+                Column::Text(
+                    ["\tx", "\rx", "<b>&amp;</b>", "bell\u{7}", "-1"]
+                        .map(String::from)
+                        .to_vec(),
+                ),
+            )],
+        };
+        let bytes = table.encode(Format::Xlsx).unwrap();
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range("customers").unwrap();
+        let cells: Vec<Data> = sheet.rows().map(|r| r[0].clone()).collect();
+        let text = |s: &str| Data::String(s.into());
+        assert_eq!(
+            cells,
+            [
+                text("id"),
+                text("'\tx"),
+                text("'\rx"),
+                text("<b>&amp;</b>"),
+                text("bell"),
+                text("'-1")
+            ]
+        );
     }
 }

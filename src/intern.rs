@@ -57,6 +57,13 @@ impl Interner {
         }
     }
 
+    /// An interner whose string number 0 is the empty string (the blank value of a column).
+    pub fn blank_first() -> Interner {
+        let mut interner = Interner::default();
+        interner.intern(b"");
+        interner
+    }
+
     /// The number of the string, adding it if new.
     pub fn intern(&mut self, s: &[u8]) -> u32 {
         let h = head(s);
@@ -85,6 +92,17 @@ impl Interner {
                 self::hash(s, slot.head)
             });
         id
+    }
+
+    /// The number of the string, if it was interned.
+    pub fn find(&self, s: &[u8]) -> Option<u32> {
+        let h = head(s);
+        let len = s.len() as u32;
+        self.table
+            .find(hash(s, h), |slot| {
+                slot.head == h && slot.len == len && self.get(slot.id) == s
+            })
+            .map(|slot| slot.id)
     }
 
     /// The string numbered `id` (empty for an unknown number).
@@ -126,9 +144,13 @@ mod tests {
         assert_eq!(i.intern(b"a"), 1);
         assert_eq!(i.intern(b"b"), 0);
         assert_eq!(i.intern(b""), 2);
+        assert_eq!(i.find(b"a"), Some(1));
+        assert_eq!(i.find(b"a long string"), None);
+        assert_eq!(i.intern(b"a long string"), 3);
+        assert_eq!(i.find(b"a long string"), Some(3));
         assert_eq!(i.get(1), b"a");
         assert_eq!(i.get(2), b"");
         assert_eq!(i.get(9), b"");
-        assert_eq!(i.len(), 3);
+        assert_eq!(i.len(), 4);
     }
 }

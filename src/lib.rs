@@ -13,6 +13,7 @@ pub mod clv;
 pub mod customers;
 pub mod error;
 pub mod export;
+pub mod filters;
 pub mod ingest;
 pub mod intern;
 pub mod metrics;
@@ -21,6 +22,7 @@ pub mod options;
 pub mod orders;
 pub mod period;
 pub mod report;
+pub mod selection;
 pub mod time;
 #[cfg(test)]
 mod typescript;

@@ -82,6 +82,56 @@ pub struct Options {
     /// that the Report's size does not grow with the customers. `null`: every customer, in file
     /// order. The per-customer exports always hold every customer.
     pub clv_customer_limit: Option<u32>,
+    /// The status values that make an order a non-purchase (§1), as written in the file;
+    /// absent: the values COLUMNS.md recognises.
+    pub cancelled_statuses: Option<Vec<String>>,
+    /// Which orders the figures cover (docs/filters.md); absent: every order.
+    pub filters: Option<Filters>,
+}
+
+/// Which orders an analysis covers (docs/filters.md). Each filter selects orders, after line
+/// merging; an order must pass every filter given.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Filters {
+    /// First calendar day, `YYYY-MM-DD`, included.
+    pub from: Option<String>,
+    /// Last calendar day, `YYYY-MM-DD`, included.
+    pub to: Option<String>,
+    /// Dimension column → the values an order's value must be one of.
+    pub dimensions: BTreeMap<String, Vec<String>>,
+    /// The least order amount (the order's merged amount); needs an amount.
+    pub min_order_amount: Option<f64>,
+}
+
+impl Filters {
+    /// Whether no filter is given (every order passes).
+    pub fn is_empty(&self) -> bool {
+        self.from.is_none()
+            && self.to.is_none()
+            && self.dimensions.is_empty()
+            && self.min_order_amount.is_none()
+    }
+
+    /// `from` and `to` as the seconds of the first instant passing and the first after the
+    /// range (checked by [`Options::validate`]).
+    pub fn time_range(&self) -> Result<(Option<i64>, Option<i64>)> {
+        let from = self
+            .from
+            .as_deref()
+            .map(|t| parse_date("filters.from", t))
+            .transpose()?;
+        let to = self
+            .to
+            .as_deref()
+            .map(|t| {
+                parse_date("filters.to", t)
+                    .map(|t| (crate::period::day_of(t) + 1) * crate::period::DAY)
+            })
+            .transpose()?;
+        Ok((from, to))
+    }
 }
 
 impl Default for Options {
@@ -115,6 +165,8 @@ impl Default for Options {
             discount_rate: 0.0,
             calibration_split: None,
             clv_customer_limit: Some(Options::CLV_CUSTOMER_LIMIT),
+            cancelled_statuses: None,
+            filters: None,
         }
     }
 }
@@ -363,6 +415,18 @@ impl Options {
         }
         self.as_of_time()?;
         self.split()?;
+        if let Some(filters) = &self.filters {
+            filters.time_range()?;
+            if filters
+                .min_order_amount
+                .is_some_and(|m| !m.is_finite() || m.abs() > 1e15)
+            {
+                return bad(
+                    "filters.minOrderAmount must be a number".into(),
+                    "filters.minOrderAmount 必须是数字".into(),
+                );
+            }
+        }
         Ok(())
     }
 

@@ -1,7 +1,10 @@
 //! The order table: lines merged into orders (SPEC §1, §11), observation end `E`, and one
 //! sort by (customer, time). Columnar: customer ids interned to `u32`, times as `i64`.
 
-use crate::ingest::{retain_kept, Lines, OrderKeys, Reason, Sample, Status, NO_TIME};
+use crate::ingest::values::is_cancelled_status;
+use crate::ingest::{retain_kept, Lines, OrderKeys, Reason, Sample, NO_TIME};
+use std::sync::Arc;
+
 use crate::intern::Interner;
 use crate::money::Micros;
 use crate::period::{day_of, DAY};
@@ -11,8 +14,8 @@ use crate::period::{day_of, DAY};
 pub struct DimColumn {
     /// Column name.
     pub name: String,
-    /// Distinct values; number 0 is blank.
-    pub values: Interner,
+    /// Distinct values; number 0 is blank (shared by the filtered views of the orders).
+    pub values: Arc<Interner>,
     /// Value number of each order.
     pub of_order: Vec<u32>,
 }
@@ -20,8 +23,9 @@ pub struct DimColumn {
 /// All orders before `E`, sorted by (customer, time, file order).
 #[derive(Debug, Clone)]
 pub struct Orders {
-    /// Customer ids (every customer seen, including ones with no order before `E`).
-    pub customers: Interner,
+    /// Customer ids (every customer seen, including ones with no order before `E`; shared by
+    /// the filtered views of the orders).
+    pub customers: Arc<Interner>,
     /// Customer of each order.
     pub customer: Vec<u32>,
     /// Time of each order (earliest line).
@@ -30,6 +34,14 @@ pub struct Orders {
     pub amount: Vec<Micros>,
     /// Whether each order is a purchase (SPEC §1).
     pub purchase: Vec<bool>,
+    /// Status values written in the file (number 0 is blank).
+    pub statuses: Arc<Interner>,
+    /// Status value number of each order: the first non-blank among its lines.
+    pub status: Vec<u32>,
+    /// Which status values make an order a non-purchase, by value number.
+    pub cancelled: Vec<bool>,
+    /// The products of each order, when a product column is mapped (SPEC §12).
+    pub products: Option<Products>,
     /// Dimension values per order.
     pub dims: Vec<DimColumn>,
     /// Whether amounts exist.
@@ -38,6 +50,42 @@ pub struct Orders {
     pub starts: Vec<usize>,
     /// Observation end `E` (seconds).
     pub as_of: i64,
+}
+
+/// Each order's distinct products: value numbers of the product dimension.
+#[derive(Debug, Clone)]
+pub struct Products {
+    /// The dimension that is the product column (its values name the products).
+    pub dim: usize,
+    /// `codes[span.0..span.0 + span.1]` are an order's products, one entry per order.
+    pub span: Vec<(u32, u32)>,
+    /// Product value numbers, order by order.
+    pub codes: Vec<u32>,
+}
+
+impl Products {
+    /// The distinct products of order `o` (value numbers, none blank).
+    pub fn of_order(&self, o: usize) -> &[u32] {
+        let (start, len) = self.span.get(o).copied().unwrap_or((0, 0));
+        self.codes
+            .get(start as usize..(start + len) as usize)
+            .unwrap_or_default()
+    }
+}
+
+/// Which status values make an order a non-purchase: the caller's list (values compared as
+/// written, trimmed), or the recognised words of COLUMNS.md.
+pub fn cancelled_statuses(statuses: &Interner, list: Option<&[String]>) -> Vec<bool> {
+    (0..statuses.len() as u32)
+        .map(|v| {
+            let value = statuses.get(v);
+            !value.is_empty()
+                && match list {
+                    Some(list) => list.iter().any(|l| l.trim().as_bytes() == value),
+                    None => is_cancelled_status(value),
+                }
+        })
+        .collect()
 }
 
 impl Orders {
@@ -57,6 +105,70 @@ impl Orders {
     pub fn is_empty(&self) -> bool {
         self.time.is_empty()
     }
+
+    /// The orders with `keep` set, as a table of their own: customer starts fixed, and `E`
+    /// the given one or, when `None`, the day after the last kept order's day (SPEC §1, as if
+    /// the file held only these orders).
+    pub fn filtered(&self, keep: &[bool], as_of: Option<i64>) -> Orders {
+        fn pick<T: Copy>(v: &[T], keep: &[bool]) -> Vec<T> {
+            v.iter()
+                .zip(keep)
+                .filter(|(_, &k)| k)
+                .map(|(&x, _)| x)
+                .collect()
+        }
+        let mut starts = Vec::with_capacity(self.starts.len());
+        starts.push(0);
+        let mut kept = 0;
+        for c in 0..self.customers.len() {
+            kept += self.of_customer(c).filter(|&o| keep[o]).count();
+            starts.push(kept);
+        }
+        let time = pick(&self.time, keep);
+        let last = time.iter().copied().max();
+        Orders {
+            customers: Arc::clone(&self.customers),
+            customer: pick(&self.customer, keep),
+            amount: pick(&self.amount, keep),
+            purchase: pick(&self.purchase, keep),
+            statuses: Arc::clone(&self.statuses),
+            status: pick(&self.status, keep),
+            cancelled: self.cancelled.clone(),
+            products: self.products.as_ref().map(|p| Products {
+                dim: p.dim,
+                span: pick(&p.span, keep),
+                codes: p.codes.clone(),
+            }),
+            dims: self
+                .dims
+                .iter()
+                .map(|d| DimColumn {
+                    name: d.name.clone(),
+                    values: Arc::clone(&d.values),
+                    of_order: pick(&d.of_order, keep),
+                })
+                .collect(),
+            has_amount: self.has_amount,
+            starts,
+            as_of: as_of.unwrap_or_else(|| last.map_or(self.as_of, |t| (day_of(t) + 1) * DAY)),
+            time,
+        }
+    }
+
+    /// Treats the status values `cancelled` (by value number) as non-purchases and fixes each
+    /// order's purchase flag (SPEC §1).
+    pub fn set_cancelled(&mut self, cancelled: Vec<bool>) {
+        let has_amount = self.has_amount;
+        self.purchase = self
+            .status
+            .iter()
+            .zip(&self.amount)
+            .map(|(&s, &a)| {
+                !cancelled.get(s as usize).copied().unwrap_or(false) && (!has_amount || a > 0)
+            })
+            .collect();
+        self.cancelled = cancelled;
+    }
 }
 
 /// The orders, and what the merge rejected or warns about (for the Report's `ingest`).
@@ -75,7 +187,7 @@ pub struct Merged {
 ///
 /// Lines are first bucketed by customer (a counting sort), so merging by order id happens
 /// within one customer's few lines: no table over all orders is needed.
-pub fn build(lines: Lines, as_of: Option<i64>) -> Merged {
+pub fn build(lines: Lines, as_of: Option<i64>, cancelled: Option<&[String]>) -> Merged {
     let mut rejected = Vec::new();
     let mut warnings = Vec::new();
     let n_customers = lines.customers.len();
@@ -89,7 +201,7 @@ pub fn build(lines: Lines, as_of: Option<i64>) -> Merged {
     }
     drop(next);
 
-    let mut out = Builder::with_capacity(n_lines, lines.dims.len());
+    let mut out = Builder::with_capacity(n_lines, lines.dims.len(), lines.product.is_some());
     let mut starts = Vec::with_capacity(n_customers + 1);
     starts.push(0);
     let mut scratch = Scratch::default();
@@ -116,33 +228,37 @@ pub fn build(lines: Lines, as_of: Option<i64>) -> Merged {
     }
     out.keep_before(as_of, &mut starts);
 
-    let has_amount = lines.has_amount;
-    let purchase = out
-        .status
-        .iter()
-        .zip(&out.amount)
-        .map(|(&s, &a)| s != Status::Cancelled && (!has_amount || a > 0))
-        .collect();
-    let orders = Orders {
+    let products = lines.product.map(|dim| Products {
+        dim,
+        span: out.product_span,
+        codes: out.product_codes,
+    });
+    let cancelled = cancelled_statuses(&lines.statuses, cancelled);
+    let mut orders = Orders {
         customer: out.customer,
         time: out.time,
         amount: out.amount,
-        purchase,
+        purchase: Vec::new(),
+        statuses: Arc::new(lines.statuses),
+        status: out.status,
+        cancelled: Vec::new(),
+        products,
         dims: lines
             .dims
             .into_iter()
             .zip(out.dims)
             .map(|(d, of_order)| DimColumn {
                 name: d.name,
-                values: d.values,
+                values: Arc::new(d.values),
                 of_order,
             })
             .collect(),
-        has_amount,
+        has_amount: lines.has_amount,
         starts,
         as_of,
-        customers: lines.customers,
+        customers: Arc::new(lines.customers),
     };
+    orders.set_cancelled(cancelled);
     Merged {
         orders,
         rejected,
@@ -173,6 +289,8 @@ struct Scratch {
     sorted: Vec<u32>,
     /// Permutation of the customer's orders into time order.
     perm: Vec<u32>,
+    /// (order, product) pairs of the customer's lines.
+    pairs: Vec<(u32, u32)>,
 }
 
 /// The order columns being built, customer by customer, each customer's orders in time order.
@@ -180,20 +298,27 @@ struct Builder {
     customer: Vec<u32>,
     time: Vec<i64>,
     amount: Vec<Micros>,
-    status: Vec<Status>,
+    status: Vec<u32>,
     dims: Vec<Vec<u32>>,
+    /// Each order's products in `product_codes` (only with a product column).
+    product_span: Vec<(u32, u32)>,
+    product_codes: Vec<u32>,
+    with_products: bool,
     /// Index of each order's first line (file order), the tie-break of equal times.
     first_line: Vec<u32>,
 }
 
 impl Builder {
-    fn with_capacity(n: usize, n_dims: usize) -> Builder {
+    fn with_capacity(n: usize, n_dims: usize, with_products: bool) -> Builder {
         Builder {
             customer: Vec::with_capacity(n),
             time: Vec::with_capacity(n),
             amount: Vec::with_capacity(n),
             status: Vec::with_capacity(n),
             dims: (0..n_dims).map(|_| Vec::with_capacity(n)).collect(),
+            product_span: Vec::new(),
+            product_codes: Vec::new(),
+            with_products,
             first_line: Vec::with_capacity(n),
         }
     }
@@ -217,7 +342,7 @@ impl Builder {
             self.time[o] = t;
         }
         self.amount[o] = self.amount[o].saturating_add(lines.amount[i]);
-        if self.status[o] == Status::Blank {
+        if self.status[o] == 0 {
             self.status[o] = lines.status[i];
         }
         for (column, dim) in self.dims.iter_mut().zip(&lines.dims) {
@@ -240,6 +365,11 @@ impl Builder {
         let Some(keys) = &lines.order else {
             for &i in bucket {
                 self.push_line(c, i as usize, lines);
+            }
+            if self.with_products {
+                scratch.order_of_line.clear();
+                scratch.order_of_line.extend(0..bucket.len() as u32);
+                self.collect_products(base, bucket, lines, scratch);
             }
             self.sort_by_time(base, scratch);
             return;
@@ -286,6 +416,9 @@ impl Builder {
                 scratch.order_of_line[j as usize] = (self.time.len() - 1 - base) as u32;
             }
         }
+        if self.with_products {
+            self.collect_products(base, bucket, lines, scratch);
+        }
         // An order with no time on any line has all its lines rejected (SPEC §11).
         for (j, &o) in scratch.order_of_line.iter().enumerate() {
             if self.time[base + o as usize] == NO_TIME {
@@ -299,6 +432,41 @@ impl Builder {
             }
         }
         self.sort_by_time(base, scratch);
+    }
+
+    /// The distinct non-blank products over each of the customer's orders' lines (SPEC §12):
+    /// `scratch.order_of_line` gives each line of `bucket` its order, counted from `base`.
+    fn collect_products(
+        &mut self,
+        base: usize,
+        bucket: &[u32],
+        lines: &Lines,
+        scratch: &mut Scratch,
+    ) {
+        self.product_span.resize(self.time.len(), (0, 0));
+        let Some(column) = lines.product.and_then(|d| lines.dims.get(d)) else {
+            return;
+        };
+        scratch.pairs.clear();
+        for (j, &o) in scratch.order_of_line.iter().enumerate() {
+            let code = column.of_line.get(bucket[j] as usize).copied().unwrap_or(0);
+            if code != 0 {
+                scratch.pairs.push((o, code));
+            }
+        }
+        scratch.pairs.sort_unstable();
+        scratch.pairs.dedup();
+        let mut k = 0;
+        while k < scratch.pairs.len() {
+            let o = scratch.pairs[k].0;
+            let start = self.product_codes.len() as u32;
+            while k < scratch.pairs.len() && scratch.pairs[k].0 == o {
+                self.product_codes.push(scratch.pairs[k].1);
+                k += 1;
+            }
+            let len = self.product_codes.len() as u32 - start;
+            self.product_span[base + o as usize] = (start, len);
+        }
     }
 
     /// Sorts orders `base..` by (time, first line) unless they already are.
@@ -319,6 +487,9 @@ impl Builder {
         apply(&mut self.amount, base, perm);
         apply(&mut self.status, base, perm);
         apply(&mut self.first_line, base, perm);
+        if self.with_products {
+            apply(&mut self.product_span, base, perm);
+        }
         for column in &mut self.dims {
             apply(column, base, perm);
         }
@@ -350,6 +521,9 @@ impl Builder {
         self.time = retain_kept(std::mem::take(&mut self.time), &keep);
         self.amount = retain_kept(std::mem::take(&mut self.amount), &keep);
         self.status = retain_kept(std::mem::take(&mut self.status), &keep);
+        if self.with_products {
+            self.product_span = retain_kept(std::mem::take(&mut self.product_span), &keep);
+        }
         for column in &mut self.dims {
             *column = retain_kept(std::mem::take(column), &keep);
         }

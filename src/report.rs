@@ -31,6 +31,187 @@ pub struct Report {
     pub churn: Churn,
     /// Predictive CLV (§9), `null` when it cannot be fitted.
     pub clv: Option<Clv>,
+    /// Repurchase by product (§12), `null` unless a product column is mapped.
+    pub products: Option<ProductsReport>,
+    /// Win-back (§13).
+    pub winback: Winback,
+    /// Each dimension's most frequent values over every order (not only the filtered ones),
+    /// for a page's filter pickers.
+    pub dimensions: Vec<DimensionValues>,
+    /// How many orders the filters kept (docs/filters.md); `null` without filters.
+    pub filter: Option<FilterSummary>,
+}
+
+/// `products` (§12).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ProductsReport {
+    /// The product column.
+    pub column: String,
+    /// Repurchase by the products of the first purchase.
+    pub first_product: Vec<FirstProduct>,
+    /// Repeat buyers of each product and its 复购周期.
+    pub repeat: Vec<ProductRepeat>,
+    /// What customers with a first product bought in their second purchase.
+    pub next: Vec<ProductNext>,
+}
+
+/// A row of `products.firstProduct` (§12).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct FirstProduct {
+    /// The product.
+    pub product: String,
+    /// Customers whose first purchase contains it.
+    pub customers: u64,
+    /// Share of them with ≥ 2 purchases.
+    pub repurchase_rate: Option<f64>,
+    /// 95 % Wilson interval of the rate.
+    pub ci_low: Option<f64>,
+    /// 95 % Wilson interval of the rate.
+    pub ci_high: Option<f64>,
+    /// Their revenue (§2) per customer.
+    pub revenue_per_customer: Option<f64>,
+    /// Median days from first to second purchase (§5).
+    pub median_days_to_second: Option<f64>,
+}
+
+/// A row of `products.repeat` (§12).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ProductRepeat {
+    /// The product.
+    pub product: String,
+    /// Customers with ≥ 1 purchase containing it.
+    pub buyers: u64,
+    /// Customers with ≥ 2 purchases containing it.
+    pub repeat_buyers: u64,
+    /// repeatBuyers / buyers.
+    pub repeat_rate: Option<f64>,
+    /// Days from a purchase containing it to the customer's next purchase containing it.
+    pub cycle_days: Option<Quartiles>,
+}
+
+/// Median and quartiles (linear interpolation, §5).
+#[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Quartiles {
+    /// Median.
+    pub median: f64,
+    /// 25th percentile.
+    pub p25: f64,
+    /// 75th percentile.
+    pub p75: f64,
+}
+
+/// A row of `products.next` (§12).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ProductNext {
+    /// The first product.
+    pub product: String,
+    /// Customers with it in their first purchase and a second purchase.
+    pub customers: u64,
+    /// The 5 products most often in their second purchase.
+    pub top: Vec<NextProduct>,
+}
+
+/// One product of a second purchase (§12).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct NextProduct {
+    /// The product.
+    pub product: String,
+    /// Customers with it in their second purchase.
+    pub customers: u64,
+    /// customers / the row's customers.
+    pub share: Option<f64>,
+}
+
+/// `winback` (§13).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Winback {
+    /// The lapse threshold in whole days (`silentDays`).
+    pub silent_days: u32,
+    /// Customers with a purchase more than `silentDays` after their previous one.
+    pub customers: u64,
+    /// customers / summary.customers.
+    pub share: Option<f64>,
+    /// Those gaps in whole days, one per such purchase.
+    pub gap_days: Option<Quartiles>,
+    /// Lapsed and reactivated customers per period of `rates`.
+    pub periods: Vec<WinbackPeriod>,
+}
+
+/// One period of `winback.periods` (§13).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct WinbackPeriod {
+    /// Period label.
+    pub period: String,
+    /// Customers lapsed at the period's start (with a purchase before it).
+    pub lapsed: u64,
+    /// Those of them buying in the period.
+    pub reactivated: u64,
+    /// reactivated / lapsed.
+    pub rate: Option<f64>,
+}
+
+/// A dimension's most frequent values (`dimensions`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct DimensionValues {
+    /// The column.
+    pub column: String,
+    /// Distinct non-blank values.
+    pub distinct: u64,
+    /// The most frequent 100 non-blank values, orders descending, then value ascending.
+    pub values: Vec<ValueCount>,
+}
+
+/// A value and how many orders carry it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ValueCount {
+    /// The value as written.
+    pub value: String,
+    /// Orders with it.
+    pub orders: u64,
+}
+
+/// `filter`: what the filters kept (docs/filters.md).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct FilterSummary {
+    /// Orders passing every filter.
+    pub kept_orders: u64,
+    /// Orders left out.
+    pub excluded_orders: u64,
+}
+
+/// A status value found in the file (`ingest.statuses`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct StatusValue {
+    /// The value as written.
+    pub value: String,
+    /// Orders with it.
+    pub orders: u64,
+    /// Whether it makes an order a non-purchase in this analysis (`cancelledStatuses`).
+    pub cancelled: bool,
 }
 
 /// Seconds spent in each phase of one analysis (0 where the platform lent no clock). Kept out
@@ -91,6 +272,9 @@ pub struct IngestReport {
     /// The column read where the customer cell is blank, and on how many rows it was
     /// (`null` without one).
     pub customer_fallback: Option<crate::ingest::columns::CustomerFallback>,
+    /// The status values found (the most frequent 100), with whether each makes an order a
+    /// non-purchase; empty without a status column.
+    pub statuses: Vec<StatusValue>,
 }
 
 /// `summary` (§2, §3, §11).

@@ -18,11 +18,14 @@ use ts_rs::{Config, TS};
 use crate::ingest::columns::{ColumnChoice, CustomerFallback, Role};
 use crate::ingest::{Reason, Sample};
 use crate::options::{
-    Alignment, Attribution, BreakdownSpec, ClvUnit, CompareSpec, CountBy, Options, RfmScheme,
-    RfmScoring, RfmThresholds,
+    Alignment, Attribution, BreakdownSpec, ClvUnit, CompareSpec, CountBy, Filters, Options,
+    RfmScheme, RfmScoring, RfmThresholds,
 };
 use crate::period::Grain;
 use crate::report::*;
+use crate::selection::{
+    CustomerList, CustomerRow, GridCell, GroupKey, ListName, ProductAs, Selection,
+};
 
 /// The committed file, relative to the crate root.
 const PATH: &str = "js/report.d.ts";
@@ -31,7 +34,7 @@ const PATH: &str = "js/report.d.ts";
 const WRITE: &str = "COHORTLENS_WRITE_TYPES";
 
 const HEADER: &str = "\
-// Generated from the Rust types (src/report.rs, src/options.rs and the types they use) by
+// Generated from the Rust types (src/report.rs, src/options.rs, src/selection.rs and the types they use) by
 // `make types`: do not edit. `cargo test` fails while this file differs from what they give.
 // Field names follow SPEC.md §10; index.d.ts re-exports these types.
 ";
@@ -114,6 +117,18 @@ fn declarations(cfg: &Config) -> Vec<Decl> {
         decl::<Calibration>(cfg),
         decl::<CalibrationGroup>(cfg),
         decl::<ClvTotals>(cfg),
+        decl::<ProductsReport>(cfg),
+        decl::<FirstProduct>(cfg),
+        decl::<ProductRepeat>(cfg),
+        decl::<Quartiles>(cfg),
+        decl::<ProductNext>(cfg),
+        decl::<NextProduct>(cfg),
+        decl::<Winback>(cfg),
+        decl::<WinbackPeriod>(cfg),
+        decl::<DimensionValues>(cfg),
+        decl::<ValueCount>(cfg),
+        decl::<FilterSummary>(cfg),
+        decl::<StatusValue>(cfg),
         decl::<Timings>(cfg),
         options(cfg),
         decl::<CountBy>(cfg),
@@ -126,6 +141,14 @@ fn declarations(cfg: &Config) -> Vec<Decl> {
         decl::<BreakdownSpec>(cfg),
         decl::<CompareSpec>(cfg),
         decl::<ClvUnit>(cfg),
+        decl::<Filters>(cfg),
+        decl::<Selection>(cfg),
+        decl::<GridCell>(cfg),
+        decl::<GroupKey>(cfg),
+        decl::<ListName>(cfg),
+        decl::<ProductAs>(cfg),
+        decl::<CustomerList>(cfg),
+        decl::<CustomerRow>(cfg),
     ]
 }
 

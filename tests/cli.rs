@@ -320,3 +320,52 @@ fn customers_flag_writes_the_whole_per_customer_table() {
     let out = run(&[os(&data), OsStr::new("--customers"), OsStr::new("out.xls")]);
     failure(&out, "Usage");
 }
+
+/// `--select` writes the customers behind one figure, in the asked language; xlsx by the
+/// extension; a bad selection is the engine's `BadOptions`.
+#[test]
+fn select_flag_exports_the_customers_behind_a_figure() {
+    let data = golden("synthetic_5k.csv");
+    let options = golden("synthetic_5k.options.json");
+    let dir = scratch("placeholder", b"");
+    let csv_path = dir.with_file_name("silent.csv");
+    let report = success(&run(&[
+        os(&data),
+        OsStr::new("--options"),
+        os(&options),
+        OsStr::new("--customers"),
+        os(&csv_path),
+        OsStr::new("--select"),
+        OsStr::new(r#"{"list": "silent", "locale": "zh"}"#),
+    ]));
+    let csv = std::fs::read(&csv_path).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    assert_eq!(&reader.headers().unwrap()[0], "客户");
+    assert_eq!(
+        reader.records().count() as u64,
+        report["churn"]["silent"].as_u64().unwrap()
+    );
+    let xlsx_path = dir.with_file_name("top.xlsx");
+    success(&run(&[
+        os(&data),
+        OsStr::new("--options"),
+        os(&options),
+        OsStr::new("--customers"),
+        os(&xlsx_path),
+        OsStr::new("--select"),
+        OsStr::new(r#"{"decile": 1}"#),
+    ]));
+    assert_eq!(&std::fs::read(&xlsx_path).unwrap()[..2], b"PK");
+    let out = run(&[
+        os(&data),
+        OsStr::new("--customers"),
+        os(&xlsx_path),
+        OsStr::new("--select"),
+        OsStr::new(r#"{"segment": "nobody"}"#),
+    ]);
+    failure(&out, "BadOptions");
+    failure(
+        &run(&[os(&data), OsStr::new("--select"), OsStr::new("{}")]),
+        "Usage",
+    );
+}

@@ -107,12 +107,76 @@ fn cn_gbk() {
     check("cn_gbk");
 }
 
-/// The copy in the repository is the shared golden set, byte for byte, when `../shared` exists.
+/// SPEC §12–§13: the `products` and `winback` sections of a golden input with the options of
+/// `golden-next` equal the reference implementation's. Ranked lists are compared in order
+/// (their order is part of the definition: count descending, then value ascending).
+fn check_next(name: &str) {
+    let (_, data) = common::fixtures()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .expect("fixture");
+    let bytes = std::fs::read(data).unwrap();
+    let next = common::golden_next_dir();
+    let text = std::fs::read_to_string(next.join(format!("{name}.options.json"))).unwrap();
+    let options = cohortlens::Options::from_json(&text).unwrap();
+    let report = analyze(&bytes, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let got = serde_json::to_value(&report).unwrap();
+    let want: Value = serde_json::from_str(
+        &std::fs::read_to_string(next.join(format!("{name}.report.json"))).unwrap(),
+    )
+    .unwrap();
+    let mut diffs = Vec::new();
+    for section in ["products", "winback"] {
+        assert!(got.get(section).is_some(), "{name}: no {section} section");
+        common::compare(
+            &format!("{name}.{section}"),
+            &got[section],
+            &want[section],
+            1e-9,
+            &mut diffs,
+        );
+    }
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+#[test]
+fn lines_products_and_winback() {
+    check_next("lines");
+}
+
+#[test]
+fn retail_like_products_and_winback() {
+    check_next("retail_like");
+}
+
+#[test]
+fn cn_gbk_products_and_winback() {
+    check_next("cn_gbk");
+}
+
+#[test]
+fn synthetic_5k_products_and_winback() {
+    check_next("synthetic_5k");
+}
+
+/// The copies in the repository are the shared golden sets (`golden`, `golden-next`), byte
+/// for byte, when `../shared` exists.
 #[test]
 fn golden_copy_matches_shared() {
-    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/golden");
+    for (shared, ours) in [
+        ("golden", common::golden_dir()),
+        ("golden-next", common::golden_next_dir()),
+    ] {
+        copy_matches(shared, &ours);
+    }
+}
+
+fn copy_matches(folder: &str, ours: &std::path::Path) {
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(folder);
     if !shared.exists() {
-        eprintln!("../shared/golden not present; copy check skipped");
+        eprintln!("../shared/{folder} not present; copy check skipped");
         return;
     }
     let names = |dir: &std::path::Path| {
@@ -123,12 +187,11 @@ fn golden_copy_matches_shared() {
         v.sort();
         v
     };
-    let ours = common::golden_dir();
-    assert_eq!(names(&ours), names(&shared), "file lists differ");
+    assert_eq!(names(ours), names(&shared), "{folder}: file lists differ");
     for name in names(&shared) {
         assert!(
             std::fs::read(shared.join(&name)).unwrap() == std::fs::read(ours.join(&name)).unwrap(),
-            "{name} differs from ../shared/golden; copy it again"
+            "{name} differs from ../shared/{folder}; copy it again"
         );
     }
 }

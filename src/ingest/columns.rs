@@ -25,6 +25,9 @@ pub enum Role {
     UnitPrice,
     /// Amount refunded on the order, netted out of its amount (issue 13).
     RefundedAmount,
+    /// The product of a line (SPEC §12): only ever mapped by the caller, and its column stays
+    /// a dimension.
+    Product,
 }
 
 impl Role {
@@ -51,11 +54,15 @@ impl Role {
             Role::Quantity => "quantity",
             Role::UnitPrice => "unitPrice",
             Role::RefundedAmount => "refundedAmount",
+            Role::Product => "product",
         }
     }
 
     fn from_name(name: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.name() == name)
+        Role::ALL
+            .into_iter()
+            .chain([Role::Product])
+            .find(|r| r.name() == name)
     }
 
     /// Synonyms, most specific first: an earlier synonym beats a later one.
@@ -239,6 +246,28 @@ impl Role {
                 "已退款金额",
                 "退款总额",
             ],
+            Role::Product => &[
+                "product",
+                "product name",
+                "product title",
+                "lineitem name",
+                "item name",
+                "item",
+                "title",
+                "sku",
+                "lineitem sku",
+                "product id",
+                "description",
+                "stockcode",
+                "商品",
+                "商品名称",
+                "商品标题",
+                "宝贝名称",
+                "宝贝标题",
+                "商品编码",
+                "商家编码",
+                "货号",
+            ],
         }
     }
 }
@@ -264,9 +293,12 @@ impl Mapping {
         self.columns.get(&role).copied()
     }
 
-    /// Whether a column plays any role.
+    /// Whether a column plays a role that takes it out of the dimensions (the product column
+    /// stays one, SPEC §12).
     pub fn has_column(&self, column: usize) -> bool {
-        self.columns.values().any(|&c| c == column)
+        self.columns
+            .iter()
+            .any(|(&role, &c)| c == column && role != Role::Product)
     }
 }
 
@@ -833,7 +865,12 @@ fn require_customer_and_time(header: &[String], mapping: &Mapping) -> Result<()>
 }
 
 fn role_list() -> String {
-    Role::ALL.map(Role::name).join(", ")
+    Role::ALL
+        .into_iter()
+        .chain([Role::Product])
+        .map(Role::name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn quoted(header: &[String]) -> String {

@@ -2,6 +2,7 @@
 //! day/month order, each money column's decimal convention; then each row's fate (accepted,
 //! or rejected with the first failing reason) and the warnings about outlying dates.
 
+use super::columns::Role;
 use super::rejections::{sample_text, Reason, Rejections, Sample};
 use super::rows::{
     is_sentinel, MoneyColumn, RowReader, BAD, BLANK, EXTRA_FIELDS, MAX_TIME, MIN_TIME,
@@ -254,6 +255,8 @@ impl RowReader {
         let has_amount = !self.money.is_empty();
         let kept = keep.iter().filter(|&&k| k).count();
         let unnamed = &self.unnamed;
+        let product_column = self.mapping.get(Role::Product);
+        let mut product = None;
         let dims: Vec<Dimension> = self
             .dims
             .into_iter()
@@ -266,7 +269,14 @@ impl RowReader {
                 let mut of_line = std::mem::take(&mut d.of_line);
                 of_line.resize(n, 0);
                 d.of_line = retain_kept(of_line, &keep);
-                Some(d)
+                Some((c, d))
+            })
+            .enumerate()
+            .map(|(k, (c, d))| {
+                if Some(c) == product_column {
+                    product = Some(k);
+                }
+                d
             })
             .collect();
         Lines {
@@ -277,6 +287,8 @@ impl RowReader {
             has_amount,
             order: self.order_ids.map(|(_, v)| retain_kept(v, &keep)),
             status: retain_kept(self.status, &keep),
+            statuses: self.statuses,
+            product,
             dims,
             line: retain_kept(self.line, &keep),
             customers: self.customers,

@@ -60,17 +60,6 @@ use columns::{choose, Choice, ColumnStats, Role};
 pub use rejections::{Reason, Rejections, Sample};
 use rows::RowReader;
 
-/// Status of an order line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// No status written.
-    Blank,
-    /// A status that leaves the order a purchase (if its amount is positive).
-    Normal,
-    /// Cancelled, refunded, unpaid…: the order is a non-purchase (COLUMNS.md).
-    Cancelled,
-}
-
 /// A dimension column: every column that plays no role (SPEC §1).
 #[derive(Debug, Clone)]
 pub struct Dimension {
@@ -125,8 +114,12 @@ pub struct Lines {
     pub has_amount: bool,
     /// Order key of each line, when there is an `order` role (see [`OrderKeys`]).
     pub order: Option<Vec<u64>>,
-    /// Status of each line.
-    pub status: Vec<Status>,
+    /// Status values written in the file; number 0 is blank.
+    pub statuses: Interner,
+    /// Status value number of each line.
+    pub status: Vec<u32>,
+    /// The dimension that is also the product column (SPEC §12), when one is mapped.
+    pub product: Option<usize>,
     /// Dimension columns.
     pub dims: Vec<Dimension>,
     /// Physical line of each line.

@@ -7,13 +7,14 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::columns::{candidates, choose, ColumnChoice, Role};
+use super::columns::{candidates, choose, ColumnChoice, Mapping, Role};
 use super::decode::Decoding;
 use super::detect::{self, Format};
 use super::records::{Fields, Sink, Tokenizer};
 use super::stream::HEAD;
 use super::{cell::Cell, cell::Record, Reason};
 use crate::error::Result;
+use crate::money::parse_money;
 use crate::options::Options;
 
 /// Rows shown after the header.
@@ -41,6 +42,9 @@ pub struct Probe {
     pub rows: Vec<Vec<String>>,
     /// Why each role's column was chosen, from the rows in the first 64 KB (issue 13).
     pub choices: Vec<ColumnChoice>,
+    /// Columns playing no role whose sample values all read as money: what a page can offer
+    /// when no amount column is mapped.
+    pub numeric: Vec<String>,
 }
 
 /// Looks at the first bytes of a file (all of it when shorter than 64 KB).
@@ -56,6 +60,7 @@ pub fn probe(bytes: &[u8], options: &Options) -> Result<Probe> {
         candidates: BTreeMap::new(),
         rows: Vec::new(),
         choices: Vec::new(),
+        numeric: Vec::new(),
     };
     if detect::read_whole(head) {
         found.format = match detect::detect(bytes).unwrap_or(Format::Xlsx) {
@@ -129,8 +134,16 @@ pub fn probe(bytes: &[u8], options: &Options) -> Result<Probe> {
     };
     let zh = options.locale() == crate::error::Locale::Zh;
     found.choices = chosen.choices.iter().map(|c| c.report(zh)).collect();
-    let mapping = chosen.mapping;
-    for role in Role::ALL {
+    let mut mapping = chosen.mapping;
+    // The engine never maps a product column itself (SPEC §12); the probe proposes the best
+    // synonym for the page to offer.
+    if options.mapping.is_none() {
+        if let Some(&c) = candidates(&found.header, Role::Product).first() {
+            mapping.columns.insert(Role::Product, c);
+        }
+    }
+    found.numeric = numeric_columns(&found.header, &found.rows, &mapping);
+    for role in Role::ALL.into_iter().chain([Role::Product]) {
         if let Some(c) = mapping.get(role) {
             found
                 .mapping
@@ -145,6 +158,26 @@ pub fn probe(bytes: &[u8], options: &Options) -> Result<Probe> {
         }
     }
     Ok(found)
+}
+
+/// Columns that play no role (the product aside) and whose non-blank sample values all read as
+/// money, at least one of them.
+fn numeric_columns(header: &[String], rows: &[Vec<String>], mapping: &Mapping) -> Vec<String> {
+    header
+        .iter()
+        .enumerate()
+        .filter(|&(c, _)| !mapping.has_column(c))
+        .filter(|&(c, _)| {
+            let mut cells = rows
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+                .peekable();
+            cells.peek().is_some() && cells.all(|v| parse_money(v.as_bytes(), None).is_some())
+        })
+        .map(|(_, name)| name.clone())
+        .collect()
 }
 
 /// The first non-blank records as text (header names cut at 256 characters, as the ingest).
@@ -208,6 +241,16 @@ mod tests {
         assert_eq!(p.mapping["amount"], "实付金额");
         assert_eq!(p.rows.len(), 2);
         assert_eq!(p.rows[0], ["1", "张三", "2024-01-02 10:00", "12,50"]);
+        assert!(!p.mapping.contains_key("product"));
+    }
+
+    #[test]
+    fn a_product_column_is_proposed_and_numeric_columns_offered() {
+        let csv = "Email,Created at,Lineitem name,dollar_value,Note\na@x,2024-01-02,Tea,12.50,hi\nb@x,2024-01-03,Cup,\"1,234.50\",\n";
+        let p = probe(csv.as_bytes(), &Options::default()).unwrap();
+        assert_eq!(p.mapping["product"], "Lineitem name");
+        assert!(!p.mapping.contains_key("amount"));
+        assert_eq!(p.numeric, ["dollar_value"]);
     }
 
     #[test]

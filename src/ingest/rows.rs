@@ -4,8 +4,8 @@
 use super::cell::{Cell, Record};
 use super::columns::{Mapping, Role};
 use super::rejections::{sample_text, Reason, Rejections};
-use super::values::{is_cancelled_status, plain_number};
-use super::{Dimension, OrderKeys, Status, MAX_DIMENSIONS, NO_TIME};
+use super::values::plain_number;
+use super::{Dimension, OrderKeys, MAX_DIMENSIONS, NO_TIME};
 use crate::error::{Error, ErrorKind, Result};
 use crate::intern::Interner;
 use crate::money::{self, money_from_f64, parse_money, Money, Separators};
@@ -54,7 +54,9 @@ pub(super) struct RowReader {
     /// Per money column, the value or a sentinel.
     pub(super) money: Vec<Vec<i64>>,
     pub(super) order_ids: Option<(OrderKeys, Vec<u64>)>,
-    pub(super) status: Vec<Status>,
+    /// Status values (number 0 is blank) and each line's value number.
+    pub(super) statuses: Interner,
+    pub(super) status: Vec<u32>,
     /// Dimension columns, by column. A dimension's `of_line` only grows up to its last
     /// non-blank value; `finish` pads it with blanks.
     pub(super) dims: Vec<(usize, Dimension)>,
@@ -118,8 +120,7 @@ impl RowReader {
             .into_iter()
             .take(MAX_DIMENSIONS)
             .map(|c| {
-                let mut values = Interner::default();
-                values.intern(b"");
+                let values = Interner::blank_first();
                 (
                     c,
                     Dimension {
@@ -157,6 +158,7 @@ impl RowReader {
             customer: Vec::with_capacity(rows_estimate),
             time: Vec::with_capacity(rows_estimate),
             order_ids,
+            statuses: Interner::blank_first(),
             status: Vec::new(),
             dims,
             dims_dropped,
@@ -299,13 +301,7 @@ impl RowReader {
             of_line.push(ids.key(id));
         }
         let status_cell = cell(self.status_col).text(&mut scratch);
-        self.status.push(if status_cell.is_empty() {
-            Status::Blank
-        } else if is_cancelled_status(status_cell) {
-            Status::Cancelled
-        } else {
-            Status::Normal
-        });
+        self.status.push(self.statuses.intern(status_cell));
         let len = record.len();
         for (c, dim) in &mut self.dims {
             if *c >= len {
@@ -340,7 +336,7 @@ impl RowReader {
         if let Some((_, of_line)) = &mut self.order_ids {
             of_line.push(OrderKeys::BLANK);
         }
-        self.status.push(Status::Blank);
+        self.status.push(0);
         self.line.push(line);
         Ok(())
     }

@@ -19,7 +19,7 @@ pub const BLANK: &str = "(blank)";
 pub const OTHER: &str = "(other)";
 
 /// The value number each buyer is attributed to.
-fn attribute(cx: &Context, dim: &DimColumn, attribution: Attribution) -> Vec<u32> {
+pub(crate) fn attribute(cx: &Context, dim: &DimColumn, attribution: Attribution) -> Vec<u32> {
     cx.customers
         .buyers
         .iter()
@@ -51,7 +51,7 @@ fn attribute(cx: &Context, dim: &DimColumn, attribution: Attribution) -> Vec<u32
         .collect()
 }
 
-fn find_dimension<'a>(cx: &'a Context, name: &str) -> Result<&'a DimColumn> {
+pub(crate) fn find_dimension<'a>(cx: &'a Context, name: &str) -> Result<&'a DimColumn> {
     cx.orders
         .dims
         .iter()
@@ -67,7 +67,7 @@ fn find_dimension<'a>(cx: &'a Context, name: &str) -> Result<&'a DimColumn> {
         })
 }
 
-fn label(dim: &DimColumn, v: u32) -> String {
+pub(crate) fn label(dim: &DimColumn, v: u32) -> String {
     if v == 0 {
         BLANK.to_string()
     } else {

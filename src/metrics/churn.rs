@@ -3,8 +3,33 @@
 
 use super::rfm::segment_names;
 use super::{median, ratio, Context};
+use crate::customers::Buyer;
 use crate::period::format_time;
 use crate::report::{Churn, Overdue, SilentCustomer};
+
+/// Whether buyer `b` is overdue (§8): ≥ 2 purchases and days since the last beyond
+/// `overdueFactor` × the median of their own gaps; then (days since last, median gap).
+/// `gaps` is a reused buffer.
+pub fn overdue_days(cx: &Context, b: &Buyer, gaps: &mut Vec<f64>) -> Option<(f64, f64)> {
+    if b.purchases < 2 {
+        return None;
+    }
+    gaps.clear();
+    gaps.extend(
+        cx.customers
+            .units_of(b)
+            .windows(2)
+            .map(|w| (w[1].time - w[0].time) as f64 / 86_400.0),
+    );
+    let median_gap = median(gaps)?;
+    let since = (cx.orders.as_of - b.last) as f64 / 86_400.0;
+    (since > cx.options.overdue_factor * median_gap).then_some((since, median_gap))
+}
+
+/// Whether buyer `b` is silent (§8): recency in whole days beyond `silentDays`.
+pub fn is_silent(cx: &Context, b: &Buyer) -> bool {
+    cx.recency(b.last) > i64::from(cx.options.silent_days)
+}
 
 /// Silent and overdue customers; `segments` is each buyer's RFM segment.
 pub fn churn(cx: &Context, segments: &[usize]) -> Churn {
@@ -18,29 +43,14 @@ pub fn churn(cx: &Context, segments: &[usize]) -> Churn {
     let mut gaps: Vec<f64> = Vec::new();
     // (revenue, buyer, recency) of every silent customer; only the listed ones get text.
     let mut silent_list: Vec<(i128, usize, i64)> = Vec::new();
-    let e = cx.orders.as_of;
     for (i, b) in buyers.iter().enumerate() {
         let recency = cx.recency(b.last);
-        if recency > i64::from(silent_days) {
+        if is_silent(cx, b) {
             silent += 1;
             silent_revenue += b.revenue;
             silent_list.push((b.revenue, i, recency));
         }
-        if b.purchases < 2 {
-            continue;
-        }
-        let units = cx.customers.units_of(b);
-        gaps.clear();
-        gaps.extend(
-            units
-                .windows(2)
-                .map(|w| (w[1].time - w[0].time) as f64 / 86_400.0),
-        );
-        let Some(median_gap) = median(&mut gaps) else {
-            continue;
-        };
-        let since = (e - b.last) as f64 / 86_400.0;
-        if since > cx.options.overdue_factor * median_gap {
+        if let Some((since, median_gap)) = overdue_days(cx, b, &mut gaps) {
             overdue.push((b.revenue, i, since, median_gap));
         }
     }

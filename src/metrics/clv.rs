@@ -377,6 +377,11 @@ impl ClvTable {
         &self.predictions[self.of_buyer[i] as usize]
     }
 
+    /// Buyer `i`'s P(alive), `None` when not finite.
+    pub fn p_alive(&self, i: usize) -> Option<f64> {
+        finite(self.prediction(i).p_alive)
+    }
+
     fn monetary(&self, i: usize) -> Option<f64> {
         let m = self.monetary[i];
         (!m.is_nan()).then_some(m)

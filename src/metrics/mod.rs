@@ -5,9 +5,12 @@ pub mod churn;
 pub mod clv;
 pub mod cohort;
 pub mod funnel;
+pub mod products;
 pub mod rates;
 pub mod rfm;
 pub mod summary;
+pub mod values;
+pub mod winback;
 
 use crate::customers::Customers;
 use crate::options::Options;

@@ -6,21 +6,15 @@ use crate::report::{PeriodRates, Rates};
 /// At most this many periods: a mistyped year must not make millions of rows.
 pub const MAX_PERIODS: i64 = 20_000;
 
-/// One entry per `periodGrain` period from the first purchase to the last instant before `E`
-/// (the last [`MAX_PERIODS`] of them, with a warning, if there are more).
-pub fn rates(cx: &Context) -> (Rates, Option<(String, String)>) {
+/// First and last period index, and the warning when periods were left out.
+pub type PeriodSpan = (i64, i64, Option<(String, String)>);
+
+/// The `periodGrain` periods of `rates` (and `winback`): `(p0, p_last)`, the first and last
+/// period index shown, from the first purchase to the last instant before `E`, at most
+/// [`MAX_PERIODS`] (the last ones, with a warning). `None` without a purchase.
+pub fn period_span(cx: &Context) -> Option<PeriodSpan> {
     let grain = cx.options.period_grain;
-    let buyers = &cx.customers.buyers;
-    let grain_name = grain_name(grain);
-    let Some(first) = buyers.iter().map(|b| b.first).min() else {
-        return (
-            Rates {
-                grain: grain_name,
-                periods: Vec::new(),
-            },
-            None,
-        );
-    };
+    let first = cx.customers.buyers.iter().map(|b| b.first).min()?;
     let p_last = grain
         .index_of(cx.orders.as_of - 1)
         .max(grain.index_of(first));
@@ -32,6 +26,23 @@ pub fn rates(cx: &Context) -> (Rates, Option<(String, String)>) {
             format!("各期复购率：{} 个周期过多；仅显示最近的 {MAX_PERIODS} 个（请检查是否有年份输错，或使用更粗的 periodGrain）", p_last - p_first + 1),
         )
     });
+    Some((p0, p_last, warning))
+}
+
+/// One entry per `periodGrain` period of [`period_span`].
+pub fn rates(cx: &Context) -> (Rates, Option<(String, String)>) {
+    let grain = cx.options.period_grain;
+    let buyers = &cx.customers.buyers;
+    let grain_name = grain_name(grain);
+    let Some((p0, p_last, warning)) = period_span(cx) else {
+        return (
+            Rates {
+                grain: grain_name,
+                periods: Vec::new(),
+            },
+            None,
+        );
+    };
     let len = (p_last - p0 + 1) as usize;
     let mut buyers_in = vec![0u64; len];
     let mut repeat = vec![0u64; len];

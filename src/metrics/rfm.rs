@@ -164,6 +164,31 @@ fn rf10_name(r: u8, f: u8) -> &'static str {
         .map_or("", |s| s.0)
 }
 
+/// A segment's Chinese name (as the page shows it), for exports in Chinese.
+pub fn zh_segment_name(name: &str) -> &str {
+    match name {
+        "champions" => "冠军客户",
+        "loyal" => "忠诚客户",
+        "potentialLoyalists" => "潜力客户",
+        "newCustomers" => "新客户",
+        "promising" => "有望客户",
+        "needAttention" => "需关注",
+        "aboutToSleep" => "即将沉睡",
+        "cantLoseThem" => "不能失去",
+        "atRisk" => "流失风险",
+        "hibernating" => "沉睡客户",
+        "importantValue" => "重要价值客户",
+        "importantDevelop" => "重要发展客户",
+        "importantKeep" => "重要保持客户",
+        "importantRetain" => "重要挽留客户",
+        "generalValue" => "一般价值客户",
+        "generalDevelop" => "一般发展客户",
+        "generalKeep" => "一般保持客户",
+        "generalRetain" => "一般挽留客户",
+        other => other,
+    }
+}
+
 /// Names of a scheme's segments, in report order.
 pub fn segment_names(scheme: RfmScheme) -> Vec<&'static str> {
     match scheme {

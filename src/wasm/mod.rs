@@ -15,6 +15,7 @@ use crate::analysis::{self, Analysis};
 use crate::error::{Error, ErrorKind, Locale};
 use crate::export::Format;
 use crate::options::Options;
+use crate::selection::Selection;
 
 /// Installs the panic hook once. A panic is a bug (no input may reach one), but if it happens
 /// the console says where.
@@ -230,26 +231,76 @@ impl Analyzer {
         }
     }
 
-    /// The per-customer table as `"csv"` or `"arrow"` (IPC stream) bytes; after `finish`.
+    /// The per-customer table as `"csv"`, `"xlsx"` or `"arrow"` (IPC stream) bytes, after
+    /// `finish`: every buyer, or the customers of `selection` (a segment, grid cell, group,
+    /// list, CLV decile or product; see `Selection`) with headers in its `locale`.
     #[wasm_bindgen(js_name = exportCustomers)]
-    pub fn export_customers(&self, format: &str) -> Result<Vec<u8>, JsValue> {
+    pub fn export_customers(&self, format: &str, selection: JsValue) -> Result<Vec<u8>, JsValue> {
         let locale = self.options.locale();
         let format = Format::from_name(format).map_err(|e| js_error(&e, locale))?;
-        let analysis = self.analysis.as_ref().ok_or_else(|| {
+        let selection = selection_from(selection, locale)?;
+        self.finished(locale)?
+            .export_selection(format, &selection)
+            .map_err(|e| js_error(&e, locale))
+    }
+
+    /// `{ count, rows }`: the customers of `selection` (see `exportCustomers`), revenue
+    /// descending, `limit` of them (default 100) from `offset`; after `finish`.
+    pub fn customers(
+        &self,
+        selection: JsValue,
+        offset: Option<f64>,
+        limit: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let locale = self.options.locale();
+        let selection = selection_from(selection, locale)?;
+        let list = self
+            .finished(locale)?
+            .customer_list(
+                &selection,
+                offset.unwrap_or(0.0).max(0.0) as usize,
+                limit.unwrap_or(100.0).max(0.0) as usize,
+            )
+            .map_err(|e| js_error(&e, locale))?;
+        to_js(&list)
+    }
+}
+
+impl Analyzer {
+    /// The finished analysis, or a clear error before `finish`.
+    fn finished(&self, locale: Locale) -> Result<&Analysis, JsValue> {
+        self.analysis.as_ref().ok_or_else(|| {
             js_error(
                 &Error::new(
                     ErrorKind::BadOptions,
-                    "exportCustomers needs a finished analysis: call finish() first",
-                    "exportCustomers 需要先完成分析：请先调用 finish()",
+                    "customer lists and exports need a finished analysis: call finish() first",
+                    "客户名单和导出需要先完成分析：请先调用 finish()",
                 ),
                 locale,
             )
-        })?;
-        analysis
-            .customer_table()
-            .encode(format)
-            .map_err(|e| js_error(&e, locale))
+        })
     }
+}
+
+/// A selection from a JS object (`undefined`/`null` → every buyer).
+fn selection_from(value: JsValue, locale: Locale) -> Result<Selection, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Selection::default());
+    }
+    let text = JSON::stringify(&value)
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_default();
+    serde_json::from_str(&text).map_err(|e| {
+        js_error(
+            &Error::new(
+                ErrorKind::BadOptions,
+                format!("invalid selection: {e}"),
+                format!("选择无效：{e}"),
+            ),
+            locale,
+        )
+    })
 }
 
 /// `probe(bytes, options?)`: format, encoding, delimiter, header, the proposed mapping with the

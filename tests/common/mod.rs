@@ -11,6 +11,11 @@ pub fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data/golden")
 }
 
+/// The repository's copy of the expected §12–§13 sections (`golden-next`).
+pub fn golden_next_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data/golden-next")
+}
+
 /// A golden fixture's options, with every customer listed in `clv.customers` as the golden
 /// Reports do (the engine lists the most valuable 200 unless told otherwise).
 pub fn golden_options(name: &str) -> cohortlens::Options {

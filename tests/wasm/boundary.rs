@@ -206,15 +206,24 @@ fn rerun_gives_the_report_of_the_new_options_without_reading_again() {
 fn exports_are_csv_and_arrow_bytes() {
     let mut analyzer = Analyzer::new(json(TINY_OPTIONS), None).unwrap();
     assert!(
-        analyzer.export_customers("csv").is_err(),
+        analyzer
+            .export_customers("csv", JsValue::UNDEFINED)
+            .is_err(),
         "export before finish"
     );
     analyzer.push(TINY).unwrap();
     analyzer.finish().unwrap();
-    let csv = String::from_utf8(analyzer.export_customers("csv").unwrap()).unwrap();
+    let csv = String::from_utf8(
+        analyzer
+            .export_customers("csv", JsValue::UNDEFINED)
+            .unwrap(),
+    )
+    .unwrap();
     assert!(csv.starts_with("customer,firstPurchase,lastPurchase,purchases,revenue"));
     assert_eq!(csv.lines().count(), 12);
-    let arrow = analyzer.export_customers("arrow").unwrap();
+    let arrow = analyzer
+        .export_customers("arrow", JsValue::UNDEFINED)
+        .unwrap();
     assert_eq!(
         &arrow[..4],
         &[0xFF; 4],
@@ -223,6 +232,57 @@ fn exports_are_csv_and_arrow_bytes() {
     let free = export_customers_js(TINY, json(TINY_OPTIONS), "csv").unwrap();
     assert_eq!(String::from_utf8(free).unwrap(), csv);
     assert!(export_customers_js(TINY, JsValue::UNDEFINED, "xml").is_err());
+}
+
+/// A segment's customers cross as `{ count, rows }` and as an xlsx workbook with Chinese
+/// headers; a filter is a re-run; a bad selection is a `BadOptions` Error.
+#[wasm_bindgen_test]
+fn selections_list_and_export_the_customers_behind_a_figure() {
+    let mut analyzer = Analyzer::new(json(LINES_OPTIONS), None).unwrap();
+    analyzer.push(LINES).unwrap();
+    let report = analyzer.finish().unwrap();
+    let segment = get(&report, "rfm.segments");
+    let first: JsValue = js_sys::Array::from(&segment)
+        .iter()
+        .find(|s| get(s, "customers").as_f64().unwrap_or(0.0) > 1.0)
+        .expect("a segment with customers");
+    let name = get(&first, "segment").as_string().unwrap();
+    let selection = json(&format!(r#"{{"segment": "{name}", "locale": "zh"}}"#));
+    let list = analyzer
+        .customers(selection.clone(), None, Some(1.0))
+        .unwrap();
+    assert_eq!(
+        get(&list, "count").as_f64(),
+        get(&first, "customers").as_f64()
+    );
+    assert_eq!(js_sys::Array::from(&get(&list, "rows")).length(), 1);
+    let xlsx = analyzer.export_customers("xlsx", selection).unwrap();
+    assert_eq!(&xlsx[..2], b"PK");
+    let csv = analyzer
+        .export_customers("csv", json(r#"{"list": "silent", "locale": "zh"}"#))
+        .unwrap();
+    assert!(String::from_utf8(csv)
+        .unwrap()
+        .starts_with("客户,首次购买时间"));
+    expect_error(
+        analyzer.customers(json(r#"{"segment": "nope"}"#), None, None),
+        "BadOptions",
+    );
+    expect_error(
+        analyzer.customers(json(r#"{"colour": "red"}"#), None, None),
+        "BadOptions",
+    );
+    let mut filtered: serde_json::Value = serde_json::from_str(LINES_OPTIONS).unwrap();
+    filtered["filters"] = serde_json::json!({ "from": "2024-03-01" });
+    let rerun = analyzer.rerun(json(&filtered.to_string())).unwrap();
+    assert!(get(&rerun, "filter.excludedOrders").as_f64().unwrap() > 0.0);
+    assert_eq!(
+        stringify(&get(&rerun, "summary")),
+        stringify(&get(
+            &analyze_js(LINES, json(&filtered.to_string())).unwrap(),
+            "summary"
+        ))
+    );
 }
 
 /// `probe` tells a page the header and the mapping the analysis will use; `presetOptions`
