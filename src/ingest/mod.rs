@@ -295,7 +295,10 @@ pub(crate) fn rows_stats<'a, R: Record + 'a>(
     use crate::money::parse_money;
     use crate::time::{parse_time, NumericTime};
     let mut stats = ColumnStats::default();
-    let mut counts: std::collections::HashMap<Vec<u8>, u64> = std::collections::HashMap::new();
+    // Distinct values by the interner the ingest already has (no other hash map in the core
+    // module), counted by id.
+    let mut distinct = Interner::default();
+    let mut counts: Vec<u64> = Vec::new();
     let mut scratch = Vec::new();
     for record in rows {
         stats.rows += 1;
@@ -319,14 +322,21 @@ pub(crate) fn rows_stats<'a, R: Record + 'a>(
         };
         stats.dates += u64::from(date);
         stats.money += u64::from(money);
-        *counts.entry(text.to_vec()).or_insert(0) += 1;
+        let id = distinct.intern(text) as usize;
+        if id >= counts.len() {
+            counts.resize(id + 1, 0);
+        }
+        counts[id] += 1;
     }
     stats.distinct = counts.len() as u64;
-    if let Some((v, n)) = counts
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+    // The most frequent value; ties go to the one seen first.
+    if let Some((id, &n)) = counts
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
     {
-        stats.top = (String::from_utf8_lossy(&v).chars().take(40).collect(), n);
+        let v = distinct.get(id as u32);
+        stats.top = (String::from_utf8_lossy(v).chars().take(40).collect(), n);
     }
     stats
 }

@@ -13,7 +13,7 @@
 //! order's later lines count 0. Shopify's layout (the total on the first line only, blank on the
 //! others) has no order with two non-zero amounts, so it is never changed.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::columns::Role;
 use super::{IngestInfo, Lines, OrderKeys};
@@ -28,62 +28,58 @@ pub(super) fn take_order_amounts_once(lines: &mut Lines, info: &mut IngestInfo) 
     if !lines.has_amount {
         return;
     }
-    // Per order: the first line with a non-zero amount, how many such lines, whether they differ.
+    // Per order (customer, order key) with a non-zero amount: its first such line, how many
+    // such lines, whether their amounts differ. One map from order to its slot in `seen`.
     struct Seen {
         first: usize,
         repeats: u32,
         differ: bool,
     }
-    let mut seen: HashMap<(u32, u64), Seen> = HashMap::new();
+    let mut slot: FxHashMap<(u32, u64), usize> = FxHashMap::default();
+    let mut seen: Vec<Seen> = Vec::new();
+    let mut slot_of_line: Vec<Option<usize>> = vec![None; orders.len()];
     for (i, (&key, &amount)) in orders.iter().zip(&lines.amount).enumerate() {
         if key == OrderKeys::BLANK || amount == 0 {
             continue;
         }
-        let s = seen.entry((lines.customer[i], key)).or_insert(Seen {
-            first: i,
-            repeats: 0,
-            differ: false,
+        let k = *slot.entry((lines.customer[i], key)).or_insert_with(|| {
+            seen.push(Seen {
+                first: i,
+                repeats: 0,
+                differ: false,
+            });
+            seen.len() - 1
         });
+        let s = &mut seen[k];
         s.repeats += 1;
         s.differ |= lines.amount[s.first] != amount;
+        slot_of_line[i] = Some(k);
     }
-    if seen.values().any(|s| s.differ) {
+    if seen.iter().any(|s| s.differ) {
         return;
     }
-    let repeated: Vec<&Seen> = seen.values().filter(|s| s.repeats >= 2).collect();
-    if repeated.len() < 2 {
+    let orders_changed = seen.iter().filter(|s| s.repeats >= 2).count();
+    if orders_changed < 2 {
         return;
     }
-    // Lines of one order that differ in another column: different items.
+    // Lines of one order that differ in another column: different items. (Lines with a zero
+    // amount belong to no slot: only the repeated lines are compared.)
     let dims = &lines.dims;
-    let mut first_value: HashMap<(u32, u64), usize> = HashMap::new();
-    let mut distinct_items = None;
-    'lines: for (i, &key) in orders.iter().enumerate() {
-        let k = (lines.customer[i], key);
-        if seen.get(&k).is_none_or(|s| s.repeats < 2) {
-            continue;
-        }
-        let first = *first_value.entry(k).or_insert(i);
-        for d in dims {
-            if d.of_line[i] != d.of_line[first] {
-                distinct_items = Some(d.name.clone());
-                break 'lines;
-            }
-        }
-    }
-    let Some(item_column) = distinct_items else {
+    let repeated_slot = |i: usize| slot_of_line[i].filter(|&k| seen[k].repeats >= 2);
+    let item_column = (0..orders.len())
+        .filter_map(|i| Some((i, seen[repeated_slot(i)?].first)))
+        .find_map(|(i, first)| {
+            dims.iter()
+                .find(|d| d.of_line[i] != d.of_line[first])
+                .map(|d| d.name.clone())
+        });
+    let Some(item_column) = item_column else {
         return;
     };
-    let orders_changed = repeated.len();
-    let firsts: HashMap<(u32, u64), usize> = seen
-        .iter()
-        .filter(|(_, s)| s.repeats >= 2)
-        .map(|(&k, s)| (k, s.first))
-        .collect();
     let mut lines_zeroed = 0u64;
-    for (i, &key) in orders.iter().enumerate() {
-        if let Some(&first) = firsts.get(&(lines.customer[i], key)) {
-            if i != first && lines.amount[i] != 0 {
+    for i in 0..orders.len() {
+        if let Some(k) = repeated_slot(i) {
+            if i != seen[k].first {
                 lines.amount[i] = 0;
                 lines_zeroed += 1;
             }
