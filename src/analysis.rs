@@ -28,6 +28,8 @@ pub struct Analysis {
     pub(crate) clv_fitted: Option<clv::ClvFitted>,
     /// Every order (re-runs start from them).
     pub(crate) orders: Orders,
+    /// What `matchRefunds` changed in `orders` (undone before a re-run).
+    pub(crate) refunds: orders::RefundMatches,
     /// The orders the filters kept, when there are filters: the figures are theirs.
     pub(crate) view: Option<Orders>,
     pub(crate) customers: Customers,
@@ -139,6 +141,7 @@ fn same_orders(a: &Options, b: &Options) -> bool {
         && a.encoding == b.encoding
         && a.sheet == b.sheet
         && a.as_of == b.as_of
+        && a.assume_year == b.assume_year
 }
 
 impl Analysis {
@@ -170,7 +173,8 @@ impl Analysis {
         }
         options.validate()?;
         let started = clock();
-        let orders = self.orders.clone();
+        let mut orders = self.orders.clone();
+        self.refunds.undo(&mut orders);
         // The fits are reused only while they are fits of the same purchases.
         let same_purchases = self.options.filters == options.filters
             && self.options.cancelled_statuses == options.cancelled_statuses;
@@ -207,22 +211,81 @@ impl Analysis {
         let accepted = info.rows - info.rejections.total();
         if accepted == 0 {
             let first = info.rejections.samples().first().cloned();
-            let (line, column) = first.map_or((None, None), |s| (Some(s.line), Some(s.column)));
-            return Err(Error::new(
-                ErrorKind::AllRowsRejected,
-                format!(
-                    "all {} rows were rejected; the first problem is shown with its line",
-                    info.rows
+            let (line, column) = first
+                .as_ref()
+                .map_or((None, None), |s| (Some(s.line), Some(s.column.clone())));
+            let counts: Vec<String> = info
+                .rejections
+                .counts
+                .iter()
+                .map(|(r, n)| format!("{n} {}", r.name()))
+                .collect();
+            let (en, zh) = match &first {
+                Some(s) => {
+                    let (why_en, why_zh) = s.reason.describe();
+                    let column = if s.column.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", column {:?}", s.column)
+                    };
+                    let column_zh = if s.column.is_empty() {
+                        String::new()
+                    } else {
+                        format!("，列 {:?}", s.column)
+                    };
+                    (
+                        format!(
+                            "all {} rows were rejected ({}). The first: line {}{column}, text {:?}: {why_en} ({})",
+                            info.rows,
+                            counts.join(", "),
+                            s.line,
+                            s.text,
+                            s.reason.name()
+                        ),
+                        format!(
+                            "全部 {} 行都被拒绝（{}）。第一个：第 {} 行{column_zh}，内容 {:?}：{why_zh}（{}）",
+                            info.rows,
+                            counts.join("，"),
+                            s.line,
+                            s.text,
+                            s.reason.name()
+                        ),
+                    )
+                }
+                None => (
+                    format!("all {} rows were rejected", info.rows),
+                    format!("全部 {} 行都被拒绝", info.rows),
                 ),
-                format!("全部 {} 行都被拒绝；已标出第一个问题所在的行", info.rows),
-            )
-            .at(line, column.as_deref()));
+            };
+            return Err(Error::new(ErrorKind::AllRowsRejected, en, zh).at(line, column.as_deref()));
         }
         let ingest = info.clone();
         let cancelled =
             orders::cancelled_statuses(&orders.statuses, options.cancelled_statuses.as_deref());
         if cancelled != orders.cancelled {
             orders.set_cancelled(cancelled);
+        }
+        // Refunds are matched over every order, before any filter (docs/refunds.md).
+        let refunds = if options.match_refunds {
+            orders::match_refunds(&mut orders, options.refund_window_days)
+        } else {
+            orders::RefundMatches::default()
+        };
+        if refunds.reversed > 0 {
+            let n = refunds.reversed;
+            info.warnings.push((
+                format!(
+                    "{n} purchases were reversed by refunds and are not counted (matchRefunds)"
+                ),
+                format!("{n} 笔购买已被退款冲销，不计入统计（matchRefunds）"),
+            ));
+        }
+        if refunds.partial > 0 {
+            let n = refunds.partial;
+            info.warnings.push((
+                format!("{n} partial refunds reduced the amount of the purchase they refund (matchRefunds)"),
+                format!("{n} 笔部分退款已从对应购买的金额中扣除（matchRefunds）"),
+            ));
         }
         let statuses = values::status_values(&orders);
         let dimensions = values::dimension_values(&orders);
@@ -283,6 +346,7 @@ impl Analysis {
             timings,
             clv_fitted,
             orders,
+            refunds,
             view,
             customers,
             scores,
@@ -408,6 +472,14 @@ fn ingest_report(
             .into_iter()
             .map(|(en, zh)| if locale == Locale::Zh { zh } else { en })
             .collect(),
+        choices: info
+            .choices
+            .iter()
+            .map(|c| c.report(locale == Locale::Zh))
+            .collect(),
+        customer_fallback: info
+            .customer_fallback
+            .map(|(column, rows)| crate::ingest::columns::CustomerFallback { column, rows }),
         statuses,
     }
 }

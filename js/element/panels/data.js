@@ -4,7 +4,7 @@ import { card, tableBlock, delimiterName } from "./common.js";
 // ------------------------------------------------------------------------------ data & mapping
 
 /** The roles a column can play (Options.mapping keys), one select each. */
-const ROLES = ["customer", "time", "amount", "order", "status", "quantity", "unitPrice", "product"];
+const ROLES = ["customer", "time", "amount", "order", "status", "quantity", "unitPrice", "refundedAmount", "product"];
 
 /**
  * One line for the folded ingest details: rows read, and each reason rows were set aside for
@@ -47,6 +47,20 @@ export const dataPanel = {
 
     // The product column is never mapped by the engine itself (SPEC §12): the probe proposes one.
     const proposedProduct = probe?.proposed?.product ?? probe?.mapping?.product ?? probe?.candidates?.product?.[0] ?? null;
+
+    // Why the engine chose each column (issue 13): the report's explanation, else the probe's;
+    // a choice is only shown while the column is still the one in force.
+    const choices = ingest?.choices ?? probe?.choices ?? [];
+    const why = (role) => {
+      const c = choices.find((x) => x.role === role && x.column === mapping[role]);
+      if (!c) return null;
+      const runner = c.runnerUp != null ? t("data.runnerUp", { column: c.runnerUp, reason: c.runnerUpReason ?? "" }) : null;
+      const fallback = role === "customer" && ingest?.customerFallback
+        ? t("data.fallback", { column: ingest.customerFallback.column, n: f.int(ingest.customerFallback.rows) })
+        : null;
+      return h("small", { class: "why muted", dataset: { why: role } }, [c.reason, runner, fallback].filter(Boolean).join(" · "));
+    };
+
     const selects = h("div", { class: "mapping" }, ROLES.map((role) => {
       const current = mapping[role] ?? "";
       const sel = h("select", {
@@ -63,7 +77,7 @@ export const dataPanel = {
       const offer = role === "product" && !current && proposedProduct && columns.includes(proposedProduct)
         ? h("button", { type: "button", class: "btn small", dataset: { focus: "map-product-use", proposed: proposedProduct }, onclick: () => ctx.setOption({ mapping: { ...mapping, product: proposedProduct } }) }, t("data.useProduct", { c: proposedProduct }))
         : null;
-      return h("label", { class: `field${role === "product" ? " optional" : ""}` }, t(`role.${role}`), sel, offer);
+      return h("label", { class: `field${role === "product" ? " optional" : ""}` }, t(`role.${role}`), sel, why(role), offer);
     }));
 
     const rejectedTotal = ingest ? Object.values(ingest.rejected).reduce((a, b) => a + b, 0) : 0;
