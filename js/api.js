@@ -265,9 +265,26 @@ export function makeApi(loadModule) {
       return this.#inner.timings;
     }
 
-    /** The per-customer table as "csv" or "arrow" bytes (after finish()). */
-    exportCustomers(format = "csv") {
-      return this.#call(() => this.#inner.exportCustomers(format));
+    /**
+     * The customers of a selection (after finish(); the options of the last run, filters
+     * included): `{ count, rows }`, rows sorted by revenue descending (ties by customer id), at
+     * most `limit` from `offset`. A selection is one of `{ segment }`, `{ cell: { r, f } }`,
+     * `{ group: { dimension, value } }`, `{ list: "silent" | "overdue" | "winback" }`,
+     * `{ decile }`, `{ product, as: "first" | "buyers" | "repeat" }`, or `{}` (every buyer).
+     */
+    customers(selection = {}, { limit = 100, offset = 0 } = {}) {
+      return this.#call(() => this.#inner.customers(selection ?? {}, offset, limit));
+    }
+
+    /**
+     * The per-customer table as "csv", "xlsx" or "arrow" bytes (after finish()). With a
+     * `selection` (as customers(), plus `locale: "en" | "zh"` for the headers and segment
+     * names), only its customers; cells that start like a formula are neutralised.
+     */
+    exportCustomers(format = "csv", selection = undefined) {
+      return this.#call(() => (selection == null
+        ? this.#inner.exportCustomers(format)
+        : this.#inner.exportCustomers(format, selection)));
     }
 
     /** Frees the wasm memory now rather than at garbage collection. */

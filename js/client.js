@@ -10,13 +10,14 @@
 // Calls and their answers (see worker.js):
 //   analyze { input, options }  → report { report, seconds }   events: probe { probe }, progress
 //   rerun { options }           → report { report, seconds }   events: as analyze when re-read
-//   export { format }           → export { bytes }
+//   export { format, selection? } → export { bytes }          ("csv" | "xlsx" | "arrow")
+//   customers { selection, limit, offset } → customers { count, rows }
 //   preset { name }             → preset { options }
 // A failed call rejects with an Error carrying the engine's { code, line, column }; a worker
 // that cannot start or dies rejects every pending call with code "WorkerFailed".
 
 /** The answer types that end a call; any other message of a call is an event. */
-const FINAL = new Set(["report", "export", "preset", "error"]);
+const FINAL = new Set(["report", "export", "customers", "preset", "error"]);
 
 function coded(fields) {
   return Object.assign(new Error(fields.message ?? String(fields)), { code: "Internal", line: null, column: null, ...fields });

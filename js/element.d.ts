@@ -1,5 +1,23 @@
 // Types of the <cohort-lens> custom element (import "cohortlens/element").
-import type { Input, Options, Report, ErrorCode, Probe } from "./index.js";
+import type { Input, Options, Report, ErrorCode, Probe, CustomerSelection, CustomerList } from "./index.js";
+
+/**
+ * `detail` of `cohort-lens-view` and the value of `view`: the filters and settings chosen on the
+ * page, never data (a page may keep it in its URL; the demo page keeps it in the hash).
+ */
+export interface CohortLensView {
+  /** Which orders the figures cover: calendar days `YYYY-MM-DD` (inclusive), dimension values, a least order amount. */
+  filters?: { from?: string; to?: string; dimensions?: Record<string, string[]>; minOrderAmount?: number };
+  silentDays?: Options["silentDays"];
+  overdueFactor?: Options["overdueFactor"];
+  countBy?: Options["countBy"];
+  periodGrain?: Options["periodGrain"];
+  cohortGrain?: Options["cohortGrain"];
+  cohortAlignment?: Options["cohortAlignment"];
+  /** The status values treated as cancelled/refunded (absent: the engine's recognition). */
+  cancelledStatuses?: Options["cancelledStatuses"];
+  rfmSegments?: Options["rfmSegments"];
+}
 
 /** `detail` of `cohort-lens-progress`. */
 export interface CohortLensProgress {
@@ -52,7 +70,8 @@ export interface CohortLensPanel {
  * from the document or `navigator.language`) picks the UI language and engine messages.
  *
  * Events (bubbling, composed): `cohort-lens-progress`, `cohort-lens-report` (detail: Report),
- * `cohort-lens-error` (detail: CohortLensErrorDetail).
+ * `cohort-lens-error` (detail: CohortLensErrorDetail), `cohort-lens-view` (detail:
+ * CohortLensView, when a filter or setting changes on the page).
  *
  * Theming custom properties: `--cohort-lens-font`, `--cohort-lens-text`, `--cohort-lens-muted`,
  * `--cohort-lens-bg`, `--cohort-lens-surface`, `--cohort-lens-border`, `--cohort-lens-grid`,
@@ -89,8 +108,18 @@ export class CohortLens extends HTMLElement {
   rerun(): void;
   /** Stops the run in progress. */
   cancel(): void;
-  /** The per-customer table of the last analysis. */
-  exportCustomers(format?: "csv" | "arrow"): Promise<Uint8Array>;
+  /**
+   * The filters and settings chosen on the page; setting it replaces them and re-runs (from the
+   * parsed orders). A new file drops the filters and status choices of the previous one.
+   */
+  view: CohortLensView;
+  /**
+   * The per-customer table of the last analysis (its filters applied); with a selection only its
+   * customers, headers and segment names in `selection.locale`.
+   */
+  exportCustomers(format?: "csv" | "xlsx" | "arrow", selection?: CustomerSelection & { locale?: "en" | "zh" }): Promise<Uint8Array>;
+  /** The customers of a selection in the last analysis, revenue descending. */
+  customers(selection?: CustomerSelection, page?: { limit?: number; offset?: number }): Promise<CustomerList>;
 }
 
 declare global {
@@ -101,5 +130,6 @@ declare global {
     "cohort-lens-progress": CustomEvent<CohortLensProgress>;
     "cohort-lens-report": CustomEvent<Report>;
     "cohort-lens-error": CustomEvent<CohortLensErrorDetail>;
+    "cohort-lens-view": CustomEvent<CohortLensView>;
   }
 }

@@ -19,6 +19,15 @@ import { translator, normalizeLang } from "./element/i18n.js";
 import { formatters, fileStem, saveBlob, h } from "./element/format.js";
 import { styleSheet } from "./element/styles.js";
 import { PANELS } from "./element/panels/index.js";
+import { openCustomerList } from "./element/customers.js";
+
+/**
+ * The options a page's view consists of (what `view` reads and sets, and a demo page keeps in
+ * its URL hash): filters and settings, never data.
+ */
+const VIEW_KEYS = ["filters", "silentDays", "overdueFactor", "countBy", "periodGrain", "cohortGrain", "cohortAlignment", "cancelledStatuses", "rfmSegments"];
+/** View options that name the file's values (dimension values, status values): a new file drops them. */
+const FILE_KEYS = ["filters", "cancelledStatuses"];
 
 /** The engine's "page" preset (calibrationSplit "auto", …), asked of a worker once per page. */
 let pagePreset = null;
@@ -161,6 +170,25 @@ export class CohortLens extends HTMLElement {
   /** Re-runs the analysis of the current input. */
   rerun() { if (this.#input) this.#schedule(); }
 
+  /**
+   * The view: the filters and settings chosen on the page (filters, silentDays, overdueFactor,
+   * countBy, grains, alignment, cancelledStatuses, rfmSegments), never data. Setting it replaces
+   * them (and re-runs when there is an input); `cohort-lens-view` is emitted when they change
+   * on the page. A page may keep it in its URL (the demo page keeps it in the hash).
+   */
+  get view() {
+    const v = {};
+    for (const k of VIEW_KEYS) if (this.#ui[k] !== undefined) v[k] = structuredClone(this.#ui[k]);
+    return v;
+  }
+  set view(value) {
+    for (const k of VIEW_KEYS) {
+      if (value && value[k] !== undefined && value[k] !== null) this.#ui[k] = structuredClone(value[k]);
+      else delete this.#ui[k];
+    }
+    if (this.#input) this.#schedule(); else this.#render();
+  }
+
   /** Stops the run in progress (its report never arrives). */
   cancel() {
     if (!this.#running) return;
@@ -171,10 +199,20 @@ export class CohortLens extends HTMLElement {
     this.#renderStatus();
   }
 
-  /** The per-customer table (RFM scores, segment; CLV columns when fitted) as CSV or Arrow IPC bytes. */
-  exportCustomers(format = "csv") {
+  /**
+   * The per-customer table (RFM scores, segment; CLV columns when fitted) as "csv", "xlsx" or
+   * "arrow" bytes; with a selection (`{ segment }`, `{ cell }`, `{ group }`, `{ list }`,
+   * `{ decile }`, `{ product, as }`, and `locale`), only its customers. The last run's filters apply.
+   */
+  exportCustomers(format = "csv", selection = undefined) {
     if (!this.#report || !this.#client.started) return Promise.reject(Object.assign(new Error("no finished analysis"), { code: "NoReport" }));
-    return this.#client.call("export", { format }).then((msg) => msg.bytes);
+    return this.#client.call("export", selection == null ? { format } : { format, selection }).then((msg) => msg.bytes);
+  }
+
+  /** The customers of a selection in the last run: `{ count, rows }` (revenue descending). */
+  customers(selection = {}, { limit = 100, offset = 0 } = {}) {
+    if (!this.#report || !this.#client.started) return Promise.reject(Object.assign(new Error("no finished analysis"), { code: "NoReport" }));
+    return this.#client.call("customers", { selection, limit, offset }).then(({ count, rows }) => ({ count, rows }));
   }
 
   // --------------------------------------------------------------------------------- running
@@ -193,12 +231,19 @@ export class CohortLens extends HTMLElement {
       this.#render();
       return;
     }
+    const replacing = this.#input != null;
     this.#input = value;
     this.#inputName = name ?? (typeof value === "string" ? "data.csv" : "data");
     // The mapping and added breakdowns belong to the previous file; view preferences stay.
     delete this.#ui.mapping;
     delete this.#ui.breakdowns;
     delete this.#ui.calibrationSplit;
+    // Filters and status choices name the previous file's values (a view set before the first
+    // file, e.g. from a shared link, is kept for it).
+    if (replacing && FILE_KEYS.some((k) => k in this.#ui)) {
+      for (const k of FILE_KEYS) delete this.#ui[k];
+      this.#emit("cohort-lens-view", this.view);
+    }
     this.#view.bdDimension = null;
     this.#probe = null;
     this.#schedule();
@@ -360,6 +405,17 @@ export class CohortLens extends HTMLElement {
           else this.#ui[k] = v;
         }
         this.#schedule();
+        if (Object.keys(patch).some((k) => VIEW_KEYS.includes(k))) this.#emit("cohort-lens-view", this.view);
+      },
+      /** Opens the customer list of a selection (a dialog with CSV and .xlsx downloads). */
+      openCustomers: (selection, title, facts) => openCustomerList(this.#context(), selection, title, facts),
+      customers: (selection, page) => this.customers(selection, page),
+      exportSelection: async (format, selection, name) => {
+        const bytes = await this.exportCustomers(format, { ...selection, locale: this.#lang() });
+        const stem = fileStem(this.#inputName);
+        const file = `${stem}-${name}`;
+        if (format === "csv") saveBlob(new Blob(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? [bytes] : ["\uFEFF", bytes], { type: "text/csv;charset=utf-8" }), `${file}.csv`, this.#root);
+        else saveBlob(new Blob([bytes], { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }), `${file}.xlsx`, this.#root);
       },
       /** Changes view state (no re-run) and re-renders one panel (or none: null). */
       setView: (patch, panelId) => {
@@ -388,7 +444,8 @@ export class CohortLens extends HTMLElement {
     if (this.#error) nodes.push(this.#errorBox(ctx));
     if (!this.#input && !this.#running && !this.#error) nodes.push(this.#emptyState(ctx));
     this.#sections.clear();
-    const visible = CohortLens.panels.filter((p) => safeWhen(p, ctx));
+    // A banner (nav: false) is no section to jump to.
+    const visible = CohortLens.panels.filter((p) => p.nav !== false && safeWhen(p, ctx));
     if (this.#report && visible.length > 1) {
       nodes.push(h("nav", { "aria-label": t("nav.label") }, visible.map((p) =>
         h("button", { type: "button", class: "chip", onclick: () => this.#root.getElementById(`panel-${p.id}`)?.scrollIntoView({ behavior: "smooth", block: "start" }) }, p.title(t)))));
@@ -458,7 +515,11 @@ export class CohortLens extends HTMLElement {
       h("h2", {}, t("error.title")),
       h("p", { class: "message" }, h("span", { class: "code", title: t("error.code") }, e.code), h("span", { class: "text" }, e.message)),
       where ? h("p", { class: "where" }, where) : null,
-      hint !== hintKey ? h("p", { class: "hint" }, hint) : null);
+      hint !== hintKey ? h("p", { class: "hint" }, hint) : null,
+      // A view from a link may name what this file lacks (a column, statuses): a way out.
+      this.#ui.filters || this.#ui.cancelledStatuses
+        ? h("p", {}, h("button", { type: "button", class: "btn small", dataset: { focus: "error-clear-filters" }, onclick: () => ctx.setOption({ filters: undefined, cancelledStatuses: undefined }) }, t("filter.clearAfterError")))
+        : null);
   }
 
   #emptyState(ctx) {

@@ -5,7 +5,7 @@ export type Input = File | Blob | ArrayBuffer | ArrayBufferView | Uint8Array | s
 
 // Report, Options and the types they use are generated from the Rust types (`make types`).
 export * from "./report.js";
-import type { ColumnChoice, Options, Report, Role, Sample, Timings } from "./report.js";
+import type { ColumnChoice, Options, Report, Role, Sample, Timings, CustomerList, GridCell, GroupKey, ListName, ProductAs } from "./report.js";
 
 /** A rejected row as listed in `report.ingest.samples` (the former name of `Sample`). */
 export type RejectedSample = Sample;
@@ -51,7 +51,7 @@ export function init(options?: Pick<Options, "locale">): Promise<void>;
 /** The Report of an orders export. Throws a CohortlensError on bad input. */
 export function analyze(input: Input, options?: Options): Promise<Report>;
 
-/** Analyses and returns the per-customer table (RFM scores, segment) as CSV or Arrow IPC bytes. */
+/** Analyses and returns the per-customer table (RFM scores, segment) as CSV or Arrow IPC bytes (every customer; for a selection use Analyzer.exportCustomers). */
 export function exportCustomers(input: Input, options?: Options, format?: "csv" | "arrow"): Promise<Uint8Array>;
 
 /**
@@ -74,9 +74,41 @@ export class Analyzer {
   rerun(options?: Options): Report | null;
   /** Seconds spent in each phase of the finished analysis (null before finish()). */
   readonly timings: Timings | null;
-  exportCustomers(format?: "csv" | "arrow"): Uint8Array;
+  /**
+   * The customers of a selection, from the last run (its options and filters): `count` in all,
+   * `rows` sorted by revenue descending (ties by customer id), at most `limit` (default 100)
+   * from `offset` (default 0).
+   */
+  customers(selection?: CustomerSelection, page?: { limit?: number; offset?: number }): CustomerList;
+  /**
+   * The per-customer table (RFM scores and segment; CLV columns when fitted) as CSV, `.xlsx` or
+   * Arrow IPC bytes. With a selection, only its customers, with headers and segment names in
+   * `selection.locale`. Text cells that start with `=`, `+`, `-`, `@`, a tab or a CR are
+   * neutralised (CSV injection). Arrow is written by the full module (re-read when needed).
+   */
+  exportCustomers(format?: "csv" | "xlsx" | "arrow", selection?: CustomerSelection & { locale?: "en" | "zh" }): Uint8Array;
   free(): void;
 }
+
+/**
+ * Which customers a list or an export holds: one key (none: every buyer).
+ * - `segment`: an RFM segment of either scheme (rf10 or cn8 names; they never clash);
+ * - `cell`: an R×F grid cell (scores 1–5);
+ * - `group`: a breakdown group, with that breakdown's attribution;
+ * - `list`: the silent (§8), overdue (§8) or won-back (§13) customers;
+ * - `decile`: a CLV decile, 1 = the top 10 % by CLV;
+ * - `product` with `as`: customers whose first purchase has it, who bought it, or who bought it
+ *   in two purchases or more (§12).
+ */
+export type CustomerSelection =
+  | { segment: string }
+  | { cell: GridCell }
+  | { group: GroupKey }
+  | { list: ListName }
+  | { decile: number }
+  | { product: string; as?: ProductAs }
+  | Record<string, never>;
+
 
 /**
  * A streaming Analyzer; `{ full: true }` for workbooks, Arrow input or Arrow export; `size`:
@@ -93,12 +125,17 @@ export interface Probe {
   delimiter: string | null;
   /** Column names (position numbers for unnamed columns or without a header). */
   header: string[];
-  /** Role → the column the analysis would use. */
+  /** Role → the column the analysis would use; `product` is only proposed (the engine never maps one itself). */
   mapping: Partial<Record<Role, string>>;
   /** Role → every column whose name fits the role, best first. */
   candidates: Partial<Record<Role, string[]>>;
   /** The first data rows as text. */
   rows: string[][];
+  /**
+   * Columns that play no role (the product aside) whose sample values all read as numbers: what
+   * a page offers as the amount column when none is mapped.
+   */
+  numeric: string[];
   /** Why each role's column was chosen (from the rows in the first 64 KB), with the runner-up. */
   choices: ColumnChoice[];
 }

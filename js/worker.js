@@ -8,20 +8,28 @@
 //
 //   in:  { id, type: "analyze", input: File | Blob | ArrayBuffer | Uint8Array | string, options }
 //        { id, type: "rerun", options }                    (the last input, other options)
-//        { id, type: "export", format: "csv" | "arrow" }   (the last finished analysis)
+//        { id, type: "export", format: "csv" | "xlsx" | "arrow", selection? }
+//                                                          (the last finished analysis; with a
+//                                                           selection only its customers, headers
+//                                                           in selection.locale)
+//        { id, type: "customers", selection, limit, offset }  (the customers of a selection)
 //        { id, type: "preset", name }                      (presetOptions(name))
 //   out: { id, type: "probe", probe }                      (an analysis' first event; null when
 //                                                           the file cannot be probed)
 //        { id, type: "progress", phase: "read" | "analyze", loaded, total, rows }
 //        { id, type: "report", report, seconds }
 //        { id, type: "export", bytes }                     (bytes transferred)
+//        { id, type: "customers", count, rows }
 //        { id, type: "preset", options }
 //        { id, type: "error", error: { name, message, code, line, column } }
-import { createAnalyzer, exportCustomers, presetOptions, probe } from "./index.js";
+import { createAnalyzer, presetOptions, probe } from "./index.js";
 import { toBytes } from "./api.js";
 
 let last = null;
 let lastRun = null;
+/** Whether `last` is the full module's (xlsx/Arrow input), and a full-module copy made for an export. */
+let lastFull = false;
+let fullCopy = null;
 
 function plainError(e) {
   return {
@@ -41,6 +49,8 @@ async function analyze(id, input, options) {
   last?.free();
   last = null;
   lastRun = null;
+  fullCopy?.free();
+  fullCopy = null;
   // The engine's first look at the file, with the options that decide how it is read (not the
   // mapping: the probe proposes one). It tells the format: the full module (workbooks, HTML
   // tables, Arrow) is
@@ -72,6 +82,7 @@ async function analyze(id, input, options) {
   progress("analyze", analyzer.bytesConsumed);
   const report = analyzer.finish();
   last = analyzer;
+  lastFull = full;
   lastRun = { input, options };
   postMessage({ id, type: "report", report, seconds: (performance.now() - started) / 1000 });
 }
@@ -83,7 +94,34 @@ async function rerun(id, options) {
   const report = last.rerun(options ?? {});
   if (report === null) return analyze(id, lastRun.input, options);
   lastRun = { input: lastRun.input, options };
+  // A copy made for an export has the old options (filters): made again when next needed.
+  fullCopy?.free();
+  fullCopy = null;
   postMessage({ id, type: "report", report, seconds: (performance.now() - started) / 1000 });
+}
+
+/** Reads the last input again in the full module with the last options (an Arrow export after a core-module run). */
+async function fullAnalyzer() {
+  if (lastFull) return last;
+  if (fullCopy) return fullCopy;
+  const analyzer = await createAnalyzer(lastRun.options ?? {}, { full: true });
+  analyzer.push(await toBytes(lastRun.input));
+  analyzer.finish();
+  fullCopy = analyzer;
+  return analyzer;
+}
+
+/** The export of the last analysis; Arrow is written by the full module only. */
+async function exportFrom(format, selection) {
+  const write = (analyzer) => (selection == null ? analyzer.exportCustomers(format) : analyzer.exportCustomers(format, selection));
+  if (format === "arrow") return write(await fullAnalyzer());
+  try {
+    return write(last);
+  } catch (e) {
+    // A format only the full module writes: the same export from a full-module copy.
+    if (e?.code !== "FormatUnavailable" || lastFull) throw e;
+    return write(await fullAnalyzer());
+  }
 }
 
 self.onmessage = async ({ data }) => {
@@ -96,11 +134,12 @@ self.onmessage = async ({ data }) => {
     } else if (type === "export") {
       if (!last) throw Object.assign(new Error("no finished analysis to export"), { code: "BadOptions" });
       const format = data.format ?? "csv";
-      // An Arrow export after a core-module run is redone by the full module.
-      const bytes = format === "arrow"
-        ? await exportCustomers(lastRun.input, lastRun.options, "arrow")
-        : last.exportCustomers(format);
+      const bytes = await exportFrom(format, data.selection ?? null);
       postMessage({ id, type: "export", bytes }, [bytes.buffer]);
+    } else if (type === "customers") {
+      if (!last) throw Object.assign(new Error("no finished analysis to list customers of"), { code: "BadOptions" });
+      const { count, rows } = last.customers(data.selection ?? {}, { limit: data.limit ?? 100, offset: data.offset ?? 0 });
+      postMessage({ id, type: "customers", count, rows });
     } else if (type === "preset") {
       postMessage({ id, type: "preset", options: await presetOptions(data.name) });
     } else {

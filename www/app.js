@@ -58,6 +58,34 @@ function setLang(lang, save) {
 for (const b of document.querySelectorAll("[data-lang]")) b.addEventListener("click", () => setLang(b.dataset.lang, true));
 setLang(initialLang(), false);
 
+// The view (filters and settings, never data) lives in the URL hash, so a reload or a shared
+// link restores it: #view=<JSON>. The element reports each change of it on the page.
+function readHash() {
+  const m = /^#view=(.*)$/.exec(location.hash);
+  if (!m) return null;
+  try {
+    const v = JSON.parse(decodeURIComponent(m[1]));
+    return v && typeof v === "object" && !Array.isArray(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+let hashWritten = location.hash;
+const initialView = readHash();
+if (initialView) lens.view = initialView;
+lens.addEventListener("cohort-lens-view", (e) => {
+  const v = e.detail ?? {};
+  const hash = Object.keys(v).length ? `#view=${encodeURIComponent(JSON.stringify(v))}` : "";
+  if (hash === hashWritten) return;
+  hashWritten = hash;
+  history.replaceState(null, "", hash || location.pathname + location.search);
+});
+window.addEventListener("hashchange", () => {
+  if (location.hash === hashWritten) return;
+  hashWritten = location.hash;
+  lens.view = readHash() ?? {};
+});
+
 // File picker (the label is the button; Enter/Space open it from the keyboard).
 picker.addEventListener("change", () => {
   if (picker.files[0]) lens.file = picker.files[0];

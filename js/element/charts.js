@@ -256,6 +256,60 @@ export function groupedColumnChart(groups, opts, theme) {
  * Point-and-interval chart (forest plot) on a 0–100 % axis.
  * rows: [{label, value, low, high, note}], opts: {format, ref: {x, label}}.
  */
+/**
+ * Stacked columns above and below zero (a lifecycle view). groups: [{label, key, values:
+ * [number|null per series]}]; a series with `negative: true` is drawn below the axis (its values
+ * are counts, given positive). opts: {series: [{label, key, color, negative?}], format, title}.
+ */
+export function stackedColumnChart(groups, opts, theme) {
+  const width = opts.width ?? 720;
+  const height = opts.height ?? 300;
+  const m = { top: 16, right: 16, bottom: 58, left: 52 };
+  const root = svgRoot(width, height, theme, opts.title);
+  const up = groups.map((g) => g.values.reduce((a, v, j) => a + (opts.series[j].negative ? 0 : v ?? 0), 0));
+  const down = groups.map((g) => g.values.reduce((a, v, j) => a + (opts.series[j].negative ? v ?? 0 : 0), 0));
+  const maxUp = Math.max(1e-9, ...up);
+  const maxDown = Math.max(0, ...down);
+  const yt = ticks(maxUp, 4);
+  const top = yt[yt.length - 1] || 1;
+  const step = yt.length > 1 ? yt[1] - yt[0] : top;
+  const bottom = maxDown > 0 ? Math.ceil(maxDown / step) * step : 0;
+  const pw = width - m.left - m.right;
+  const ph = height - m.top - m.bottom;
+  const Y = (v) => m.top + ((top - v) / (top + bottom)) * ph;
+  const axis = s("g", { "font-size": 11, fill: theme.muted });
+  for (let v = -bottom; v <= top + step * 1e-9; v += step) {
+    const y = Y(v);
+    axis.append(s("line", { x1: m.left, x2: width - m.right, y1: y, y2: y, stroke: theme.grid }));
+    axis.append(s("text", { x: m.left - 6, y: y + 4, "text-anchor": "end" }, (v < 0 ? "−" : "") + opts.format(Math.abs(v))));
+  }
+  root.append(axis);
+  const gw = pw / Math.max(1, groups.length);
+  const bw = Math.max(2, Math.min(34, gw * 0.72));
+  const every = Math.max(1, Math.ceil(groups.length / Math.max(1, Math.floor(pw / 64))));
+  groups.forEach((g, i) => {
+    const x = m.left + i * gw + (gw - bw) / 2;
+    let pos = 0;
+    let neg = 0;
+    g.values.forEach((v, j) => {
+      const se = opts.series[j];
+      if (v == null || v === 0) return;
+      const from = se.negative ? -neg : pos;
+      const to = se.negative ? -(neg + v) : pos + v;
+      if (se.negative) neg += v; else pos += v;
+      const y1 = Y(Math.max(from, to));
+      const hgt = Math.max(1, Math.abs(Y(from) - Y(to)));
+      const bar = s("rect", { x, y: y1, width: bw, height: hgt, fill: se.color, "data-group": g.key ?? g.label, "data-series": se.key ?? se.label, "data-value": String(v) });
+      bar.append(s("title", {}, `${g.label} · ${se.label}: ${opts.format(v)}`));
+      root.append(bar);
+    });
+    if (i % every === 0) root.append(s("text", { x: m.left + i * gw + gw / 2, y: m.top + ph + 16, "text-anchor": "middle", "font-size": 11, fill: theme.text }, truncate(g.label, 11, gw * every - 2)));
+  });
+  root.append(s("line", { x1: m.left, x2: width - m.right, y1: Y(0), y2: Y(0), stroke: theme.muted, "stroke-opacity": 0.7 }));
+  legend(root, opts.series, m.left, height - 18, theme);
+  return root;
+}
+
 export function intervalChart(rows, opts, theme) {
   const width = opts.width ?? 720;
   const rowH = 26;

@@ -193,6 +193,51 @@ td svg { vertical-align: middle; }
   section.card { padding: 14px 12px; }
   .kpi .value { font-size: 22px; }
 }
+/* issue 10: filters, settings, customer lists, banners */
+[hidden] { display: none !important; }
+.banner { display: flex; flex-wrap: wrap; align-items: center; gap: 10px 16px; border: 1px solid color-mix(in srgb, #d89614 45%, var(--_border)); background: color-mix(in srgb, #f5b82e 12%, var(--_surface)); border-radius: var(--_radius); padding: 12px 16px; margin-bottom: 16px; }
+.banner p { flex: 1 1 360px; }
+.banner .controls { display: flex; gap: 8px; align-items: flex-end; }
+.chips { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-top: 10px; }
+.fchip { display: inline-flex; align-items: center; gap: 4px; border: 1px solid color-mix(in srgb, var(--_accent) 40%, var(--_border)); background: color-mix(in srgb, var(--_accent) 8%, var(--_surface)); border-radius: 999px; padding: 2px 4px 2px 12px; font-size: 12.5px; }
+.fchip .x { border: 0; background: none; cursor: pointer; font-size: 15px; line-height: 1; padding: 2px 7px; border-radius: 999px; color: var(--_muted); }
+.fchip .x:hover, .fchip .x:focus-visible { background: color-mix(in srgb, var(--_accent) 18%, var(--_surface)); color: var(--_text); outline: none; }
+.filter-summary { margin-top: 8px; color: var(--_muted); }
+.filter-note { margin: -4px 0 10px; color: var(--_accent); font-weight: 500; }
+.filter-add { margin-top: 12px; }
+.filter-row { display: flex; flex-wrap: wrap; gap: 10px 16px; align-items: flex-end; }
+.field input[type=number] { width: 9em; }
+.field input, .field select { border: 1px solid var(--_border); border-radius: 6px; padding: 4px 6px; background: var(--_surface); }
+fieldset.values { border: 1px solid var(--_border); border-radius: 8px; margin: 10px 0 0; padding: 6px 10px; max-height: 168px; overflow: auto; display: flex; flex-wrap: wrap; gap: 2px 14px; }
+fieldset.values legend { font-size: 12.5px; color: var(--_muted); padding: 0 4px; }
+fieldset.values p { flex-basis: 100%; }
+label.check { display: inline-flex; gap: 5px; align-items: center; font-size: 13px; cursor: pointer; }
+details.settings, details.fold { margin-top: 14px; border-top: 1px solid var(--_border); padding-top: 10px; }
+details.settings > summary, details.fold > summary { cursor: pointer; font-weight: 600; font-size: 13.5px; }
+details.fold > summary { font-weight: 500; color: var(--_muted); }
+details.settings[open] > summary, details.fold[open] > summary { margin-bottom: 10px; }
+.field.optional select { border-style: dashed; }
+button.rowlink { all: unset; cursor: pointer; color: var(--_accent); text-decoration: underline; text-decoration-color: color-mix(in srgb, var(--_accent) 35%, transparent); text-underline-offset: 3px; }
+button.rowlink:hover { text-decoration-color: var(--_accent); }
+button.rowlink:focus-visible, button.cell-open:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; border-radius: 3px; }
+button.cell-open { all: unset; display: block; cursor: pointer; width: 100%; height: 100%; }
+table.rfm td.cell button.cell-open b { display: block; font-size: 15px; }
+table.rfm td.cell button.cell-open span { display: block; font-size: 10.5px; opacity: .85; line-height: 1.2; }
+.list-buttons { display: flex; flex-wrap: wrap; gap: 8px; margin: 12px 0 4px; }
+.next-list { display: flex; flex-wrap: wrap; gap: 4px 14px; }
+.next { display: inline-flex; align-items: center; gap: 4px; white-space: nowrap; }
+.next .bar { display: inline-block; width: 36px; height: 6px; border-radius: 3px; background: var(--_track); overflow: hidden; }
+.next .bar > span { display: block; height: 100%; background: var(--_accent); }
+dialog.customers { border: 1px solid var(--_border); border-radius: var(--_radius); padding: 18px 20px; width: min(960px, 94vw); max-height: 86vh; color: var(--_text); background: var(--_surface); font-family: var(--_font); box-shadow: 0 18px 48px rgba(20, 30, 50, .25); }
+dialog.customers::backdrop { background: rgba(20, 30, 50, .38); }
+dialog.customers .dialog-head { display: flex; justify-content: space-between; align-items: flex-start; gap: 12px; }
+dialog.customers .list-facts { display: flex; flex-wrap: wrap; gap: 6px 28px; margin: 10px 0 6px; font-size: 13px; }
+dialog.customers .list-facts dt { color: var(--_muted); font-size: 12px; }
+dialog.customers .list-facts dd { margin: 0; font-weight: 600; font-variant-numeric: tabular-nums; }
+dialog.customers .list-count { font-weight: 600; font-size: 15px; }
+dialog.customers .list-foot { display: flex; gap: 12px; align-items: center; justify-content: space-between; margin-top: 8px; }
+dialog.customers .table-wrap.tall { max-height: 50vh; }
+dialog.customers td.nowrap { white-space: nowrap; }
 `;
 
 let sheet;

@@ -220,7 +220,7 @@ test("the mapping selects list the columns the engine's probe reads (a GBK, semi
     const selects = await lens(page, "select[data-role]").evaluateAll((sels) => sels.map((s) => ({
       role: s.dataset.role, value: s.value, options: [...s.options].map((o) => o.value).filter(Boolean),
     })));
-    assert.equal(selects.length, 8);
+    assert.equal(selects.length, 9); // eight roles and the optional product column (SPEC §12)
     for (const s of selects) {
       assert.deepEqual(s.options, want.header, `options of ${s.role}`);
       assert.equal(s.value, result.detail.ingest.mapping[s.role] ?? "", `selected ${s.role}`);
@@ -258,10 +258,7 @@ test("each mapping dropdown says why the engine chose its column, with the runne
 
 test("every row rejected: the page shows the first rejected row's line, column, text and reason", async () => {
   const file = join(tmp, "all-rejected.csv");
-  writeFileSync(file, "customer_id,order_date
-c1,someday
-c2,
-");
+  writeFileSync(file, "customer_id,order_date\nc1,someday\nc2,\n");
   const page = await openPage(env);
   try {
     await pickFile(page, file);
@@ -708,6 +705,8 @@ test("tables download as CSV, charts as PNG and SVG, the customer table as CSV",
     assert.match(lines[0], /^customer,/);
     assert.equal(lines.length - 1, TINY_PAGE_BUYERS);
 
+    // The ingest details (rejected rows among them) are folded under their one-line summary.
+    await lens(page, "#panel-data summary[data-fold=ingest]").click();
     const rejected = await download(lens(page, ".table-block [data-download=csv][data-name=rejected-rows]"));
     assert.match(rejected.bytes.toString("utf8"), /\r\n28,order_date,2024-13-45 10:00:00,unreadable time\r\n/);
     check(page, env);

@@ -45,6 +45,13 @@ export const breakdownPanel = {
       ],
       rows: bd.groups,
       rowData: (g) => ({ group: g.value }),
+      // The engine's group, "(blank)" and "(other)" included.
+      open: (g) => ({
+        selection: { group: { dimension: current, value: g.value } },
+        title: `${current}: ${groupLabel(ctx, g.value)}`,
+        facts: [[t("bd.customers"), f.int(g.customers)], [t("bd.repurchaseRate"), f.pct(g.repurchaseRate)],
+          [t("bd.revenuePerCustomer"), f.money(g.revenuePerCustomer)], [t("bd.medianDaysToSecond"), f.dec1(g.medianDaysToSecond)]],
+      }),
     });
     const comps = report.comparisons;
     const compTable = comps.length ? tableBlock(ctx, {

@@ -1,5 +1,5 @@
 import { h, formatTime } from "../format.js";
-import { card, tableBlock, kpi, moneyKpi, segName } from "./common.js";
+import { card, tableBlock, kpi, moneyKpi, segName, openButton } from "./common.js";
 
 // ----------------------------------------------------------------------------------------- churn
 
@@ -53,12 +53,24 @@ export const churnPanel = {
       rows: c.overdue,
       note: c.overdueCount > c.overdue.length ? moreNote(ctx, c.overdue.length, c.overdueCount) : null,
     }) : h("p", { class: "small muted" }, t("churn.none"));
+    const lists = h("div", { class: "list-buttons" },
+      openButton(ctx, ["⋯ ", t("churn.openSilent", { n: f.int(c.silent) })], {
+        selection: { list: "silent" },
+        title: t("churn.silentTitle", { d: f.int(c.silentDays) }),
+        facts: [[t("churn.silent"), f.int(c.silent)], [t("churn.silentShare"), f.pct(c.silentShare)], [t("churn.silentRevenue"), f.money(c.silentRevenue)]],
+      }, "btn small"),
+      openButton(ctx, ["⋯ ", t("churn.openOverdue", { n: f.int(c.overdueCount) })], {
+        selection: { list: "overdue" },
+        title: t("churn.overdueTitle", { f: f.sig(c.overdueFactor) }),
+        facts: [[t("churn.overdueCount"), f.int(c.overdueCount)]],
+      }, "btn small"));
     return card(ctx, "churn", t("churn.title"), t("churn.subtitle"), null,
       h("div", { class: "kpis" },
         kpi("silent", t("churn.silent"), c.silent, f.int(c.silent), `> ${f.int(c.silentDays)} ${ctx.lang === "zh" ? "天" : "days"}`),
         kpi("silentShareChurn", t("churn.silentShare"), c.silentShare, f.pct(c.silentShare)),
         moneyKpi(ctx, "silentRevenue", t("churn.silentRevenue"), c.silentRevenue),
         kpi("overdueCount", t("churn.overdueCount"), c.overdueCount, f.int(c.overdueCount))),
+      lists,
       silentBlock,
       overdue);
   },

@@ -66,11 +66,13 @@ export function figure(ctx, name, title, svg, note) {
  * A table with a title bar and a CSV download. columns: [{label, get(row) → raw, fmt?(raw) →
  * text, text?: true (left-aligned text), node?(row) → Node}]. CSV cells are the raw values.
  */
-export function tableBlock(ctx, { title, name, columns, rows, foot, tall, rowData, note }) {
+export function tableBlock(ctx, { title, name, columns, rows, foot, tall, rowData, note, open }) {
   const head = h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.text ? "text" : null }, c.label))));
   const body = h("tbody", {}, rows.map((r, i) => h("tr", rowData ? { dataset: rowData(r, i) } : null, columns.map((c, j) => {
     const raw = c.get(r);
-    const content = c.node ? c.node(r) : c.fmt ? c.fmt(raw) : raw == null ? "" : String(raw);
+    let content = c.node ? c.node(r) : c.fmt ? c.fmt(raw) : raw == null ? "" : String(raw);
+    // A row that opens its customer list: its first cell is a button (keyboard and screen readers).
+    if (j === 0 && open && open(r)) content = openButton(ctx, content, open(r));
     const attrs = { class: c.text ? "text" : null, dataset: typeof raw === "number" ? { value: String(raw) } : null };
     return j === 0 ? h("th", { scope: "row", ...attrs, class: "text" }, content) : h("td", attrs, content);
   }))));
@@ -80,6 +82,17 @@ export function tableBlock(ctx, { title, name, columns, rows, foot, tall, rowDat
     h("div", { class: "subhead" }, title ? h("h3", {}, title) : h("span"), csvButton(ctx, name, () => ({ header: columns.map((c) => c.label), rows: rows.map((r) => columns.map((c) => c.csv ? c.csv(r) : c.get(r))) }))),
     h("div", { class: `table-wrap${tall || rows.length > 16 ? " tall" : ""}` }, table),
     note ? h("p", { class: "small muted more" }, note) : null);
+}
+
+/**
+ * A button that opens the customer list of `target` ({ selection, title, facts }); `content` is
+ * its label. data-open holds the selection as JSON.
+ */
+export function openButton(ctx, content, target, cls = "rowlink") {
+  return h("button", {
+    type: "button", class: cls, title: ctx.t("list.open"), dataset: { open: JSON.stringify(target.selection) },
+    onclick: () => ctx.openCustomers(target.selection, target.title, target.facts ?? []),
+  }, content);
 }
 
 export function kpi(name, label, value, text, note, accent, title) {

@@ -4,7 +4,24 @@ import { card, tableBlock, delimiterName } from "./common.js";
 // ------------------------------------------------------------------------------ data & mapping
 
 /** The roles a column can play (Options.mapping keys), one select each. */
-const ROLES = ["customer", "time", "amount", "order", "status", "quantity", "unitPrice", "refundedAmount"];
+const ROLES = ["customer", "time", "amount", "order", "status", "quantity", "unitPrice", "refundedAmount", "product"];
+
+/**
+ * One line for the folded ingest details: rows read, and each reason rows were set aside for
+ * ("135,080 rows without a customer were set aside").
+ */
+function foldSummary(ctx, ingest) {
+  const { t, f } = ctx;
+  const parts = [t("data.fold.read", { accepted: f.int(ingest.accepted), rows: f.int(ingest.rows) })];
+  for (const [reason, n] of Object.entries(ingest.rejected)) {
+    if (!n) continue;
+    const key = `data.fold.${reason}`;
+    const s = t(key, { n: f.int(n) });
+    parts.push(s === key ? t("data.fold.other", { n: f.int(n), reason: t(`reason.${reason}`) }) : s);
+  }
+  if (ingest.warnings?.length) parts.push(t("data.fold.warnings", { n: f.int(ingest.warnings.length) }));
+  return parts.join(" · ");
+}
 
 export const dataPanel = {
   id: "data",
@@ -27,6 +44,9 @@ export const dataPanel = {
     // Without a report, a mapping or a probe (the file could not be read), an empty role means
     // "the engine guesses".
     const auto = !report && !ctx.options.mapping && !probe?.header.length;
+
+    // The product column is never mapped by the engine itself (SPEC §12): the probe proposes one.
+    const proposedProduct = probe?.proposed?.product ?? probe?.mapping?.product ?? probe?.candidates?.product?.[0] ?? null;
 
     // Why the engine chose each column (issue 13): the report's explanation, else the probe's;
     // a choice is only shown while the column is still the one in force.
@@ -52,8 +72,12 @@ export const dataPanel = {
           for (const r of ROLES) if (r !== role && next[r] === e.target.value) delete next[r];
           ctx.setOption({ mapping: next });
         },
-      }, h("option", { value: "" }, auto ? t("data.autoOption") : t("data.none")), columns.map((c) => h("option", { value: c, selected: c === current }, c)));
-      return h("label", { class: "field" }, t(`role.${role}`), sel, why(role));
+      }, h("option", { value: "" }, auto && role !== "product" ? t("data.autoOption") : t("data.none")),
+      columns.map((c) => h("option", { value: c, selected: c === current }, role === "product" && c === proposedProduct && c !== current ? `${c} ${t("data.suggested")}` : c)));
+      const offer = role === "product" && !current && proposedProduct && columns.includes(proposedProduct)
+        ? h("button", { type: "button", class: "btn small", dataset: { focus: "map-product-use", proposed: proposedProduct }, onclick: () => ctx.setOption({ mapping: { ...mapping, product: proposedProduct } }) }, t("data.useProduct", { c: proposedProduct }))
+        : null;
+      return h("label", { class: `field${role === "product" ? " optional" : ""}` }, t(`role.${role}`), sel, why(role), offer);
     }));
 
     const rejectedTotal = ingest ? Object.values(ingest.rejected).reduce((a, b) => a + b, 0) : 0;
@@ -105,6 +129,15 @@ export const dataPanel = {
       h("h3", {}, t("data.mapping")),
       overridden ? h("button", { type: "button", class: "btn small", dataset: { focus: "map-reset" }, onclick: () => ctx.setOption({ mapping: undefined }) }, t("data.reset")) : null);
 
+    // With a report the ingest details fold under one line; the column settings stay open.
+    if (ingest) {
+      return card(ctx, "data", t("data.title"), t("data.subtitle"), null,
+        h("div", {}, mappingHead, selects),
+        h("details", { class: "fold", open: ctx.view.dataOpen === true, ontoggle: (e) => ctx.setView({ dataOpen: e.currentTarget?.open ?? false }, null) },
+          h("summary", { dataset: { fold: "ingest" } }, foldSummary(ctx, ingest)),
+          h("div", { class: "cols" }, h("div", {}, facts), h("div", {}, warnings)),
+          samples));
+    }
     return card(ctx, "data", t("data.title"), t("data.subtitle"), null,
       h("div", { class: "cols" }, h("div", {}, facts, warnings), h("div", {}, mappingHead, selects)),
       samples);

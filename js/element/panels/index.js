@@ -14,7 +14,14 @@ import { rfmPanel } from "./rfm.js";
 import { breakdownPanel } from "./breakdowns.js";
 import { churnPanel } from "./churn.js";
 import { clvPanel, clvUnavailablePanel } from "./clv.js";
+import { amountPanel } from "./amount.js";
+import { filterPanel } from "./filters.js";
+import { productPanel } from "./products.js";
+import { winbackPanel } from "./winback.js";
+import { decilePanel } from "./deciles.js";
 
-export const PANELS = [dataPanel, kpiPanel, cohortPanel, funnelPanel, periodPanel, rfmPanel, breakdownPanel, churnPanel, clvPanel, clvUnavailablePanel];
+// Key figures first (under the amount hint), the filters and settings beside them; the data and
+// column settings below, their ingest details folded.
+export const PANELS = [amountPanel, kpiPanel, filterPanel, dataPanel, cohortPanel, funnelPanel, periodPanel, rfmPanel, breakdownPanel, productPanel, churnPanel, winbackPanel, clvPanel, clvUnavailablePanel, decilePanel];
 
-export { dataPanel, kpiPanel, cohortPanel, funnelPanel, periodPanel, rfmPanel, breakdownPanel, churnPanel, clvPanel, clvUnavailablePanel };
+export { dataPanel, kpiPanel, cohortPanel, funnelPanel, periodPanel, rfmPanel, breakdownPanel, churnPanel, clvPanel, clvUnavailablePanel, amountPanel, filterPanel, productPanel, winbackPanel, decilePanel };

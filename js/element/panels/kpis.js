@@ -11,7 +11,10 @@ export const kpiPanel = {
     const { t, f, report } = ctx;
     const s = report.summary;
     const c = report.churn;
-    return card(ctx, "kpis", t("kpi.title"), null, null,
+    // Under filters, the figures are those of the orders kept: say so where they are read.
+    const kept = report.filter;
+    const note = kept ? h("p", { class: "small filter-note", dataset: { filtered: "" } }, t("kpi.filtered", { kept: f.int(kept.keptOrders), total: f.int(kept.keptOrders + kept.excludedOrders) })) : null;
+    return card(ctx, "kpis", t("kpi.title"), null, null, note,
       h("div", { class: "kpis" },
         kpi("customers", t("kpi.customers"), s.customers, f.int(s.customers), s.nonBuyers ? t("kpi.customers.note", { n: f.int(s.nonBuyers) }) : null),
         kpi("repurchaseRate", t("kpi.repurchaseRate"), s.repurchaseRate, f.pct(s.repurchaseRate), t("kpi.repurchaseRate.note"), true),

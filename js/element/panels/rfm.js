@@ -1,6 +1,6 @@
 import { h } from "../format.js";
 import { barChart } from "../charts.js";
-import { card, segmented, csvButton, figure, tableBlock, segName } from "./common.js";
+import { card, segmented, csvButton, figure, tableBlock, segName, openButton } from "./common.js";
 
 // ------------------------------------------------------------------------------------------ RFM
 
@@ -29,7 +29,11 @@ export const rfmPanel = {
             class: `cell${x > 0.55 ? " dark" : ""}`,
             dataset: { r: String(R), f: String(F), value: String(n), ...(seg ? { segment: seg } : {}) },
             title: `R${R} F${F}: ${f.int(n)} (${f.pct(total ? n / total : null)})` + (seg ? ` · ${segName(ctx, seg)}` : ""),
-          }, h("b", {}, f.int(n)), h("span", {}, f.pct(total ? n / total : null)), seg ? h("span", {}, segName(ctx, seg)) : null);
+          }, openButton(ctx, [h("b", {}, f.int(n)), h("span", {}, f.pct(total ? n / total : null)), seg ? h("span", {}, segName(ctx, seg)) : null], {
+            selection: { cell: { r: R, f: F } },
+            title: `R${R} F${F}` + (seg ? ` · ${segName(ctx, seg)}` : ""),
+            facts: [[t("rfm.customers"), f.int(n)], [t("rfm.share"), f.pct(total ? n / total : null)]],
+          }, "cell-open"));
           cell.style.setProperty("--v", x.toFixed(3));
           return cell;
         })))));
@@ -59,6 +63,12 @@ export const rfmPanel = {
       ],
       rows: segs,
       rowData: (s) => ({ segment: s.segment }),
+      open: (s) => ({
+        selection: { segment: s.segment },
+        title: segName(ctx, s.segment),
+        facts: [[t("rfm.customers"), f.int(s.customers)], [t("rfm.share"), f.pct(s.share)], [t("rfm.revenue"), f.money(s.revenue)],
+          [t("rfm.revenueShare"), f.pct(s.revenueShare)], [t("rfm.meanRecency"), f.dec1(s.meanRecency)], [t("rfm.repurchaseRate"), f.pct(s.repurchaseRate)]],
+      }),
     });
     const controls = [segmented(ctx, t("rfm.scheme"), rfm.scheme, [["rf10", t("scheme.rf10")], ["cn8", t("scheme.cn8")]], (v) => ctx.setOption({ rfmSegments: v }), "rfm-scheme")];
     const exportButtons = h("div", { class: "subhead" }, h("span", { class: "small muted" }, t("rfm.customerTable")),
