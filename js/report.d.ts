@@ -443,8 +443,14 @@ export type Overdue = {
 export type Clv = {
   /** `clvUnit`. */
   unit: ClvUnit,
-  /** BG/NBD fit. */
-  bgnbd: BgNbdFit,
+  /** The model whose P(alive) and expected purchases the per-customer figures use (§9.1). */
+  model: UsedModel,
+  /** BG/NBD fit (`null` when it has no interior maximum and another model is used). */
+  bgnbd: BgNbdFit | null,
+  /** Pareto/NBD fit (§9.1), `null` when it has no interior maximum. */
+  paretoNbd: ParetoNbdFit | null,
+  /** Both models scored on the holdout after `calibrationSplit` (§9.1), `null` without one. */
+  holdout: Holdout | null,
   /** Gamma-Gamma fit. */
   gammaGamma: GammaGammaFit | null,
   /** Horizon in units. */
@@ -469,6 +475,9 @@ export type Clv = {
   customers: Array<ClvCustomer>,
 };
 
+/** The CLV model used for the predictions (§9.1). */
+export type UsedModel = "bgnbd" | "paretoNbd";
+
 /** BG/NBD parameters. */
 export type BgNbdFit = {
   /** r. */
@@ -481,6 +490,41 @@ export type BgNbdFit = {
   b: number,
   /** Log-likelihood at the fit. */
   logLikelihood: number,
+};
+
+/** Pareto/NBD parameters (§9.1). */
+export type ParetoNbdFit = {
+  /** r. */
+  r: number,
+  /** α. */
+  alpha: number,
+  /** s. */
+  s: number,
+  /** β. */
+  beta: number,
+  /** Log-likelihood at the fit. */
+  logLikelihood: number,
+};
+
+/** `clv.holdout` (§9.1): each model fitted before the split, scored on the holdout. */
+export type Holdout = {
+  /** BG/NBD's score, `null` when it could not be fitted on the calibration period. */
+  bgnbd: HoldoutScore | null,
+  /** Pareto/NBD's score, `null` when it could not be fitted on the calibration period. */
+  paretoNbd: HoldoutScore | null,
+};
+
+/** One model's holdout error. */
+export type HoldoutScore = {
+  /**
+   * Mean over the non-empty frequency groups of |predicted − actual| holdout repeat purchase
+   * days per customer (the gap between the calibration chart's lines).
+   */
+  mae: number,
+  /** Predicted holdout repeat purchase days, all customers. */
+  predicted: number,
+  /** Actual holdout repeat purchase days, all customers. */
+  actual: number,
 };
 
 /** Gamma-Gamma parameters. */
@@ -548,12 +592,16 @@ export type Calibration = {
   split: string,
   /** Holdout length in `clvUnit`s. */
   holdout: number,
-  /** BG/NBD fitted on the calibration period. */
-  bgnbd: BgNbdFit,
+  /** BG/NBD fitted on the calibration period (`null` when it has no interior maximum). */
+  bgnbd: BgNbdFit | null,
+  /** Pareto/NBD fitted on the calibration period (`null` when it has no interior maximum). */
+  paretoNbd: ParetoNbdFit | null,
   /** Customers acquired before the split. */
   customers: number,
-  /** Sum of predicted holdout purchases (repeat purchase days). */
+  /** Sum of BG/NBD's predicted holdout purchases (repeat purchase days); 0 without the fit. */
   predicted: number,
+  /** Sum of Pareto/NBD's predicted holdout purchases, `null` without the fit. */
+  predictedParetoNbd: number | null,
   /** Sum of actual holdout purchase days. */
   actual: number,
   /** By calibration-period frequency x = 0, 1, …, 6 and "7+". */
@@ -566,8 +614,10 @@ export type CalibrationGroup = {
   frequency: string,
   /** Customers. */
   customers: number,
-  /** Mean predicted holdout purchases per customer. */
+  /** Mean predicted holdout purchases per customer (BG/NBD). */
   predicted: number | null,
+  /** Mean predicted holdout purchases per customer (Pareto/NBD). */
+  predictedParetoNbd: number | null,
   /** Mean actual holdout purchases per customer. */
   actual: number | null,
 };
@@ -815,6 +865,21 @@ export type Options = Partial<{
    */
   clvCustomerLimit: number | null,
   /**
+   * Which model predicts (§9.1): `"bgnbd"` (default), `"paretoNbd"`, or `"auto"` (the one
+   * with the lower holdout error; needs `calibrationSplit`).
+   */
+  clvModel: ClvModel,
+  /**
+   * Match refunds and cancellations to the purchases they reverse, which then stop being
+   * purchases (docs/refunds.md). Default false.
+   */
+  matchRefunds: boolean,
+  /**
+   * Days after a purchase within which a refund of the same amount reverses it
+   * (`matchRefunds`; default 90).
+   */
+  refundWindowDays: number,
+  /**
    * The status values that make an order a non-purchase (§1), as written in the file;
    * absent: the values COLUMNS.md recognises.
    */
@@ -873,6 +938,9 @@ export type CompareSpec = {
 
 /** Fitting unit of the CLV models (§9). */
 export type ClvUnit = "week" | "day";
+
+/** The CLV model option (§9.1). */
+export type ClvModel = "bgnbd" | "paretoNbd" | "auto";
 
 /**
  * Which orders an analysis covers (docs/filters.md). Each filter selects orders, after line

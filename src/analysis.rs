@@ -28,6 +28,8 @@ pub struct Analysis {
     pub(crate) clv_fitted: Option<clv::ClvFitted>,
     /// Every order (re-runs start from them).
     pub(crate) orders: Orders,
+    /// What `matchRefunds` changed in `orders` (undone before a re-run).
+    pub(crate) refunds: orders::RefundMatches,
     /// The orders the filters kept, when there are filters: the figures are theirs.
     pub(crate) view: Option<Orders>,
     pub(crate) customers: Customers,
@@ -171,7 +173,8 @@ impl Analysis {
         }
         options.validate()?;
         let started = clock();
-        let orders = self.orders.clone();
+        let mut orders = self.orders.clone();
+        self.refunds.undo(&mut orders);
         // The fits are reused only while they are fits of the same purchases.
         let same_purchases = self.options.filters == options.filters
             && self.options.cancelled_statuses == options.cancelled_statuses;
@@ -262,6 +265,28 @@ impl Analysis {
         if cancelled != orders.cancelled {
             orders.set_cancelled(cancelled);
         }
+        // Refunds are matched over every order, before any filter (docs/refunds.md).
+        let refunds = if options.match_refunds {
+            orders::match_refunds(&mut orders, options.refund_window_days)
+        } else {
+            orders::RefundMatches::default()
+        };
+        if refunds.reversed > 0 {
+            let n = refunds.reversed;
+            info.warnings.push((
+                format!(
+                    "{n} purchases were reversed by refunds and are not counted (matchRefunds)"
+                ),
+                format!("{n} 笔购买已被退款冲销，不计入统计（matchRefunds）"),
+            ));
+        }
+        if refunds.partial > 0 {
+            let n = refunds.partial;
+            info.warnings.push((
+                format!("{n} partial refunds reduced the amount of the purchase they refund (matchRefunds)"),
+                format!("{n} 笔部分退款已从对应购买的金额中扣除（matchRefunds）"),
+            ));
+        }
         let statuses = values::status_values(&orders);
         let dimensions = values::dimension_values(&orders);
         let view = match options.filters.as_ref().filter(|f| !f.is_empty()) {
@@ -321,6 +346,7 @@ impl Analysis {
             timings,
             clv_fitted,
             orders,
+            refunds,
             view,
             customers,
             scores,

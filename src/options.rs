@@ -82,6 +82,15 @@ pub struct Options {
     /// that the Report's size does not grow with the customers. `null`: every customer, in file
     /// order. The per-customer exports always hold every customer.
     pub clv_customer_limit: Option<u32>,
+    /// Which model predicts (§9.1): `"bgnbd"` (default), `"paretoNbd"`, or `"auto"` (the one
+    /// with the lower holdout error; needs `calibrationSplit`).
+    pub clv_model: ClvModel,
+    /// Match refunds and cancellations to the purchases they reverse, which then stop being
+    /// purchases (docs/refunds.md). Default false.
+    pub match_refunds: bool,
+    /// Days after a purchase within which a refund of the same amount reverses it
+    /// (`matchRefunds`; default 90).
+    pub refund_window_days: u32,
     /// The status values that make an order a non-purchase (§1), as written in the file;
     /// absent: the values COLUMNS.md recognises.
     pub cancelled_statuses: Option<Vec<String>>,
@@ -165,6 +174,9 @@ impl Default for Options {
             discount_rate: 0.0,
             calibration_split: None,
             clv_customer_limit: Some(Options::CLV_CUSTOMER_LIMIT),
+            clv_model: ClvModel::Bgnbd,
+            match_refunds: false,
+            refund_window_days: 90,
             cancelled_statuses: None,
             filters: None,
         }
@@ -314,14 +326,33 @@ pub enum ClvUnit {
     Day,
 }
 
+/// The CLV model option (§9.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum ClvModel {
+    /// BG/NBD (Fader, Hardie & Lee 2005).
+    Bgnbd,
+    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
+    ParetoNbd,
+    /// The model with the lower holdout error on the calibration split.
+    Auto,
+}
+
 /// A named preset: the options a kind of page asks for unless its caller says otherwise, as a
 /// JSON object to lay under the caller's options. `"page"` is what the `<cohort-lens>` element
 /// and the demo page use: every panel, including the CLV calibration check
-/// (`calibrationSplit: "auto"`); `"engine"` is the plain defaults (an empty object).
+/// (`calibrationSplit: "auto"`), the CLV model chosen on it (`clvModel: "auto"`) and refunds
+/// matched to the purchases they reverse (`matchRefunds`); `"engine"` is the plain defaults
+/// (an empty object).
 pub fn preset(name: &str) -> Option<serde_json::Value> {
     match name {
         "engine" => Some(serde_json::json!({})),
-        "page" => Some(serde_json::json!({ "calibrationSplit": "auto" })),
+        "page" => Some(serde_json::json!({
+            "calibrationSplit": "auto",
+            "clvModel": "auto",
+            "matchRefunds": true
+        })),
         _ => None,
     }
 }
@@ -411,6 +442,12 @@ impl Options {
             return bad(
                 "horizon must be between 1 and 100000".into(),
                 "horizon 必须在 1 到 100000 之间".into(),
+            );
+        }
+        if self.refund_window_days > 36_500 {
+            return bad(
+                "refundWindowDays must be between 0 and 36500".into(),
+                "refundWindowDays 必须在 0 到 36500 之间".into(),
             );
         }
         self.as_of_time()?;

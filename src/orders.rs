@@ -529,3 +529,86 @@ impl Builder {
         }
     }
 }
+
+/// What [`match_refunds`] changed, and how to undo it (a re-run with other options starts from
+/// the orders as merged).
+#[derive(Debug, Clone, Default)]
+pub struct RefundMatches {
+    /// Purchases fully reversed by a refund: no longer purchases.
+    pub reversed: u64,
+    /// Refunds booked on the purchase they partly reverse (its amount reduced).
+    pub partial: u64,
+    /// (order, amount before, purchase before) of every order changed, to restore.
+    undo: Vec<(usize, Micros, bool)>,
+}
+
+impl RefundMatches {
+    /// Puts the orders back as they were before [`match_refunds`].
+    pub fn undo(&self, orders: &mut Orders) {
+        for &(o, amount, purchase) in self.undo.iter().rev() {
+            if let (Some(a), Some(p)) = (orders.amount.get_mut(o), orders.purchase.get_mut(o)) {
+                *a = amount;
+                *p = purchase;
+            }
+        }
+    }
+}
+
+/// Refunds that reverse a purchase of the same customer (option `matchRefunds`, rule in
+/// docs/refunds.md). Every non-purchase order with a negative amount is a refund; in time
+/// order, each is matched to the earliest purchase not yet reversed that lies at most
+/// `window_days` before it (or at the same time) and whose amount equals the refund's with
+/// the sign changed: that purchase stops being a purchase (its money and the refund's still
+/// net in revenue). Without such a purchase, the earliest one in the window whose amount
+/// exceeds the refund takes the refund (its amount reduced, the refund's set to 0; it stays a
+/// purchase). Lines of one order were already netted by the merge. Nothing happens without an
+/// amount column.
+pub fn match_refunds(orders: &mut Orders, window_days: u32) -> RefundMatches {
+    let mut out = RefundMatches::default();
+    if !orders.has_amount {
+        return out;
+    }
+    let window = i64::from(window_days) * DAY;
+    let n_customers = orders.starts.len().saturating_sub(1);
+    let mut purchases: Vec<usize> = Vec::new();
+    for c in 0..n_customers {
+        let range = orders.of_customer(c);
+        if !range
+            .clone()
+            .any(|o| !orders.purchase[o] && orders.amount[o] < 0)
+        {
+            continue;
+        }
+        purchases.clear();
+        // the first purchase that may still lie in a later refund's window
+        let mut from = 0;
+        for o in range {
+            if orders.purchase[o] {
+                purchases.push(o);
+                continue;
+            }
+            let refund = orders.amount[o];
+            if refund >= 0 {
+                continue;
+            }
+            let (time, target) = (orders.time[o], refund.saturating_neg());
+            while from < purchases.len() && orders.time[purchases[from]] < time - window {
+                from += 1;
+            }
+            let live = |p: &&usize| orders.purchase[**p];
+            let candidates = || purchases[from..].iter().filter(live);
+            if let Some(&p) = candidates().find(|&&p| orders.amount[p] == target) {
+                out.undo.push((p, orders.amount[p], true));
+                orders.purchase[p] = false;
+                out.reversed += 1;
+            } else if let Some(&p) = candidates().find(|&&p| orders.amount[p] > target) {
+                out.undo.push((p, orders.amount[p], true));
+                out.undo.push((o, refund, false));
+                orders.amount[p] -= target;
+                orders.amount[o] = 0;
+                out.partial += 1;
+            }
+        }
+    }
+    out
+}

@@ -668,8 +668,14 @@ pub struct Clv {
     /// `clvUnit`.
     #[cfg_attr(test, ts(as = "crate::options::ClvUnit"))]
     pub unit: String,
-    /// BG/NBD fit.
-    pub bgnbd: BgNbdFit,
+    /// The model whose P(alive) and expected purchases the per-customer figures use (§9.1).
+    pub model: UsedModel,
+    /// BG/NBD fit (`null` when it has no interior maximum and another model is used).
+    pub bgnbd: Option<BgNbdFit>,
+    /// Pareto/NBD fit (§9.1), `null` when it has no interior maximum.
+    pub pareto_nbd: Option<ParetoNbdFit>,
+    /// Both models scored on the holdout after `calibrationSplit` (§9.1), `null` without one.
+    pub holdout: Option<Holdout>,
     /// Gamma-Gamma fit.
     pub gamma_gamma: Option<GammaGammaFit>,
     /// Horizon in units.
@@ -709,6 +715,59 @@ pub struct BgNbdFit {
     pub b: f64,
     /// Log-likelihood at the fit.
     pub log_likelihood: f64,
+}
+
+/// The CLV model used for the predictions (§9.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum UsedModel {
+    /// BG/NBD.
+    Bgnbd,
+    /// Pareto/NBD.
+    ParetoNbd,
+}
+
+/// Pareto/NBD parameters (§9.1).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ParetoNbdFit {
+    /// r.
+    pub r: f64,
+    /// α.
+    pub alpha: f64,
+    /// s.
+    pub s: f64,
+    /// β.
+    pub beta: f64,
+    /// Log-likelihood at the fit.
+    pub log_likelihood: f64,
+}
+
+/// `clv.holdout` (§9.1): each model fitted before the split, scored on the holdout.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Holdout {
+    /// BG/NBD's score, `null` when it could not be fitted on the calibration period.
+    pub bgnbd: Option<HoldoutScore>,
+    /// Pareto/NBD's score, `null` when it could not be fitted on the calibration period.
+    pub pareto_nbd: Option<HoldoutScore>,
+}
+
+/// One model's holdout error.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct HoldoutScore {
+    /// Mean over the non-empty frequency groups of |predicted − actual| holdout repeat purchase
+    /// days per customer (the gap between the calibration chart's lines).
+    pub mae: f64,
+    /// Predicted holdout repeat purchase days, all customers.
+    pub predicted: f64,
+    /// Actual holdout repeat purchase days, all customers.
+    pub actual: u64,
 }
 
 /// Gamma-Gamma parameters.
@@ -790,12 +849,16 @@ pub struct Calibration {
     pub split: String,
     /// Holdout length in `clvUnit`s.
     pub holdout: f64,
-    /// BG/NBD fitted on the calibration period.
-    pub bgnbd: BgNbdFit,
+    /// BG/NBD fitted on the calibration period (`null` when it has no interior maximum).
+    pub bgnbd: Option<BgNbdFit>,
+    /// Pareto/NBD fitted on the calibration period (`null` when it has no interior maximum).
+    pub pareto_nbd: Option<ParetoNbdFit>,
     /// Customers acquired before the split.
     pub customers: u64,
-    /// Sum of predicted holdout purchases (repeat purchase days).
+    /// Sum of BG/NBD's predicted holdout purchases (repeat purchase days); 0 without the fit.
     pub predicted: f64,
+    /// Sum of Pareto/NBD's predicted holdout purchases, `null` without the fit.
+    pub predicted_pareto_nbd: Option<f64>,
     /// Sum of actual holdout purchase days.
     pub actual: u64,
     /// By calibration-period frequency x = 0, 1, …, 6 and "7+".
@@ -811,8 +874,10 @@ pub struct CalibrationGroup {
     pub frequency: String,
     /// Customers.
     pub customers: u64,
-    /// Mean predicted holdout purchases per customer.
+    /// Mean predicted holdout purchases per customer (BG/NBD).
     pub predicted: Option<f64>,
+    /// Mean predicted holdout purchases per customer (Pareto/NBD).
+    pub predicted_pareto_nbd: Option<f64>,
     /// Mean actual holdout purchases per customer.
     pub actual: Option<f64>,
 }

@@ -18,8 +18,8 @@ use ts_rs::{Config, TS};
 use crate::ingest::columns::{ColumnChoice, CustomerFallback, Role};
 use crate::ingest::{Reason, Sample};
 use crate::options::{
-    Alignment, Attribution, BreakdownSpec, ClvUnit, CompareSpec, CountBy, Filters, Options,
-    RfmScheme, RfmScoring, RfmThresholds,
+    Alignment, Attribution, BreakdownSpec, ClvModel, ClvUnit, CompareSpec, CountBy, Filters,
+    Options, RfmScheme, RfmScoring, RfmThresholds,
 };
 use crate::period::Grain;
 use crate::report::*;
@@ -110,7 +110,11 @@ fn declarations(cfg: &Config) -> Vec<Decl> {
         decl::<SilentCustomer>(cfg),
         decl::<Overdue>(cfg),
         decl::<Clv>(cfg),
+        decl::<UsedModel>(cfg),
         decl::<BgNbdFit>(cfg),
+        decl::<ParetoNbdFit>(cfg),
+        decl::<Holdout>(cfg),
+        decl::<HoldoutScore>(cfg),
         decl::<GammaGammaFit>(cfg),
         decl::<ClvCustomer>(cfg),
         decl::<ClvGroup>(cfg),
@@ -141,6 +145,7 @@ fn declarations(cfg: &Config) -> Vec<Decl> {
         decl::<BreakdownSpec>(cfg),
         decl::<CompareSpec>(cfg),
         decl::<ClvUnit>(cfg),
+        decl::<ClvModel>(cfg),
         decl::<Filters>(cfg),
         decl::<Selection>(cfg),
         decl::<GridCell>(cfg),

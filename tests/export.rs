@@ -67,7 +67,7 @@ fn expected_purchases_in_90_days() {
             .unwrap();
     let report = cohortlens::analyze(&bytes, &options).unwrap();
     let clv = report.clv.unwrap();
-    let f = &clv.bgnbd;
+    let f = clv.bgnbd.as_ref().expect("BG/NBD fit");
     let model = BgNbd {
         r: f.r,
         alpha: f.alpha,

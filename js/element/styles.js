@@ -94,6 +94,10 @@ section.card { background: var(--_surface); border: 1px solid var(--_border); bo
 .calibration .calibration-head { align-items: flex-end; }
 .calibration-head > div:first-child { flex: 1 1 320px; }
 .calibration-head .explain { margin-top: 3px; max-width: 78ch; }
+.clv-model { margin: 4px 0 10px; }
+.how-to-read { margin: 10px 0; }
+.how-to-read summary { cursor: pointer; font-weight: 600; }
+.how-to-read p { max-width: 78ch; margin: 6px 0; }
 .calibration-summary { margin-top: 6px; font-size: 13.5px; }
 .calibration > .neg { margin-top: 4px; }
 .calibration .cols .subhead { margin-top: 14px; }

@@ -165,7 +165,7 @@ test("the generated Report and Options types accept the engine's Report of every
   const page = await presetOptions("page");
   const dir = join(project, "reports");
   mkdirSync(dir, { recursive: true });
-  const seen = { calibration: 0, gammaGamma: 0, silentCustomers: 0, gridSegments: 0, samples: 0 };
+  const seen = { calibration: 0, gammaGamma: 0, paretoNbd: 0, holdout: 0, silentCustomers: 0, gridSegments: 0, samples: 0 };
   for (const name of fixtures) {
     const data = readdirSync(golden).find((f) => f.startsWith(`${name}.`) && !f.endsWith(".json"));
     const bytes = readFileSync(join(golden, data));
@@ -174,6 +174,8 @@ test("the generated Report and Options types accept the engine's Report of every
       const report = await analyze(bytes, opts);
       seen.calibration += report.clv?.calibration ? 1 : 0;
       seen.gammaGamma += report.clv?.gammaGamma ? 1 : 0;
+      seen.paretoNbd += report.clv?.paretoNbd ? 1 : 0;
+      seen.holdout += report.clv?.holdout ? 1 : 0;
       seen.silentCustomers += report.churn.silentCustomers.length ? 1 : 0;
       seen.gridSegments += report.rfm.gridSegments ? 1 : 0;
       seen.samples += report.ingest.samples.length ? 1 : 0;

@@ -20,6 +20,10 @@ after(async () => { await env?.stop(); });
 
 const lens = (page, css) => page.locator(`cohort-lens ${css}`);
 const PANELS = ["data", "kpis", "cohorts", "funnel", "periods", "rfm", "breakdowns", "churn"];
+// The page matches refunds to the purchases they reverse (preset "page", matchRefunds): in tiny,
+// c07's only purchase (150.00) is reversed by its −150.00 refund forty minutes later, so the page
+// counts one buyer fewer than the engine-default golden report (docs/refunds.md).
+const TINY_PAGE_BUYERS = golden("tiny").report.summary.customers - 1;
 
 async function panelShots(page, prefix) {
   await unstickNav(page);
@@ -131,7 +135,7 @@ test("examples/embed.html: the element renders its src sample in a host page", a
     const g = golden("tiny"); // its columns are found without options
     await dropFile(page, g.file, "tiny.csv", "cohort-lens");
     const [, second] = await waitForResults(page, 2);
-    assert.equal(second.detail.summary.customers, g.report.summary.customers);
+    assert.equal(second.detail.summary.customers, TINY_PAGE_BUYERS);
     check(page, env);
   } finally {
     await page.close();
@@ -410,12 +414,12 @@ test("dropping a second file while the first runs cancels the first", async () =
     }), [readFileSync(big.file).toString("base64"), readFileSync(small.file).toString("base64")]);
     assert.equal(state.running, true, "the first run was under way when the second file arrived");
     const [result] = await waitForResults(page);
-    assert.equal(result.detail.summary.customers, small.report.summary.customers);
+    assert.equal(result.detail.summary.customers, TINY_PAGE_BUYERS);
     // Give a cancelled worker every chance to deliver late: nothing may arrive.
     await page.waitForTimeout(2500);
     const results = await page.evaluate(() => window.__events.filter((e) => e.type !== "cohort-lens-progress").map((e) => e.detail.summary?.customers));
-    assert.deepEqual(results, [small.report.summary.customers]);
-    assert.equal(await lens(page, "#panel-kpis [data-kpi=customers] .value").textContent(), "11");
+    assert.deepEqual(results, [TINY_PAGE_BUYERS]);
+    assert.equal(await lens(page, "#panel-kpis [data-kpi=customers] .value").textContent(), String(TINY_PAGE_BUYERS));
     check(page, env);
   } finally {
     await page.close();
@@ -506,26 +510,34 @@ function readCalibration(page) {
 
 const num = (s) => (s === "" || s == null ? null : Number(s));
 
-/** What the calibration block shows is report.clv.calibration: chart bars, table, summary line. */
-function assertCalibration(got, cal, lang = "en") {
+/** The calibration's series in chart order: each model fitted before the split, then actual. */
+const calSeries = (cal) => [cal.bgnbd ? "predicted" : null, cal.paretoNbd ? "predictedParetoNbd" : null, "actual"].filter(Boolean);
+
+/**
+ * What the calibration block shows is report.clv.calibration: chart bars (both models' and the
+ * actual purchases), table, summary line (the model in use, report.clv.model).
+ */
+function assertCalibration(got, clv, lang = "en") {
+  const cal = clv.calibration;
+  const used = clv.model === "paretoNbd" ? cal.predictedParetoNbd : cal.predicted;
   const f = uiFormat(lang);
   assert.ok(got, "calibration block rendered");
   assert.equal(got.split, cal.split);
   assert.equal(got.input.value, cal.split.slice(0, 10), "the date input shows the report's split");
   assert.equal(got.summary.split.text, cal.split.slice(0, 10));
   close(num(got.summary.holdout.value), cal.holdout, "holdout");
-  close(num(got.summary.predicted.value), cal.predicted, "predicted");
-  assert.equal(got.summary.predicted.text, new Intl.NumberFormat(lang === "zh" ? "zh-CN" : "en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(cal.predicted));
+  close(num(got.summary.predicted.value), used, "predicted");
+  assert.equal(got.summary.predicted.text, new Intl.NumberFormat(lang === "zh" ? "zh-CN" : "en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(used));
   assert.equal(Number(got.summary.actual.value), cal.actual);
   assert.equal(got.summary.actual.text, f.int(cal.actual));
-  close(num(got.summary.diff.value), (cal.predicted - cal.actual) / cal.actual, "difference");
+  close(num(got.summary.diff.value), (used - cal.actual) / cal.actual, "difference");
   const groups = cal.groups.map((g) => g.frequency);
   assert.deepEqual(groups, ["0", "1", "2", "3", "4", "5", "6", "7+"]);
-  // Chart: a predicted and an actual bar per frequency group, in order.
-  assert.deepEqual(got.bars.map((b) => `${b.group}/${b.series}`), groups.flatMap((g) => [`${g}/predicted`, `${g}/actual`]));
+  // Chart: a bar per model and an actual bar per frequency group, in order.
+  const series = calSeries(cal);
+  assert.deepEqual(got.bars.map((b) => `${b.group}/${b.series}`), groups.flatMap((g) => series.map((k) => `${g}/${k}`)));
   cal.groups.forEach((g, i) => {
-    close(num(got.bars[2 * i].value), g.predicted, `bar ${g.frequency} predicted`);
-    close(num(got.bars[2 * i + 1].value), g.actual, `bar ${g.frequency} actual`);
+    series.forEach((k, j) => close(num(got.bars[series.length * i + j].value), g[k], `bar ${g.frequency} ${k}`));
   });
   // Table: customers and the two means per group.
   assert.deepEqual(got.rows.map((r) => r.frequency), groups);
@@ -553,13 +565,13 @@ test("CLV calibration check: chart, table and summary are the report's; the spli
     let r = await results(1);
     assert.equal(r.clv.calibration.split, "2024-03-01T00:00:00");
     let got = await readCalibration(page);
-    assertCalibration(got, r.clv.calibration);
+    assertCalibration(got, r.clv);
     assert.equal(got.input.min, "2023-01-02");
     assert.equal(got.input.max, "2024-12-31");
     assert.ok(got.auto, "an Auto button when the split is not automatic");
-    assert.deepEqual(got.legend, ["Predicted", "Actual"]);
+    assert.deepEqual(got.legend, ["Predicted (BG/NBD)", "Predicted (Pareto/NBD)", "Actual"]);
     assert.match(got.explain, /model sees only the purchases before the split date/);
-    assert.match(got.summaryText, /^Fitted on purchases before 2024-03-01; over the next [\d.]+ weeks: predicted [\d,.]+ vs actual [\d,]+ repeat purchases \([+−][\d.]+% vs actual\)$/);
+    assert.match(got.summaryText, /^Fitted on purchases before 2024-03-01; over the next [\d.]+ weeks: (BG|Pareto)\/NBD predicted [\d,.]+ vs actual [\d,]+ repeat purchases \([+−][\d.]+% vs actual\)$/);
 
     // The table downloads as CSV with the raw numbers.
     const [d] = await Promise.all([page.waitForEvent("download"), lens(page, "[data-download=csv][data-name=clv-calibration]").click()]);
@@ -567,7 +579,7 @@ test("CLV calibration check: chart, table and summary are the report's; the spli
     const csv = readFileSync(await d.path(), "utf8").replace(/^\uFEFF/, "").trim().split("\r\n");
     assert.equal(csv.length, 9);
     const g0 = r.clv.calibration.groups[0];
-    assert.equal(csv[1], `0,${g0.customers},${g0.predicted},${g0.actual},${g0.predicted - g0.actual}`);
+    assert.equal(csv[1], `0,${g0.customers},${g0.predicted},${g0.actual},${g0.predicted - g0.actual},${g0.predictedParetoNbd}`);
 
     const [png] = await Promise.all([page.waitForEvent("download"), lens(page, "figure[data-chart=clv-calibration] [data-download=png]").click()]);
     assert.equal(png.suggestedFilename(), "sample-orders-clv-calibration.png");
@@ -577,7 +589,7 @@ test("CLV calibration check: chart, table and summary are the report's; the spli
     await dateInput.fill("2024-09-01");
     r = await results(2);
     assert.equal(r.clv.calibration.split, "2024-09-01T00:00:00");
-    assertCalibration(await readCalibration(page), r.clv.calibration);
+    assertCalibration(await readCalibration(page), r.clv);
 
     // A date outside the data is not run: a hint says which dates work (Enter: no pause).
     await dateInput.fill("2030-01-01");
@@ -591,22 +603,72 @@ test("CLV calibration check: chart, table and summary are the report's; the spli
     r = await results(3);
     assert.equal(r.clv.calibration.split, "2024-05-02T00:00:00");
     got = await readCalibration(page);
-    assertCalibration(got, r.clv.calibration);
+    assertCalibration(got, r.clv);
     assert.ok(!got.auto);
 
     await unstickNav(page);
     await lens(page, "#panel-clv .calibration").screenshot({ path: join(SHOTS, "clv-calibration-en.png") });
+    // The report has engine warnings (the model choice), so the switch re-runs once to have them
+    // in Chinese; the figures are the same.
     await page.click("button[data-lang=zh]");
+    r = await results(4);
     got = await readCalibration(page);
-    assertCalibration(got, r.clv.calibration, "zh");
-    assert.deepEqual(got.legend, ["预测", "实际"]);
+    assertCalibration(got, r.clv, "zh");
+    assert.deepEqual(got.legend, ["预测（BG/NBD）", "预测（Pareto/NBD）", "实际"]);
     assert.match(got.explain, /^回测：/);
-    assert.match(got.summaryText, /^基于 2024-05-02 之前的购买拟合；此后 [\d.]+ 周内：预测复购 [\d,.]+ 次，实际 [\d,]+ 次（较实际 [+−][\d.]+%）$/);
+    assert.match(got.summaryText, /^基于 2024-05-02 之前的购买拟合；此后 [\d.]+ 周内：(BG|Pareto)\/NBD 预测复购 [\d,.]+ 次，实际 [\d,]+ 次（较实际 [+−][\d.]+%）$/);
     await lens(page, "#panel-clv .calibration").screenshot({ path: join(SHOTS, "clv-calibration-zh.png") });
-    assert.equal(await page.evaluate(() => window.__events.filter((e) => e.type === "cohort-lens-report").length), 3, "the language switch does not re-run");
+    assert.equal(await page.evaluate(() => window.__events.filter((e) => e.type === "cohort-lens-report").length), 4, "the language switch re-runs once, for the warnings");
     check(page, env);
   } finally {
     await page.close();
+  }
+});
+
+test("CLV: the model in use and why, how to read it, KPI definitions; without a fit, the reason in plain words (en and zh)", async () => {
+  const page = await openPage(env, "/");
+  try {
+    const [result] = await waitForResults(page);
+    const clv = result.detail.clv;
+    // The page chooses the model on the holdout (clvModel "auto") and shows both scores.
+    assert.equal(await page.evaluate(() => document.querySelector("cohort-lens").effectiveOptions.clvModel), "auto");
+    assert.ok(clv.holdout?.bgnbd && clv.holdout?.paretoNbd, "both models scored on the holdout");
+    const model = lens(page, "#panel-clv [data-clv-model]");
+    assert.equal(await model.getAttribute("data-clv-model"), clv.model);
+    assert.match(await model.textContent(), new RegExp(`^Model used: ${clv.model === "paretoNbd" ? "Pareto/NBD" : "BG/NBD"} — chosen on the purchases after the split date`));
+    const read = lens(page, "#panel-clv details[data-how-to-read=clv]");
+    assert.equal(await read.locator("summary").textContent(), "How to read this");
+    assert.match(await read.textContent(), /P\(alive\) — the chance that the customer still buys from you/);
+    const defs = await page.evaluate(() => [...document.querySelector("cohort-lens").shadowRoot.querySelectorAll("#panel-clv [data-kpi]")].map((k) => [k.dataset.kpi, k.dataset.definition, k.title]));
+    assert.ok(defs.length >= 4);
+    for (const [name, def, title] of defs) assert.ok(def && def === title, `KPI ${name} has a definition`);
+    // The ingest summary says how many purchases refunds reversed (matchRefunds is on).
+    assert.equal(await page.evaluate(() => document.querySelector("cohort-lens").effectiveOptions.matchRefunds), true);
+
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+  // tiny: 11 customers, no fit: the CLV panel gives way to the engine's reason and advice, in
+  // the page's language (engine messages come in options.locale).
+  const g = golden("tiny");
+  for (const [locale, reason, advice] of [
+    ["en-US", /^CLV: [^:]*NBD cannot be estimated: too few repeat customers \(\d+ of \d+ customers came back on another day, over \d+ days of history\)/, /Export a longer period/],
+    ["zh-CN", /^客户价值（CLV）：[^：]*NBD 无法估计：复购客户太少/, /请导出更长时间段的订单/],
+  ]) {
+    const tiny = await openPage(env, "/?sample=0", { locale });
+    try {
+      await setOptions(tiny, g.options);
+      await dropFile(tiny, g.file, "tiny orders.csv");
+      const [r] = await waitForResults(tiny);
+      assert.equal(r.detail.clv, null);
+      assert.equal(await lens(tiny, "#panel-clv").count(), 0);
+      assert.match(await lens(tiny, "#panel-clv-none [data-clv-none=reasons]").textContent(), reason);
+      assert.match(await lens(tiny, "#panel-clv-none").textContent(), advice);
+      check(tiny, env);
+    } finally {
+      await tiny.close();
+    }
   }
 });
 
@@ -641,7 +703,7 @@ test("tables download as CSV, charts as PNG and SVG, the customer table as CSV",
     const customers = await download(lens(page, "[data-download=customers-csv]"));
     const lines = customers.bytes.toString("utf8").replace(/^\uFEFF/, "").trim().split(/\r?\n/);
     assert.match(lines[0], /^customer,/);
-    assert.equal(lines.length - 1, g.report.summary.customers);
+    assert.equal(lines.length - 1, TINY_PAGE_BUYERS);
 
     const rejected = await download(lens(page, ".table-block [data-download=csv][data-name=rejected-rows]"));
     assert.match(rejected.bytes.toString("utf8"), /\r\n28,order_date,2024-13-45 10:00:00,unreadable time\r\n/);

@@ -144,6 +144,17 @@ impl BgNbd {
         expected_while_alive(self.r, self.a, self.b, self.alpha, t)
     }
 
+    /// P(at least one purchase in (T, T + horizon] | alive, x, T) = 1 − ((α+T)/(α+T+horizon))^(r+x).
+    /// `NaN` for invalid input.
+    pub fn buys_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64 {
+        let valid =
+            horizon.is_finite() && horizon >= 0.0 && self.valid() && valid_customer(x, 0.0, t);
+        if !valid {
+            return f64::NAN;
+        }
+        -(-(self.r + x) * (horizon / (self.alpha + t)).ln_1p()).exp_m1()
+    }
+
     /// P(at least one purchase in (T, T + horizon] | x, t_x, T)
     /// = P(alive) · (1 − ((α+T)/(α+T+horizon))^(r+x)): the complement of the y = 0 case of
     /// the BG/NBD conditional PMF (Fader & Hardie note). An alive customer's rate given the
@@ -235,8 +246,10 @@ fn compress(customers: &[(f64, f64, f64)]) -> Result<Compressed, FitError> {
             *c += 1.0;
         }
     }
-    let sum_x = customers.iter().map(|c| c.0).sum();
-    let sum_t = customers.iter().map(|c| c.2).sum();
+    // Summed in sorted order: the fit must not depend on the order of customers in the file
+    // (a flat likelihood turns a last-bit difference into a different optimum).
+    let sum_x = triples.iter().map(|c| c.0).sum();
+    let sum_t = triples.iter().map(|c| c.2).sum();
     Ok(Compressed {
         xs,
         x_counts,

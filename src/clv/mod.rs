@@ -38,10 +38,12 @@
 mod bgnbd;
 mod gamma_gamma;
 mod optim;
+mod pareto;
 mod special;
 
 pub use bgnbd::{fit_bgnbd, BgNbd};
 pub use gamma_gamma::{fit_gamma_gamma, GammaGamma};
+pub use pareto::{fit_pareto_nbd, ParetoNbd};
 pub use special::hyp2f1;
 
 use std::fmt;
@@ -159,6 +161,102 @@ pub fn clv(
         previous = e;
     }
     total * value
+}
+
+/// The model whose predictions a CLV section uses (SPEC §9.1): one interface over BG/NBD and
+/// Pareto/NBD.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Model {
+    /// BG/NBD (Fader, Hardie & Lee 2005).
+    BgNbd(BgNbd),
+    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
+    ParetoNbd(ParetoNbd),
+}
+
+impl Model {
+    /// P(alive | x, t_x, T).
+    pub fn p_alive(&self, x: f64, tx: f64, t: f64) -> f64 {
+        match self {
+            Model::BgNbd(m) => m.p_alive(x, tx, t),
+            Model::ParetoNbd(m) => m.p_alive(x, tx, t),
+        }
+    }
+
+    /// Expected purchases in the next `horizon` units of a customer known to be alive.
+    pub fn expected_purchases_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64 {
+        match self {
+            Model::BgNbd(m) => m.expected_purchases_if_alive(horizon, x, t),
+            Model::ParetoNbd(m) => m.expected_purchases_if_alive(horizon, x, t),
+        }
+    }
+
+    /// P(at least one purchase in the next `horizon` units | alive): shared by every customer
+    /// with the same x and T.
+    pub fn buys_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64 {
+        match self {
+            Model::BgNbd(m) => m.buys_if_alive(horizon, x, t),
+            Model::ParetoNbd(m) => m.buys_if_alive(horizon, x, t),
+        }
+    }
+
+    /// Conditional expected purchases in the next `horizon` units.
+    pub fn conditional_expected_purchases(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64 {
+        match self {
+            Model::BgNbd(m) => m.conditional_expected_purchases(horizon, x, tx, t),
+            Model::ParetoNbd(m) => m.conditional_expected_purchases(horizon, x, tx, t),
+        }
+    }
+
+    /// P(at least one purchase in the next `horizon` units).
+    pub fn p_at_least_one(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64 {
+        match self {
+            Model::BgNbd(m) => m.p_at_least_one(horizon, x, tx, t),
+            Model::ParetoNbd(m) => m.p_at_least_one(horizon, x, tx, t),
+        }
+    }
+
+    /// [`clv`] per unit of value with this model: the discounted expected purchases over
+    /// `horizon` unit steps (SPEC §9). `NaN` for invalid input.
+    pub fn discounted_purchases(
+        &self,
+        x: f64,
+        tx: f64,
+        t: f64,
+        horizon: u32,
+        unit_days: f64,
+        discount_rate: f64,
+    ) -> f64 {
+        match self {
+            Model::BgNbd(m) => clv(m, x, tx, t, 1.0, horizon, unit_days, discount_rate),
+            Model::ParetoNbd(m) => {
+                let valid = unit_days.is_finite()
+                    && unit_days > 0.0
+                    && discount_rate.is_finite()
+                    && discount_rate > -1.0;
+                if !valid {
+                    return f64::NAN;
+                }
+                if discount_rate == 0.0 {
+                    return m.conditional_expected_purchases(f64::from(horizon), x, tx, t);
+                }
+                if horizon > MAX_DISCOUNTED_STEPS {
+                    return f64::NAN;
+                }
+                let alive = m.p_alive(x, tx, t);
+                let step = -(unit_days / 365.0) * discount_rate.ln_1p();
+                let (mut total, mut previous) = (0.0, 0.0);
+                for i in 1..=horizon {
+                    let e = alive * m.expected_purchases_if_alive(f64::from(i), x, t);
+                    if !e.is_finite() {
+                        return f64::NAN;
+                    }
+                    total += (e - previous) * (step * f64::from(i)).exp();
+                    previous = e;
+                }
+                total
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -301,7 +301,12 @@ impl RowReader {
             of_line.push(ids.key(id));
         }
         let status_cell = cell(self.status_col).text(&mut scratch);
-        self.status.push(self.statuses.intern(status_cell));
+        // Blank is status number 0: no lookup for files without a status column.
+        self.status.push(if status_cell.is_empty() {
+            0
+        } else {
+            self.statuses.intern(status_cell)
+        });
         let len = record.len();
         for (c, dim) in &mut self.dims {
             if *c >= len {

@@ -7,13 +7,14 @@ use rustc_hash::FxHashMap;
 
 use super::rfm::segment_names;
 use super::{ratio, to_f64, Context};
-use crate::clv::{clv, fit_bgnbd, fit_gamma_gamma, FitError, GammaGamma};
-use crate::clv::{BgNbd, Fit};
+use crate::clv::{fit_bgnbd, fit_gamma_gamma, fit_pareto_nbd, FitError, GammaGamma, Model};
+use crate::clv::{BgNbd, Fit, ParetoNbd};
 use crate::customers::Buyer;
-use crate::options::{ClvUnit, CountBy, Options, Split};
+use crate::options::{ClvModel, ClvUnit, CountBy, Options, Split};
 use crate::period::{day_of, format_time, DAY};
 use crate::report::{
     BgNbdFit, Calibration, CalibrationGroup, Clv, ClvCustomer, ClvGroup, ClvTotals, GammaGammaFit,
+    Holdout, HoldoutScore, ParetoNbdFit, UsedModel,
 };
 
 /// A buyer's purchase-day summary in whole days (SPEC §9).
@@ -42,8 +43,9 @@ struct Prediction {
 /// Warnings in English and Chinese.
 type Warnings = Vec<(String, String)>;
 
-/// A calibration check, or the warning saying why there is none.
-type Checked = Result<Calibration, (String, String)>;
+/// A calibration check with both models' holdout scores, or the warning saying why there is
+/// none.
+type Checked = Result<(Calibration, Holdout), (String, String)>;
 
 /// The options the fits and the per-buyer predictions depend on (the orders being the same).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -52,6 +54,10 @@ struct FitKey {
     horizon: Option<u32>,
     discount_rate: f64,
     count_by: CountBy,
+    model: ClvModel,
+    split: Option<Split>,
+    /// The orders themselves change with refund matching.
+    refunds: Option<u32>,
 }
 
 impl FitKey {
@@ -61,23 +67,29 @@ impl FitKey {
             horizon: options.horizon,
             discount_rate: options.discount_rate,
             count_by: options.count_by,
+            model: options.clv_model,
+            split: options.split().ok().flatten(),
+            refunds: options.match_refunds.then_some(options.refund_window_days),
         }
     }
 }
 
 /// The costly part of the CLV section, which a re-run with other options reuses while the
 /// options it depends on are unchanged (a grain, a segment scheme, a silent threshold…): the
-/// fits, the per-buyer table, and the calibration check of one split.
+/// fits, the per-buyer table, and the calibration check of the split.
 #[derive(Debug, Clone)]
 pub struct ClvFitted {
     key: FitKey,
-    bg: Fit<BgNbd>,
+    model: UsedModel,
+    bg: Option<Fit<BgNbd>>,
+    pareto: Option<Fit<ParetoNbd>>,
     gg: Option<Fit<GammaGamma>>,
-    gg_warning: Option<(String, String)>,
+    /// Warnings of the fit: a model that could not be fitted, the choice of `auto`.
+    fit_warnings: Warnings,
     repeat: u64,
     /// Every buyer's CLV figures (the exports read them).
     pub table: ClvTable,
-    calibration: Option<(Split, Checked)>,
+    calibration: Option<Checked>,
 }
 
 /// The CLV section and what a re-run may reuse, or `None` with a warning (English, Chinese)
@@ -98,7 +110,7 @@ pub fn clv_section(
     section(cx, segments, fitted)
 }
 
-/// Fits both models and predicts every buyer.
+/// Fits the models, picks the one to use (SPEC §9.1) and predicts every buyer.
 fn fit(cx: &Context, key: FitKey) -> Result<ClvFitted, (String, String)> {
     let buyers = &cx.customers.buyers;
     let (unit_days, horizon) = unit_and_horizon(cx.options);
@@ -116,8 +128,46 @@ fn fit(cx: &Context, key: FitKey) -> Result<ClvFitted, (String, String)> {
         .iter()
         .map(|d| (f64::from(d.x), unit(d.tx), unit(d.t)))
         .collect();
-    let bg = fit_bgnbd(&triples).map_err(|e| fit_warning(("BG/NBD", "BG/NBD"), e))?;
-    let mut gg_warning = None;
+    let repeat = days.iter().filter(|d| d.x >= 1).count() as u64;
+    let span_days = buyers
+        .iter()
+        .map(|b| b.first)
+        .min()
+        .map_or(0, |first| last_day - day_of(first) + 1);
+    let explain = |model: (&str, &str), e: FitError| {
+        fit_warning(model, e, buyers.len() as u64, repeat, span_days)
+    };
+    let mut fit_warnings: Warnings = Vec::new();
+    let bg = fit_bgnbd(&triples);
+    let pareto = fit_pareto_nbd(&triples);
+    let calibration = key.split.map(|split| calibration(cx, split, unit_days));
+    let used = match key.model {
+        ClvModel::Bgnbd => UsedModel::Bgnbd,
+        ClvModel::ParetoNbd => UsedModel::ParetoNbd,
+        ClvModel::Auto => {
+            let (model, why) = choose(calibration.as_ref(), bg.is_ok(), pareto.is_ok());
+            fit_warnings.push(why);
+            model
+        }
+    };
+    if let (ClvModel::Auto, Err(e), Err(_)) = (key.model, &bg, &pareto) {
+        return Err(explain(("BG/NBD, Pareto/NBD", "BG/NBD、Pareto/NBD"), *e));
+    }
+    let model = match (used, &bg, &pareto) {
+        (UsedModel::Bgnbd, Ok(f), _) => Model::BgNbd(f.params),
+        (UsedModel::ParetoNbd, _, Ok(f)) => Model::ParetoNbd(f.params),
+        (UsedModel::Bgnbd, Err(e), _) => return Err(explain(("BG/NBD", "BG/NBD"), *e)),
+        (UsedModel::ParetoNbd, _, Err(e)) => return Err(explain(("Pareto/NBD", "Pareto/NBD"), *e)),
+    };
+    // The other model's failure is worth a word only when it was a candidate.
+    if key.model == ClvModel::Auto {
+        if let Err(e) = &bg {
+            fit_warnings.push(explain(("BG/NBD", "BG/NBD"), *e));
+        }
+        if let Err(e) = &pareto {
+            fit_warnings.push(explain(("Pareto/NBD", "Pareto/NBD"), *e));
+        }
+    }
     let gg = if cx.orders.has_amount {
         let pairs: Vec<(f64, f64)> = days
             .iter()
@@ -127,7 +177,7 @@ fn fit(cx: &Context, key: FitKey) -> Result<ClvFitted, (String, String)> {
         match fit_gamma_gamma(&pairs) {
             Ok(fit) => Some(fit),
             Err(e) => {
-                gg_warning = Some(fit_warning(("Gamma-Gamma", "Gamma-Gamma"), e));
+                fit_warnings.push(explain(("Gamma-Gamma", "Gamma-Gamma"), e));
                 None
             }
         }
@@ -138,33 +188,97 @@ fn fit(cx: &Context, key: FitKey) -> Result<ClvFitted, (String, String)> {
         cx,
         &days,
         monetary,
-        bg.params,
+        model,
         gg.map(|f| f.params),
         unit_days,
         horizon,
     );
     Ok(ClvFitted {
         key,
-        bg,
+        model: used,
+        bg: bg.ok(),
+        pareto: pareto.ok(),
         gg,
-        gg_warning,
-        repeat: days.iter().filter(|d| d.x >= 1).count() as u64,
+        fit_warnings,
+        repeat,
         table,
-        calibration: None,
+        calibration,
     })
+}
+
+/// `clvModel: "auto"`: the model with the lower holdout error (ties: BG/NBD), or the one that
+/// could be fitted; with the reason, in English and Chinese.
+fn choose(
+    calibration: Option<&Checked>,
+    bg_fits: bool,
+    pareto_fits: bool,
+) -> (UsedModel, (String, String)) {
+    let scores = calibration.and_then(|c| c.as_ref().ok()).map(|(_, h)| h);
+    let (bg_mae, pareto_mae) = (
+        scores.and_then(|h| h.bgnbd.as_ref()).map(|s| s.mae),
+        scores.and_then(|h| h.pareto_nbd.as_ref()).map(|s| s.mae),
+    );
+    match (bg_fits, pareto_fits, bg_mae, pareto_mae) {
+        (true, true, Some(b), Some(p)) => {
+            let model = if p < b {
+                UsedModel::ParetoNbd
+            } else {
+                UsedModel::Bgnbd
+            };
+            let (name, name_zh) = match model {
+                UsedModel::Bgnbd => ("BG/NBD", "BG/NBD"),
+                UsedModel::ParetoNbd => ("Pareto/NBD", "Pareto/NBD"),
+            };
+            (
+                model,
+                (
+                    format!(
+                        "CLV: {name} chosen: on the holdout its predictions are off by {:.3} purchases per customer on average (BG/NBD {b:.3}, Pareto/NBD {p:.3})",
+                        b.min(p)
+                    ),
+                    format!(
+                        "客户价值（CLV）：选用 {name_zh}：在验证期内其预测平均每位客户偏差 {:.3} 次购买（BG/NBD {b:.3}，Pareto/NBD {p:.3}）",
+                        b.min(p)
+                    ),
+                ),
+            )
+        }
+        (false, true, _, _) | (true, true, None, Some(_)) => (
+            UsedModel::ParetoNbd,
+            (
+                "CLV: Pareto/NBD used: BG/NBD could not be compared with it".into(),
+                "客户价值（CLV）：使用 Pareto/NBD：BG/NBD 无法与之比较".into(),
+            ),
+        ),
+        (true, true, None, None) => (
+            UsedModel::Bgnbd,
+            (
+                "CLV: clvModel \"auto\" compares the models on a calibration check (calibrationSplit), and there is none; BG/NBD used"
+                    .into(),
+                "客户价值（CLV）：clvModel \"auto\" 需要校准检验（calibrationSplit）才能比较模型，但此处没有；已使用 BG/NBD"
+                    .into(),
+            ),
+        ),
+        _ => (
+            UsedModel::Bgnbd,
+            (
+                "CLV: BG/NBD used: Pareto/NBD could not be compared with it".into(),
+                "客户价值（CLV）：使用 BG/NBD：Pareto/NBD 无法与之比较".into(),
+            ),
+        ),
+    }
 }
 
 /// The section from the fitted models: summaries, the listed customers, the calibration check.
 fn section(
     cx: &Context,
     segments: &[usize],
-    mut fitted: ClvFitted,
+    fitted: ClvFitted,
 ) -> (Option<(Clv, ClvFitted)>, Warnings) {
-    let mut warnings: Warnings = fitted.gg_warning.iter().cloned().collect();
+    let mut warnings: Warnings = fitted.fit_warnings.clone();
     let buyers = &cx.customers.buyers;
-    let (unit_days, horizon) = unit_and_horizon(cx.options);
-    let (bg, gg, table) = (fitted.bg, fitted.gg, &fitted.table);
-    let model = bg.params;
+    let (_, horizon) = unit_and_horizon(cx.options);
+    let (gg, table) = (fitted.gg, &fitted.table);
     let n = table.len();
     let names = segment_names(cx.options.rfm_segments);
     let by_segment = summarise(
@@ -211,24 +325,14 @@ fn section(
         .map(|i| table.customer(i, &cx.orders.customers))
         .collect();
 
-    // (A split that is no date was refused with the options.) The check of the same split is
-    // reused.
-    let calibration = match cx.options.split().ok().flatten() {
-        Some(split) => {
-            let checked = match fitted.calibration.take() {
-                Some((s, result)) if s == split => result,
-                _ => calibration(cx, split, unit_days),
-            };
-            fitted.calibration = Some((split, checked.clone()));
-            match checked {
-                Ok(c) => Some(c),
-                Err(w) => {
-                    warnings.push(w);
-                    None
-                }
-            }
+    // (A split that is no date was refused with the options.)
+    let (calibration, holdout) = match fitted.calibration.clone() {
+        Some(Ok((c, h))) => (Some(c), Some(h)),
+        Some(Err(w)) => {
+            warnings.push(w);
+            (None, None)
         }
-        None => None,
+        None => (None, None),
     };
     (
         Some((
@@ -238,13 +342,10 @@ fn section(
                     ClvUnit::Day => "day",
                 }
                 .into(),
-                bgnbd: BgNbdFit {
-                    r: model.r,
-                    alpha: model.alpha,
-                    a: model.a,
-                    b: model.b,
-                    log_likelihood: bg.log_likelihood,
-                },
+                model: fitted.model,
+                bgnbd: fitted.bg.map(bg_fit),
+                pareto_nbd: fitted.pareto.map(pareto_fit),
+                holdout,
                 gamma_gamma: gg.map(|f| GammaGammaFit {
                     p: f.params.p,
                     q: f.params.q,
@@ -266,6 +367,26 @@ fn section(
         )),
         warnings,
     )
+}
+
+fn bg_fit(f: Fit<BgNbd>) -> BgNbdFit {
+    BgNbdFit {
+        r: f.params.r,
+        alpha: f.params.alpha,
+        a: f.params.a,
+        b: f.params.b,
+        log_likelihood: f.log_likelihood,
+    }
+}
+
+fn pareto_fit(f: Fit<ParetoNbd>) -> ParetoNbdFit {
+    ParetoNbdFit {
+        r: f.params.r,
+        alpha: f.params.alpha,
+        s: f.params.s,
+        beta: f.params.beta,
+        log_likelihood: f.log_likelihood,
+    }
 }
 
 /// The fitting unit in days and the horizon in units (SPEC §9).
@@ -305,7 +426,7 @@ impl ClvTable {
         cx: &Context,
         days: &[Days],
         monetary: Vec<Option<f64>>,
-        model: crate::clv::BgNbd,
+        model: Model,
         value_model: Option<GammaGamma>,
         unit_days: f64,
         horizon: u32,
@@ -313,7 +434,9 @@ impl ClvTable {
         let unit = |d: i64| d as f64 / unit_days;
         let discount_rate = cx.options.discount_rate;
         let mut index: FxHashMap<Days, u32> = FxHashMap::default();
-        let mut if_alive: FxHashMap<(u32, i64), (f64, f64)> = FxHashMap::default();
+        // per (x, T): expected purchases over the horizon and 90 days, P(≥1) in 30 and 90 days,
+        // each of a customer known to be alive
+        let mut if_alive: FxHashMap<(u32, i64), [f64; 4]> = FxHashMap::default();
         let mut triples = Vec::new();
         let mut predictions = Vec::new();
         let of_buyer = days
@@ -322,26 +445,28 @@ impl ClvTable {
                 *index.entry(d).or_insert_with(|| {
                     let (x, tx, t) = (f64::from(d.x), unit(d.tx), unit(d.t));
                     let p_alive = model.p_alive(x, tx, t);
-                    let (expected_alive, expected_alive_90) =
+                    let [expected_alive, expected_alive_90, buys30, buys90] =
                         *if_alive.entry((d.x, d.t)).or_insert_with(|| {
-                            (
+                            [
                                 model.expected_purchases_if_alive(f64::from(horizon), x, t),
                                 model.expected_purchases_if_alive(90.0 / unit_days, x, t),
-                            )
+                                model.buys_if_alive(30.0 / unit_days, x, t),
+                                model.buys_if_alive(90.0 / unit_days, x, t),
+                            ]
                         });
                     let expected = p_alive * expected_alive;
                     // The discounted expected purchases over the horizon: CLV per unit of value.
                     let per_value = if discount_rate == 0.0 {
                         expected
                     } else {
-                        clv(&model, x, tx, t, 1.0, horizon, unit_days, discount_rate)
+                        model.discounted_purchases(x, tx, t, horizon, unit_days, discount_rate)
                     };
                     triples.push(d);
                     predictions.push(Prediction {
                         p_alive,
                         expected,
-                        p30: model.p_at_least_one(30.0 / unit_days, x, tx, t),
-                        p90: model.p_at_least_one(90.0 / unit_days, x, tx, t),
+                        p30: p_alive * buys30,
+                        p90: p_alive * buys90,
                         expected90: p_alive * expected_alive_90,
                         per_value,
                     });
@@ -532,18 +657,44 @@ fn summarise(
         .collect()
 }
 
-/// A fit's failure for the Report's warnings; `model` is its (English, Chinese) name.
-fn fit_warning(model: (&str, &str), e: FitError) -> (String, String) {
+/// A fit's failure for the Report's warnings, in words a merchant can act on: what the data
+/// lacks and what would help. `model` is its (English, Chinese) name; `buyers`, `repeat` and
+/// `span_days` describe the data that was fitted.
+fn fit_warning(
+    model: (&str, &str),
+    e: FitError,
+    buyers: u64,
+    repeat: u64,
+    span_days: i64,
+) -> (String, String) {
+    let facts_en = format!(
+        "{repeat} of {buyers} customers came back on another day, over {span_days} days of history"
+    );
+    let facts_zh =
+        format!("{buyers} 位客户中有 {repeat} 位在另一天再次购买，历史跨度 {span_days} 天");
     let (en, zh) = match e {
-        FitError::NoInteriorMaximum => (
-            "likelihood has no interior maximum (fit ran to a boundary)",
-            "似然函数没有内部最大值（拟合落在边界上）",
-        ),
         FitError::NoRepeatCustomers => (
-            "no customer has a repeat purchase day",
-            "没有客户在另一天再次购买",
+            format!(
+                "cannot be estimated: no customer bought again on another day ({facts_en}). It needs customers who buy more than once: export a longer period"
+            ),
+            format!("无法估计：没有客户在另一天再次购买（{facts_zh}）。模型需要多次购买的客户：请导出更长时间段的订单"),
         ),
-        _ => ("the fit did not converge", "拟合未收敛"),
+        FitError::NoInteriorMaximum if repeat < 100 => (
+            format!(
+                "cannot be estimated: too few repeat customers ({facts_en}); it usually needs at least 100 customers who bought again. More history (a longer period) or more customers will help"
+            ),
+            format!("无法估计：复购客户太少（{facts_zh}）；通常至少需要 100 位复购客户。导出更长时间段或更多客户的订单会有帮助"),
+        ),
+        FitError::NoInteriorMaximum => (
+            format!(
+                "cannot be estimated: the purchase pattern does not fit this model ({facts_en}), for example when nearly everyone buys again at a steady pace or nearly no one does. Try the other model (clvModel), a longer period, or the day unit"
+            ),
+            format!("无法估计：购买规律与该模型不符（{facts_zh}），例如几乎所有客户都稳定复购或几乎没有复购。可尝试另一个模型（clvModel）、更长的时间段或按天计算"),
+        ),
+        _ => (
+            format!("cannot be estimated: the fit did not settle ({facts_en}). A longer period usually helps"),
+            format!("无法估计：拟合未收敛（{facts_zh}）。导出更长时间段通常会有帮助"),
+        ),
     };
     (
         format!("CLV: {} {en}", model.0),
@@ -554,11 +705,7 @@ fn fit_warning(model: (&str, &str), e: FitError) -> (String, String) {
 /// The calibration check (SPEC §9 model, issue "Predictive CLV": predicted vs actual purchases
 /// in a holdout period, per frequency group): fit on what was known before `split`, predict
 /// the repeat purchase days of `[split, E)`, and count the real ones.
-fn calibration(
-    cx: &Context,
-    split: Split,
-    unit_days: f64,
-) -> Result<Calibration, (String, String)> {
+fn calibration(cx: &Context, split: Split, unit_days: f64) -> Checked {
     let e = cx.orders.as_of;
     let buyers = &cx.customers.buyers;
     let first = buyers.iter().map(|b| b.first).min().unwrap_or(e);
@@ -606,49 +753,90 @@ fn calibration(
         .iter()
         .map(|(d, _)| (f64::from(d.x), unit(d.tx), unit(d.t)))
         .collect();
-    let fit = fit_bgnbd(&triples)
-        .map_err(|e| fit_warning(("BG/NBD (calibration period)", "BG/NBD（校准期）"), e))?;
-    let model = fit.params;
+    let bg = fit_bgnbd(&triples);
+    let pareto = fit_pareto_nbd(&triples);
+    if let (Err(e), Err(_)) = (&bg, &pareto) {
+        let repeat = rows.iter().filter(|(d, _)| d.x >= 1).count() as u64;
+        let span = day_of(split - 1) - day_of(first) + 1;
+        return Err(fit_warning(
+            (
+                "BG/NBD, Pareto/NBD (calibration period)",
+                "BG/NBD、Pareto/NBD（校准期）",
+            ),
+            *e,
+            rows.len() as u64,
+            repeat,
+            span,
+        ));
+    }
     let holdout = (e - split) as f64 / DAY as f64 / unit_days;
     const GROUPS: usize = 8;
-    let mut groups = [(0u64, 0.0f64, 0u64); GROUPS];
+    // per group: customers, BG/NBD predicted, Pareto/NBD predicted, actual
+    let mut groups = [(0u64, 0.0f64, 0.0f64, 0u64); GROUPS];
+    let models = [
+        bg.as_ref().ok().map(|f| Model::BgNbd(f.params)),
+        pareto.as_ref().ok().map(|f| Model::ParetoNbd(f.params)),
+    ];
     for ((d, actual), (x, tx, t)) in rows.iter().zip(&triples) {
-        let predicted = model.conditional_expected_purchases(holdout, *x, *tx, *t);
         let g = &mut groups[(d.x as usize).min(GROUPS - 1)];
-        g.0 += 1;
-        g.1 += if predicted.is_finite() {
-            predicted
-        } else {
-            0.0
+        let predict = |m: &Option<Model>| {
+            m.map(|m| m.conditional_expected_purchases(holdout, *x, *tx, *t))
+                .filter(|v| v.is_finite())
+                .unwrap_or(0.0)
         };
-        g.2 += actual;
+        g.0 += 1;
+        g.1 += predict(&models[0]);
+        g.2 += predict(&models[1]);
+        g.3 += actual;
     }
-    Ok(Calibration {
+    let actual: u64 = groups.iter().map(|g| g.3).sum();
+    // mean over non-empty groups of |mean predicted − mean actual|
+    let score = |pick: fn(&(u64, f64, f64, u64)) -> f64| {
+        let used: Vec<f64> = groups
+            .iter()
+            .filter(|g| g.0 > 0)
+            .map(|g| ((pick(g) - g.3 as f64) / g.0 as f64).abs())
+            .collect();
+        HoldoutScore {
+            mae: used.iter().sum::<f64>() / used.len().max(1) as f64,
+            predicted: groups.iter().map(pick).sum(),
+            actual,
+        }
+    };
+    let scores = Holdout {
+        bgnbd: bg.is_ok().then(|| score(|g| g.1)),
+        pareto_nbd: pareto.is_ok().then(|| score(|g| g.2)),
+    };
+    let calibration = Calibration {
         split: format_time(split),
         holdout,
-        bgnbd: BgNbdFit {
-            r: model.r,
-            alpha: model.alpha,
-            a: model.a,
-            b: model.b,
-            log_likelihood: fit.log_likelihood,
-        },
+        bgnbd: bg.ok().map(bg_fit),
+        pareto_nbd: pareto.as_ref().ok().copied().map(pareto_fit),
         customers: rows.len() as u64,
         predicted: groups.iter().map(|g| g.1).sum(),
-        actual: groups.iter().map(|g| g.2).sum(),
+        predicted_pareto_nbd: pareto.is_ok().then(|| groups.iter().map(|g| g.2).sum()),
+        actual,
         groups: groups
             .iter()
             .enumerate()
-            .map(|(i, &(n, predicted, actual))| CalibrationGroup {
-                frequency: if i == GROUPS - 1 {
-                    format!("{i}+")
-                } else {
-                    i.to_string()
+            .map(
+                |(i, &(n, predicted, predicted_pareto, actual))| CalibrationGroup {
+                    frequency: if i == GROUPS - 1 {
+                        format!("{i}+")
+                    } else {
+                        i.to_string()
+                    },
+                    customers: n,
+                    predicted: ratio(predicted, n as f64),
+                    predicted_pareto_nbd: if models[1].is_some() {
+                        ratio(predicted_pareto, n as f64)
+                    } else {
+                        None
+                    },
+                    actual: ratio(actual as f64, n as f64),
                 },
-                customers: n,
-                predicted: ratio(predicted, n as f64),
-                actual: ratio(actual as f64, n as f64),
-            })
+            )
             .collect(),
-    })
+    };
+    Ok((calibration, scores))
 }

@@ -302,6 +302,8 @@ fn probe_and_presets_cross_as_plain_objects() {
         get(&page, "calibrationSplit").as_string().as_deref(),
         Some("auto")
     );
+    assert_eq!(get(&page, "clvModel").as_string().as_deref(), Some("auto"));
+    assert_eq!(get(&page, "matchRefunds").as_bool(), Some(true));
     let err: Error = preset_options("nope").unwrap_err().dyn_into().unwrap();
     assert_eq!(
         Reflect::get(&err, &"code".into())

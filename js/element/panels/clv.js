@@ -10,6 +10,21 @@ function addDays(date, n) {
   return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }
 
+/** The display name of a model of report.clv.model. */
+const MODEL_NAMES = { bgnbd: "BG/NBD", paretoNbd: "Pareto/NBD" };
+
+/** A KPI node with its definition as hover text (and data-definition for tests). */
+function defined(node, definition) {
+  node.setAttribute("title", definition);
+  node.dataset.definition = definition;
+  return node;
+}
+
+/** The engine's CLV warnings (fit failures in plain words, the model choice), in its language. */
+function clvWarnings(report) {
+  return (report.ingest?.warnings ?? []).filter((w) => /^CLV: |^客户价值（CLV）：/.test(w));
+}
+
 /** A translated template with {name} placeholders filled by nodes (or text). */
 function tNodes(ctx, key, parts) {
   return ctx.t(key).split(/\{(\w+)\}/).map((x, i) => (i % 2 ? parts[x] ?? `{${x}}` : x));
@@ -67,32 +82,35 @@ function calibrationBlock(ctx) {
   }
 
   const unit = t(`clv.unit.${clv.unit}`);
+  // The summary line speaks of the model in use; the chart and table show both.
+  const usedPredicted = clv.model === "paretoNbd" && cal.predictedParetoNbd != null ? cal.predictedParetoNbd : cal.predicted;
   const holdoutText = new Intl.NumberFormat(intlLocale(ctx.lang), { maximumFractionDigits: 1 }).format(cal.holdout);
-  const diff = cal.actual ? (cal.predicted - cal.actual) / cal.actual : null;
+  const diff = cal.actual ? (usedPredicted - cal.actual) / cal.actual : null;
   const split = formatTime(cal.split);
   const num = (name, value, text) => h("b", { dataset: { cal: name, value: value == null ? "" : String(value) } }, text);
   const summary = h("p", { class: "calibration-summary" }, tNodes(ctx, "clv.cal.summary", {
     split: num("split", cal.split, split),
     holdout: h("span", { dataset: { cal: "holdout", value: String(cal.holdout) } }, holdoutText),
     unit,
-    predicted: num("predicted", cal.predicted, f.dec1(cal.predicted)),
+    model: MODEL_NAMES[clv.model] ?? clv.model,
+    predicted: num("predicted", usedPredicted, f.dec1(usedPredicted)),
     actual: num("actual", cal.actual, f.int(cal.actual)),
     diff: h("span", { dataset: { cal: "diff", value: diff == null ? "" : String(diff) } }, diff == null ? "–" : t("clv.cal.diff", { d: f.pp(diff) })),
   }));
 
+  // One bar per model that could be fitted before the split, then the actual purchases.
+  const both = cal.bgnbd != null && cal.paretoNbd != null;
   const series = [
-    { label: t("clv.cal.predicted"), key: "predicted", color: ctx.theme.series[0] },
-    { label: t("clv.cal.actual"), key: "actual", color: ctx.theme.series[1] },
-  ];
+    cal.bgnbd != null ? { label: both ? t("clv.cal.predictedBy", { model: "BG/NBD" }) : t("clv.cal.predicted"), key: "predicted", get: (g) => g.predicted, color: ctx.theme.series[0] } : null,
+    cal.paretoNbd != null ? { label: both ? t("clv.cal.predictedBy", { model: "Pareto/NBD" }) : t("clv.cal.predicted"), key: "predictedParetoNbd", get: (g) => g.predictedParetoNbd, color: ctx.theme.series[2] } : null,
+    { label: t("clv.cal.actual"), key: "actual", get: (g) => g.actual, color: ctx.theme.series[1] },
+  ].filter(Boolean);
   const chart = groupedColumnChart(cal.groups.map((g) => ({
     label: g.frequency,
     key: g.frequency,
     sub: `n=${f.int(g.customers)}`,
-    values: [g.predicted, g.actual],
-    titles: [
-      `${g.frequency} · ${t("clv.cal.predicted")}: ${g.predicted == null ? "–" : f.dec2(g.predicted)} (n=${f.int(g.customers)})`,
-      `${g.frequency} · ${t("clv.cal.actual")}: ${g.actual == null ? "–" : f.dec2(g.actual)} (n=${f.int(g.customers)})`,
-    ],
+    values: series.map((x) => x.get(g)),
+    titles: series.map((x) => `${g.frequency} · ${x.label}: ${x.get(g) == null ? "–" : f.dec2(x.get(g))} (n=${f.int(g.customers)})`),
   })), { series, format: f.dec2, axisFormat: f.sig, xTitle: t("clv.cal.xTitle"), title: t("clv.cal.chart"), width: ctx.half, height: 300 }, ctx.theme);
 
   const perCustomer = (total) => (cal.customers ? total / cal.customers : null);
@@ -102,16 +120,17 @@ function calibrationBlock(ctx) {
     columns: [
       { label: t("clv.cal.group"), get: (g) => g.frequency, text: true },
       { label: t("clv.cal.customers"), get: (g) => g.customers, fmt: f.int },
-      { label: t("clv.cal.predictedMean"), get: (g) => g.predicted, fmt: f.dec2 },
+      { label: both ? t("clv.cal.predictedMeanBy", { model: "BG/NBD" }) : t("clv.cal.predictedMean"), get: (g) => g.predicted, fmt: f.dec2 },
       { label: t("clv.cal.actualMean"), get: (g) => g.actual, fmt: f.dec2 },
-      { label: t("clv.cal.difference"), get: (g) => (g.predicted == null || g.actual == null ? null : g.predicted - g.actual), fmt: signed },
-    ],
+      { label: both ? t("clv.cal.differenceBy", { model: "BG/NBD" }) : t("clv.cal.difference"), get: (g) => (g.predicted == null || g.actual == null ? null : g.predicted - g.actual), fmt: signed },
+      cal.paretoNbd != null ? { label: t("clv.cal.predictedMeanBy", { model: "Pareto/NBD" }), get: (g) => g.predictedParetoNbd, fmt: f.dec2 } : null,
+    ].filter(Boolean),
     rows: cal.groups,
     rowData: (g) => ({ frequency: g.frequency }),
-    foot: [t("clv.cal.all"), f.int(cal.customers), f.dec2(perCustomer(cal.predicted)), f.dec2(perCustomer(cal.actual)), signed(cal.customers ? perCustomer(cal.predicted) - perCustomer(cal.actual) : null)],
+    foot: [t("clv.cal.all"), f.int(cal.customers), f.dec2(perCustomer(cal.predicted)), f.dec2(perCustomer(cal.actual)), signed(cal.customers ? perCustomer(cal.predicted) - perCustomer(cal.actual) : null),
+      ...(cal.paretoNbd != null ? [f.dec2(perCustomer(cal.predictedParetoNbd))] : [])],
   });
-  const p = cal.bgnbd;
-  const params = `${t("clv.cal.params")}: BG/NBD r=${f.sig(p.r)} α=${f.sig(p.alpha)} a=${f.sig(p.a)} b=${f.sig(p.b)} (LL ${f.dec1(p.logLikelihood)})`;
+  const params = `${t("clv.cal.params")}: ${fitText(f, cal)}`;
   return h("div", { class: "calibration", dataset: { calibration: cal.split } },
     head, hint, summary,
     h("div", { class: "cols" }, figure(ctx, "clv-calibration", t("clv.cal.chart"), chart), table),
@@ -137,6 +156,60 @@ function topBy(items, n, value, id) {
   }
   return top;
 }
+
+/** Both fits' parameters, as one line of text. */
+function fitText(f, fits) {
+  const p = fits.bgnbd;
+  const q = fits.paretoNbd;
+  return [
+    p ? `BG/NBD r=${f.sig(p.r)} α=${f.sig(p.alpha)} a=${f.sig(p.a)} b=${f.sig(p.b)} (LL ${f.dec1(p.logLikelihood)})` : null,
+    q ? `Pareto/NBD r=${f.sig(q.r)} α=${f.sig(q.alpha)} s=${f.sig(q.s)} β=${f.sig(q.beta)} (LL ${f.dec1(q.logLikelihood)})` : null,
+  ].filter(Boolean).join(" · ");
+}
+
+/**
+ * Which model predicts and why: its name, and with a holdout both models' mean error per
+ * customer (report.clv.holdout), the lower one used.
+ */
+function modelBlock(ctx) {
+  const { t, f, report } = ctx;
+  const clv = report.clv;
+  const name = MODEL_NAMES[clv.model] ?? clv.model;
+  const h1 = clv.holdout;
+  const score = (s) => (s ? f.dec2(s.mae) : "–");
+  const why = h1
+    ? t("clv.model.holdout", { bg: score(h1.bgnbd), pareto: score(h1.paretoNbd) })
+    : t(ctx.options.clvModel === "auto" ? "clv.model.noHoldout" : "clv.model.chosen");
+  return h("p", { class: "clv-model", dataset: { clvModel: clv.model } },
+    h("b", {}, t("clv.model", { model: name })), " ", h("span", { class: "small muted" }, why));
+}
+
+/** "How to read this": P(alive) and expected purchases in a merchant's words. */
+function howToRead(ctx) {
+  const { t, report } = ctx;
+  const clv = report.clv;
+  return h("details", { class: "how-to-read", dataset: { howToRead: "clv" } },
+    h("summary", {}, t("clv.read.title")),
+    h("p", { class: "small" }, h("b", {}, t("clv.pAlive")), " — ", t(clv.model === "paretoNbd" ? "clv.read.pAlivePareto" : "clv.read.pAliveBg")),
+    h("p", { class: "small" }, h("b", {}, t("clv.expected")), " — ", t("clv.read.expected", { h: ctx.f.int(clv.horizon), unit: t(`clv.unit.${clv.unit}`) })),
+    h("p", { class: "small" }, h("b", {}, t("clv.clv")), " — ", t("clv.read.clv")));
+}
+
+/**
+ * Shown instead of the CLV panel when the Report has no CLV section: the engine's reason in plain
+ * words (too few repeat customers, …) and what would help.
+ */
+export const clvUnavailablePanel = {
+  id: "clv-none",
+  title: (t) => t("clv.title"),
+  when: (ctx) => ctx.report != null && ctx.report.clv == null && clvWarnings(ctx.report).length > 0,
+  render(ctx) {
+    const { t, report } = ctx;
+    return card(ctx, "clv-none", t("clv.title"), t("clv.none.subtitle"), null,
+      h("ul", { class: "warnings", dataset: { clvNone: "reasons" } }, clvWarnings(report).map((w) => h("li", {}, w))),
+      h("p", { class: "small muted" }, t("clv.none.help")));
+  },
+};
 
 export const clvPanel = {
   id: "clv",
@@ -201,18 +274,20 @@ export const clvPanel = {
       ? tableBlock(ctx, { title: t("clv.byCohort"), name: "clv-by-cohort", columns: groupCols((g) => g.group), rows: byCohort, rowData: (g) => ({ group: g.group }) })
       : null;
 
-    const p = clv.bgnbd;
     const gg = clv.gammaGamma;
-    const params = `BG/NBD r=${f.sig(p.r)} α=${f.sig(p.alpha)} a=${f.sig(p.a)} b=${f.sig(p.b)} (LL ${f.dec1(p.logLikelihood)})` +
-      (gg ? ` · Gamma-Gamma p=${f.sig(gg.p)} q=${f.sig(gg.q)} γ=${f.sig(gg.gamma)}` : "");
-    return card(ctx, "clv", t("clv.title"), t("clv.subtitle", { h: f.int(clv.horizon), unit: t(`clv.unit.${clv.unit}`) }), null,
+    const params = fitText(f, clv) + (gg ? ` · Gamma-Gamma p=${f.sig(gg.p)} q=${f.sig(gg.q)} γ=${f.sig(gg.gamma)}` : "");
+    const unitName = t(`clv.unit.${clv.unit}`);
+    const hz = { h: f.int(clv.horizon), unit: unitName };
+    return card(ctx, "clv", t("clv.title"), t("clv.subtitle", { ...hz, model: MODEL_NAMES[clv.model] ?? clv.model }), null,
+      modelBlock(ctx),
       h("div", { class: "kpis" },
-        kpi("clvFitCustomers", t("clv.fitCustomers"), clv.fitCustomers, f.int(clv.fitCustomers)),
-        kpi("clvRepeatCustomers", t("clv.repeatCustomers"), clv.repeatCustomers, f.int(clv.repeatCustomers)),
-        kpi("clvMeanPAlive", t("clv.meanPAlive"), meanPAlive, f.pct(meanPAlive)),
-        kpi("clvExpectedPurchases", t("clv.expectedPurchases"), expected, f.dec1(expected)),
-        expected90 != null ? kpi("clvExpected90", t("clv.expected90Total"), expected90, f.dec1(expected90)) : null,
-        totals.clv != null ? moneyKpi(ctx, "clvTotal", t("clv.totalClv"), totals.clv, null, true) : null),
+        defined(kpi("clvFitCustomers", t("clv.fitCustomers"), clv.fitCustomers, f.int(clv.fitCustomers)), t("clv.def.fitCustomers")),
+        defined(kpi("clvRepeatCustomers", t("clv.repeatCustomers"), clv.repeatCustomers, f.int(clv.repeatCustomers)), t("clv.def.repeatCustomers")),
+        defined(kpi("clvMeanPAlive", t("clv.meanPAlive"), meanPAlive, f.pct(meanPAlive)), t("clv.def.meanPAlive")),
+        defined(kpi("clvExpectedPurchases", t("clv.expectedPurchases"), expected, f.dec1(expected)), t("clv.def.expectedPurchases", hz)),
+        expected90 != null ? defined(kpi("clvExpected90", t("clv.expected90Total"), expected90, f.dec1(expected90)), t("clv.def.expected90")) : null,
+        totals.clv != null ? defined(moneyKpi(ctx, "clvTotal", t("clv.totalClv"), totals.clv, null, true), t("clv.def.totalClv", hz)) : null),
+      howToRead(ctx),
       h("p", { class: "small muted" }, t("clv.params"), ": ", params),
       h("div", { class: "cols" }, figure(ctx, "clv-p-alive", t("clv.pAliveChart"), pChart), segChart),
       calibrationBlock(ctx),

@@ -13,8 +13,8 @@ import { periodPanel } from "./periods.js";
 import { rfmPanel } from "./rfm.js";
 import { breakdownPanel } from "./breakdowns.js";
 import { churnPanel } from "./churn.js";
-import { clvPanel } from "./clv.js";
+import { clvPanel, clvUnavailablePanel } from "./clv.js";
 
-export const PANELS = [dataPanel, kpiPanel, cohortPanel, funnelPanel, periodPanel, rfmPanel, breakdownPanel, churnPanel, clvPanel];
+export const PANELS = [dataPanel, kpiPanel, cohortPanel, funnelPanel, periodPanel, rfmPanel, breakdownPanel, churnPanel, clvPanel, clvUnavailablePanel];
 
-export { dataPanel, kpiPanel, cohortPanel, funnelPanel, periodPanel, rfmPanel, breakdownPanel, churnPanel, clvPanel };
+export { dataPanel, kpiPanel, cohortPanel, funnelPanel, periodPanel, rfmPanel, breakdownPanel, churnPanel, clvPanel, clvUnavailablePanel };
