@@ -170,6 +170,11 @@ export type PeriodRates = {
   returningRate: number | null,
   /** Bought in the previous period and not in this one / bought in the previous one. */
   churnRate: number | null,
+  /**
+   * Customers who bought in the previous period and not in this one (the churn rate's
+   * numerator; `null` for the first period): the lifecycle's lapsed customers.
+   */
+  churned: number | null,
 };
 
 /** `cohorts` (§4). */
@@ -945,8 +950,9 @@ export type ClvModel = "bgnbd" | "paretoNbd" | "auto";
 /**
  * Which orders an analysis covers (docs/filters.md). Each filter selects orders, after line
  * merging; an order must pass every filter given.
+ * Each may be left out (the struct is `#[serde(default)]`).
  */
-export type Filters = {
+export type Filters = Partial<{
   /** First calendar day, `YYYY-MM-DD`, included. */
   from: string | null,
   /** Last calendar day, `YYYY-MM-DD`, included. */
@@ -955,13 +961,14 @@ export type Filters = {
   dimensions: { [key in string]: Array<string> },
   /** The least order amount (the order's merged amount); needs an amount. */
   minOrderAmount: number | null,
-};
+}>;
 
 /**
  * Which customers: at most one of the fields (none: every buyer). `locale` names the
  * language of exported headers and segment names.
+ * Each may be left out (the struct is `#[serde(default)]`).
  */
-export type Selection = {
+export type Selection = Partial<{
   /** An rf10 segment or cn8 class name (`"champions"`, `"importantValue"`, …). */
   segment: string | null,
   /** An R×F grid cell. */
@@ -981,7 +988,7 @@ export type Selection = {
   as: ProductAs | null,
   /** `"en"` (default) or `"zh"`: the export's headers and segment names. */
   locale: string | null,
-};
+}>;
 
 /** An R×F grid cell, scores 1–5. */
 export type GridCell = {

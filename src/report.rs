@@ -339,6 +339,9 @@ pub struct PeriodRates {
     pub returning_rate: Option<f64>,
     /// Bought in the previous period and not in this one / bought in the previous one.
     pub churn_rate: Option<f64>,
+    /// Customers who bought in the previous period and not in this one (the churn rate's
+    /// numerator; `null` for the first period): the lifecycle's lapsed customers.
+    pub churned: Option<u64>,
 }
 
 /// `cohorts` (§4).

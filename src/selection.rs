@@ -290,14 +290,9 @@ impl Analysis {
         limit: usize,
     ) -> Result<CustomerList> {
         let mut rows = self.select(selection)?;
+        self.by_revenue(&mut rows);
         let buyers = &self.customers.buyers;
         let ids = &self.seen().customers;
-        rows.sort_unstable_by(|&a, &b| {
-            buyers[b]
-                .revenue
-                .cmp(&buyers[a].revenue)
-                .then_with(|| ids.get(buyers[a].customer).cmp(ids.get(buyers[b].customer)))
-        });
         let names = segment_names(self.options.rfm_segments);
         let cn8_names = segment_names(RfmScheme::Cn8);
         let cn8 = self.segments_in(RfmScheme::Cn8);
@@ -332,9 +327,17 @@ impl Analysis {
     }
 
     /// A selection's rows of the customer table, in a format, headers and segment names in
-    /// the selection's language.
+    /// the selection's language: in the list's order (revenue descending) when the selection
+    /// names a group, in the table's order (first appearance in the file) for every buyer.
     pub fn export_selection(&self, format: Format, selection: &Selection) -> Result<Vec<u8>> {
-        let rows = self.select(selection)?;
+        let mut rows = self.select(selection)?;
+        let everyone = Selection {
+            locale: selection.locale.clone(),
+            ..Selection::default()
+        };
+        if *selection != everyone {
+            self.by_revenue(&mut rows);
+        }
         let mut table = self.customer_table().rows_at(&rows);
         if selection.locale() == Locale::Zh {
             for (name, column) in &mut table.columns {
@@ -347,6 +350,18 @@ impl Analysis {
             table = table.with_zh_headers();
         }
         table.encode(format)
+    }
+
+    /// Sorts buyers by revenue descending, ties by customer id.
+    fn by_revenue(&self, rows: &mut [usize]) {
+        let buyers = &self.customers.buyers;
+        let ids = &self.seen().customers;
+        rows.sort_unstable_by(|&a, &b| {
+            buyers[b]
+                .revenue
+                .cmp(&buyers[a].revenue)
+                .then_with(|| ids.get(buyers[a].customer).cmp(ids.get(buyers[b].customer)))
+        });
     }
 
     /// The metrics' view of this analysis.

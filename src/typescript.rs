@@ -62,19 +62,20 @@ fn decl<T: TS + 'static>(cfg: &Config) -> Decl {
     }
 }
 
-/// `Options` as the JS API takes it: the struct is `#[serde(default)]`, so every field may be
-/// left out (and an `Option` field may also be `null`).
-fn options(cfg: &Config) -> Decl {
-    let mut d = decl::<Options>(cfg);
-    let docs = Options::docs().unwrap_or_default();
+/// A `#[serde(default)]` struct as the JS API takes it (`Options`, `Filters`, `Selection`):
+/// every field may be left out (and an `Option` field may also be `null`).
+fn partial<T: TS + 'static>(cfg: &Config) -> Decl {
+    let mut d = decl::<T>(cfg);
+    let docs = T::docs().unwrap_or_default();
     let docs = docs.replacen(
         "\n */\n",
         "\n * Each may be left out (the struct is `#[serde(default)]`).\n */\n",
         1,
     );
     d.text = format!(
-        "{docs}export type Options = Partial<{}>;",
-        Options::inline(cfg)
+        "{docs}export type {} = Partial<{}>;",
+        T::ident(cfg),
+        T::inline(cfg)
     );
     d
 }
@@ -134,7 +135,7 @@ fn declarations(cfg: &Config) -> Vec<Decl> {
         decl::<FilterSummary>(cfg),
         decl::<StatusValue>(cfg),
         decl::<Timings>(cfg),
-        options(cfg),
+        partial::<Options>(cfg),
         decl::<CountBy>(cfg),
         decl::<Grain>(cfg),
         decl::<Alignment>(cfg),
@@ -146,8 +147,8 @@ fn declarations(cfg: &Config) -> Vec<Decl> {
         decl::<CompareSpec>(cfg),
         decl::<ClvUnit>(cfg),
         decl::<ClvModel>(cfg),
-        decl::<Filters>(cfg),
-        decl::<Selection>(cfg),
+        partial::<Filters>(cfg),
+        partial::<Selection>(cfg),
         decl::<GridCell>(cfg),
         decl::<GroupKey>(cfg),
         decl::<ListName>(cfg),

@@ -175,6 +175,13 @@ fn lists_come_by_revenue_in_pages() {
     };
     assert_eq!(ids(&page.rows), ids(&all.rows[10..15]));
     assert!(all.rows.iter().all(|r| r.p_alive.is_some()));
+    // The export holds the list, in the list's order.
+    let csv = a.export_selection(Format::Csv, &silent).unwrap();
+    let exported: Vec<String> = csv::Reader::from_reader(csv.as_slice())
+        .records()
+        .map(|r| r.unwrap()[0].to_string())
+        .collect();
+    assert_eq!(exported, ids(&all.rows));
 }
 
 /// The order file of the CSV-injection payloads: ids Excel would run as formulas. (A leading

@@ -100,6 +100,7 @@ pub fn rates(cx: &Context) -> (Rates, Option<(String, String)>) {
                     let before = buyers_in[j] as f64;
                     ratio(before - stayed[i] as f64, before)
                 }),
+                churned: i.checked_sub(1).map(|j| buyers_in[j] - stayed[i]),
             }
         })
         .collect();

@@ -10,22 +10,21 @@ import { card, figure, tableBlock, kpi, openButton } from "./common.js";
 //   new         = rates.buyers − rates.returningBuyers (buyers whose first purchase is in p, §3)
 //   reactivated = winback.reactivated (§13; they are returning buyers of p)
 //   returning   = rates.returningBuyers − reactivated
-//   lapsed      = buyers of p−1 who did not buy in p: rates.churnRate × the buyers of p−1 (§8)
+//   lapsed      = buyers of p−1 who did not buy in p: rates.churned (§8)
 
 /** The lifecycle counts per period, from `rates` and `winback` (matched by period label). */
 export function lifecycle(report) {
   const wb = new Map((report.winback?.periods ?? []).map((p) => [p.period, p]));
   const P = report.rates.periods;
-  return P.map((p, i) => {
+  return P.map((p) => {
     const w = wb.get(p.period);
     const reactivated = w ? w.reactivated : null;
-    const prev = i > 0 ? P[i - 1].buyers : null;
     return {
       period: p.period,
       new: p.buyers - p.returningBuyers,
       returning: reactivated == null ? p.returningBuyers : p.returningBuyers - reactivated,
       reactivated,
-      lapsed: p.churnRate == null || prev == null ? null : Math.round(p.churnRate * prev),
+      lapsed: p.churned ?? null,
     };
   });
 }
