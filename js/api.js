@@ -100,14 +100,16 @@ export async function toBytes(input) {
 
 /**
  * A cheap check of an input's first bytes against the magic numbers of the formats only the
- * full module reads (a zip container, Arrow's file magic, an IPC stream's continuation marker),
+ * full module reads (a zip container, Arrow's file magic, an IPC stream's continuation marker,
+ * a legacy .xls compound file; an HTML table is told by probe() only),
  * kept for callers of this public export. The package itself does not use it: which module
  * reads a file is decided by the engine's probe() (its `format`).
  */
 export function needsFull(head) {
   const b = head instanceof Uint8Array ? head : new Uint8Array(head ?? []);
   const starts = (...m) => m.every((x, i) => b[i] === x);
-  return starts(0x50, 0x4b, 0x03, 0x04) || starts(0x41, 0x52, 0x52, 0x4f, 0x57, 0x31) || starts(0xff, 0xff, 0xff, 0xff);
+  return starts(0x50, 0x4b, 0x03, 0x04) || starts(0x41, 0x52, 0x52, 0x4f, 0x57, 0x31) || starts(0xff, 0xff, 0xff, 0xff)
+    || starts(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1);
 }
 
 /**
@@ -127,7 +129,8 @@ export function makeApi(loadModule) {
   };
   /**
    * The module that reads these bytes (and exports `format`): the engine's probe tells the file's
-   * format; xlsx and Arrow need the full module. Bytes the probe cannot read go to the core
+   * format; workbooks (xlsx, xls, ods), HTML tables and Arrow need the full module. Bytes the
+   * probe cannot read go to the core
    * module, whose analysis reports why.
    */
   async function kindFor(bytes, format, locale) {
@@ -139,7 +142,7 @@ export function makeApi(loadModule) {
     } catch (e) {
       if (e?.code === "CspBlocked" || e?.code === "WasmLoadFailed") throw e;
     }
-    return found?.format === "xlsx" || found?.format === "arrow" ? "full" : "core";
+    return found?.format != null && found.format !== "csv" ? "full" : "core";
   }
 
   // The error of each module whose instance trapped: it stays dead (see trapError).

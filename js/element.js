@@ -463,7 +463,7 @@ export class CohortLens extends HTMLElement {
 
   #emptyState(ctx) {
     const { t } = ctx;
-    const input = h("input", { type: "file", id: "pick", class: "sr-only", accept: ".csv,.tsv,.txt,.xlsx,.arrow,.arrows,text/csv,text/plain", onchange: (e) => { if (e.target.files[0]) this.file = e.target.files[0]; } });
+    const input = h("input", { type: "file", id: "pick", class: "sr-only", accept: ".csv,.tsv,.txt,.xlsx,.xls,.ods,.htm,.html,.arrow,.arrows,text/csv,text/plain", onchange: (e) => { if (e.target.files[0]) this.file = e.target.files[0]; } });
     return h("div", { class: "empty" },
       h("p", {}, t("status.idle")),
       h("p", { class: "small" }, t("status.privacy")),

@@ -5,7 +5,7 @@ export type Input = File | Blob | ArrayBuffer | ArrayBufferView | Uint8Array | s
 
 // Report, Options and the types they use are generated from the Rust types (`make types`).
 export * from "./report.js";
-import type { Options, Report, Role, Sample, Timings } from "./report.js";
+import type { ColumnChoice, Options, Report, Role, Sample, Timings } from "./report.js";
 
 /** A rejected row as listed in `report.ingest.samples` (the former name of `Sample`). */
 export type RejectedSample = Sample;
@@ -20,6 +20,8 @@ export type ErrorCode =
   | "UnclosedQuote"
   /** The analysis needs more memory than the page can have (the message says how much). */
   | "OutOfMemory"
+  /** The time column writes dates without a year and the file does not say which: set `assumeYear`. */
+  | "NoYear"
   /** The engine stopped unexpectedly (a bug); with `fatal` the instance is dead (see CohortlensError.fatal). */
   | "Internal"
   /** The Content-Security-Policy refuses WebAssembly: add 'wasm-unsafe-eval' to script-src. */
@@ -84,8 +86,8 @@ export function createAnalyzer(options?: Options, module?: { full?: boolean; siz
 
 /** What probe() finds at the start of a file. */
 export interface Probe {
-  /** "csv" (any delimited text), "xlsx" or "arrow" (those are read whole by the analysis: their header comes with the Report). */
-  format: "csv" | "xlsx" | "arrow";
+  /** "csv" (any delimited text), "xlsx", "xls", "ods", "html" (an HTML table saved as "xls") or "arrow" (all but csv are read whole by the full module: their header comes with the Report). */
+  format: "csv" | "xlsx" | "xls" | "ods" | "html" | "arrow";
   encoding: string | null;
   /** The delimiter, or "whitespace". */
   delimiter: string | null;
@@ -97,6 +99,8 @@ export interface Probe {
   candidates: Partial<Record<Role, string[]>>;
   /** The first data rows as text. */
   rows: string[][];
+  /** Why each role's column was chosen (from the rows in the first 64 KB), with the runner-up. */
+  choices: ColumnChoice[];
 }
 
 /**

@@ -49,8 +49,11 @@ export type IngestReport = {
   samples: Array<Sample>,
   /** Role → column. */
   mapping: { [key in Role]?: string },
-  /** Format read: `"csv"` (any delimited text), `"xlsx"` or `"arrow"`. */
-  format: "csv" | "xlsx" | "arrow",
+  /**
+   * Format read: `"csv"` (any delimited text), `"xlsx"`, `"xls"`, `"ods"`, `"html"` (an HTML
+   * table saved as "xls") or `"arrow"`.
+   */
+  format: "csv" | "xlsx" | "xls" | "ods" | "html" | "arrow",
   /** The sheet read, for a workbook (`null` otherwise). */
   sheet: string | null,
   /** Encoding used. */
@@ -61,6 +64,13 @@ export type IngestReport = {
   dateOrder: "YMD" | "DMY" | "MDY",
   /** Warnings, in the options' locale. */
   warnings: Array<string>,
+  /** Why each role's column was chosen, with the runner-up (issue 13). */
+  choices: Array<ColumnChoice>,
+  /**
+   * The column read where the customer cell is blank, and on how many rows it was
+   * (`null` without one).
+   */
+  customerFallback: CustomerFallback | null,
   /**
    * The status values found (the most frequent 100), with whether each makes an order a
    * non-purchase; empty without a status column.
@@ -80,11 +90,33 @@ export type Sample = {
   reason: Reason,
 };
 
+/** Why a role's column was chosen, in the options' locale (`ingest.choices`, issue 13). */
+export type ColumnChoice = {
+  /** The role. */
+  role: Role,
+  /** The column chosen. */
+  column: string,
+  /** Why it won: its header, and what its values showed in the first rows. */
+  reason: string,
+  /** The next-best column (`null` when it was the only candidate). */
+  runnerUp: string | null,
+  /** Why the runner-up lost. */
+  runnerUpReason: string | null,
+};
+
+/** The column that stood in for blank customer cells (`ingest.customerFallback`). */
+export type CustomerFallback = {
+  /** Its name. */
+  column: string,
+  /** Rows whose customer came from it. */
+  rows: number,
+};
+
 /** Why a row was rejected (SPEC §11: one per row, the first failing check in this order). */
 export type Reason = "raggedRow" | "repeatedHeader" | "missingCustomer" | "missingTime" | "badTime" | "missingAmount" | "badAmount" | "timeOutOfRange" | "unclosedQuote";
 
 /** A column's role in an order line. */
-export type Role = "customer" | "time" | "amount" | "order" | "status" | "quantity" | "unitPrice" | "product";
+export type Role = "customer" | "time" | "amount" | "order" | "status" | "quantity" | "unitPrice" | "refundedAmount" | "product";
 
 /** `summary` (§2, §3, §11). */
 export type Summary = {
@@ -779,6 +811,12 @@ export type Options = Partial<{
   countBy: CountBy,
   /** Observation end `E`: a date or timestamp; default the day after the last order's day. */
   asOf: string | null,
+  /**
+   * The year of the first order when the time column writes dates without a year
+   * (`11月18日`, `Nov 18`); later dates move to the next year when they go back in the
+   * calendar (docs/mapping.md §8).
+   */
+  assumeYear: number | null,
   /** Grain of the period table (§3, §8). */
   periodGrain: Grain,
   /** Grain of the cohort table (§4). */

@@ -42,13 +42,14 @@ async function analyze(id, input, options) {
   last = null;
   lastRun = null;
   // The engine's first look at the file, with the options that decide how it is read (not the
-  // mapping: the probe proposes one). It tells the format: the full module (xlsx, Arrow) is
+  // mapping: the probe proposes one). It tells the format: the full module (workbooks, HTML
+  // tables, Arrow) is
   // fetched only for those. A file it cannot read is left to the analysis to report.
   const reading = { encoding: options?.encoding, delimiter: options?.delimiter, header: options?.header, locale: options?.locale };
   for (const k of Object.keys(reading)) if (reading[k] == null) delete reading[k];
   const found = await probe(input, reading).catch(() => null);
   postMessage({ id, type: "probe", probe: found });
-  const full = found?.format === "xlsx" || found?.format === "arrow";
+  const full = found?.format != null && found.format !== "csv";
   const total = input?.size ?? input?.byteLength ?? input?.length ?? 0;
   const analyzer = await createAnalyzer(options ?? {}, { full, size: total });
   const progress = (phase, loaded) =>

@@ -141,6 +141,7 @@ fn same_orders(a: &Options, b: &Options) -> bool {
         && a.encoding == b.encoding
         && a.sheet == b.sheet
         && a.as_of == b.as_of
+        && a.assume_year == b.assume_year
 }
 
 impl Analysis {
@@ -210,16 +211,53 @@ impl Analysis {
         let accepted = info.rows - info.rejections.total();
         if accepted == 0 {
             let first = info.rejections.samples().first().cloned();
-            let (line, column) = first.map_or((None, None), |s| (Some(s.line), Some(s.column)));
-            return Err(Error::new(
-                ErrorKind::AllRowsRejected,
-                format!(
-                    "all {} rows were rejected; the first problem is shown with its line",
-                    info.rows
+            let (line, column) = first
+                .as_ref()
+                .map_or((None, None), |s| (Some(s.line), Some(s.column.clone())));
+            let counts: Vec<String> = info
+                .rejections
+                .counts
+                .iter()
+                .map(|(r, n)| format!("{n} {}", r.name()))
+                .collect();
+            let (en, zh) = match &first {
+                Some(s) => {
+                    let (why_en, why_zh) = s.reason.describe();
+                    let column = if s.column.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", column {:?}", s.column)
+                    };
+                    let column_zh = if s.column.is_empty() {
+                        String::new()
+                    } else {
+                        format!("，列 {:?}", s.column)
+                    };
+                    (
+                        format!(
+                            "all {} rows were rejected ({}). The first: line {}{column}, text {:?}: {why_en} ({})",
+                            info.rows,
+                            counts.join(", "),
+                            s.line,
+                            s.text,
+                            s.reason.name()
+                        ),
+                        format!(
+                            "全部 {} 行都被拒绝（{}）。第一个：第 {} 行{column_zh}，内容 {:?}：{why_zh}（{}）",
+                            info.rows,
+                            counts.join("，"),
+                            s.line,
+                            s.text,
+                            s.reason.name()
+                        ),
+                    )
+                }
+                None => (
+                    format!("all {} rows were rejected", info.rows),
+                    format!("全部 {} 行都被拒绝", info.rows),
                 ),
-                format!("全部 {} 行都被拒绝；已标出第一个问题所在的行", info.rows),
-            )
-            .at(line, column.as_deref()));
+            };
+            return Err(Error::new(ErrorKind::AllRowsRejected, en, zh).at(line, column.as_deref()));
         }
         let ingest = info.clone();
         let cancelled =
@@ -434,6 +472,14 @@ fn ingest_report(
             .into_iter()
             .map(|(en, zh)| if locale == Locale::Zh { zh } else { en })
             .collect(),
+        choices: info
+            .choices
+            .iter()
+            .map(|c| c.report(locale == Locale::Zh))
+            .collect(),
+        customer_fallback: info
+            .customer_fallback
+            .map(|(column, rows)| crate::ingest::columns::CustomerFallback { column, rows }),
         statuses,
     }
 }

@@ -44,6 +44,9 @@ pub enum ErrorKind {
     UnclosedQuote,
     /// The analysis needs more memory than the page can have (wasm).
     OutOfMemory,
+    /// The time column writes dates without a year and nothing in the file says which year:
+    /// `options.assumeYear` must.
+    NoYear,
 }
 
 impl ErrorKind {
@@ -67,6 +70,7 @@ impl ErrorKind {
             ErrorKind::UnknownSheet => "UnknownSheet",
             ErrorKind::UnclosedQuote => "UnclosedQuote",
             ErrorKind::OutOfMemory => "OutOfMemory",
+            ErrorKind::NoYear => "NoYear",
         }
     }
 }

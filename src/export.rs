@@ -187,7 +187,7 @@ impl Table {
 
     /// One sheet of inline strings and numbers, in a zip of stored entries: the smallest
     /// workbook Excel, LibreOffice and calamine open, written without a zip or xlsx crate in
-    /// the core module (its size counts; crc32fast is the only help).
+    /// the core module (its size counts).
     fn to_xlsx(&self) -> Vec<u8> {
         let mut sheet = String::with_capacity(96 * (self.rows() + 1));
         sheet.push_str(concat!(
@@ -327,6 +327,27 @@ fn xml_escape(out: &mut String, text: &str) {
     }
 }
 
+/// The zip checksum (CRC-32, IEEE polynomial, reflected). Its 1 KB table is built per call:
+/// a crate's precomputed 16 KB of tables would be incompressible weight in the wasm module, and
+/// an export's few hundred KB take microseconds either way.
+fn crc32(data: &[u8]) -> u32 {
+    let mut table = [0u32; 256];
+    for (n, entry) in table.iter_mut().enumerate() {
+        let mut c = n as u32;
+        for _ in 0..8 {
+            c = if c & 1 == 1 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+        *entry = c;
+    }
+    !data.iter().fold(!0u32, |c, &b| {
+        table[((c ^ u32::from(b)) & 0xFF) as usize] ^ (c >> 8)
+    })
+}
+
 /// A zip archive of stored (uncompressed) entries, as much of the format as an xlsx needs.
 #[derive(Default)]
 struct StoredZip {
@@ -341,7 +362,7 @@ impl StoredZip {
     const DOS_DATE: u16 = (1 << 5) | 1;
 
     fn add(&mut self, name: &str, data: &[u8]) {
-        let crc = crc32fast::hash(data);
+        let crc = crc32(data);
         let offset = self.out.len() as u32;
         let size = data.len() as u32;
         let name = name.as_bytes();
@@ -481,6 +502,13 @@ mod tests {
             .collect();
         assert_eq!(first[0], "'=HYPERLINK(\"http://x\",\"y\")");
         assert_eq!(first[4], "a,b");
+    }
+
+    #[test]
+    fn crc32_is_the_zip_checksum() {
+        // The check value of CRC-32/ISO-HDLC, and the empty input.
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc32(b""), 0);
     }
 
     #[cfg(feature = "xlsx")]

@@ -35,6 +35,10 @@ pub struct Options {
     pub count_by: CountBy,
     /// Observation end `E`: a date or timestamp; default the day after the last order's day.
     pub as_of: Option<String>,
+    /// The year of the first order when the time column writes dates without a year
+    /// (`11月18日`, `Nov 18`); later dates move to the next year when they go back in the
+    /// calendar (docs/mapping.md §8).
+    pub assume_year: Option<i32>,
     /// Grain of the period table (§3, §8).
     pub period_grain: Grain,
     /// Grain of the cohort table (§4).
@@ -150,6 +154,7 @@ impl Default for Options {
             locale: None,
             count_by: CountBy::Order,
             as_of: None,
+            assume_year: None,
             period_grain: Grain::Month,
             cohort_grain: Grain::Month,
             cohort_alignment: Alignment::Calendar,

@@ -249,8 +249,12 @@ pub struct IngestReport {
     /// Role → column.
     #[cfg_attr(test, ts(as = "BTreeMap<crate::ingest::columns::Role, String>"))]
     pub mapping: BTreeMap<String, String>,
-    /// Format read: `"csv"` (any delimited text), `"xlsx"` or `"arrow"`.
-    #[cfg_attr(test, ts(type = r#""csv" | "xlsx" | "arrow""#))]
+    /// Format read: `"csv"` (any delimited text), `"xlsx"`, `"xls"`, `"ods"`, `"html"` (an HTML
+    /// table saved as "xls") or `"arrow"`.
+    #[cfg_attr(
+        test,
+        ts(type = r#""csv" | "xlsx" | "xls" | "ods" | "html" | "arrow""#)
+    )]
     pub format: String,
     /// The sheet read, for a workbook (`null` otherwise).
     pub sheet: Option<String>,
@@ -263,6 +267,11 @@ pub struct IngestReport {
     pub date_order: String,
     /// Warnings, in the options' locale.
     pub warnings: Vec<String>,
+    /// Why each role's column was chosen, with the runner-up (issue 13).
+    pub choices: Vec<crate::ingest::columns::ColumnChoice>,
+    /// The column read where the customer cell is blank, and on how many rows it was
+    /// (`null` without one).
+    pub customer_fallback: Option<crate::ingest::columns::CustomerFallback>,
     /// The status values found (the most frequent 100), with whether each makes an order a
     /// non-purchase; empty without a status column.
     pub statuses: Vec<StatusValue>,

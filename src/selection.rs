@@ -243,9 +243,11 @@ impl Analysis {
             let n = buyers.len();
             let ranked = fitted.table.most_valuable(n, &self.seen().customers);
             let d = usize::from(decile);
-            let mut rows = ranked[(d - 1) * n / 10..d * n / 10].to_vec();
-            rows.sort_unstable();
-            return Ok(rows);
+            let mut chosen = vec![false; n];
+            for &i in &ranked[(d - 1) * n / 10..d * n / 10] {
+                chosen[i] = true;
+            }
+            return Ok(all(&|i| chosen[i]));
         }
         if let Some(product) = &selection.product {
             let products = self.seen().products.as_ref().ok_or_else(|| {
@@ -290,7 +292,7 @@ impl Analysis {
         let mut rows = self.select(selection)?;
         let buyers = &self.customers.buyers;
         let ids = &self.seen().customers;
-        rows.sort_by(|&a, &b| {
+        rows.sort_unstable_by(|&a, &b| {
             buyers[b]
                 .revenue
                 .cmp(&buyers[a].revenue)

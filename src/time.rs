@@ -194,6 +194,82 @@ pub fn parse_time(cell: &[u8]) -> Option<Time> {
     })
 }
 
+/// A date without a year (issue 13): `11月18日`, `11月18号`, `Nov 18`, `Nov. 18th`, `18 Nov`,
+/// `November 18`, with an optional time of day. Returns (month, day, seconds after midnight).
+/// Which year is decided for the whole column (`src/ingest/yearless.rs`).
+pub fn parse_yearless(cell: &[u8]) -> Option<(u8, u8, u32)> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let mut c = Cursor { s: cell, i: 0 };
+    let month_name = |c: &mut Cursor| -> Option<u32> {
+        let start = c.i;
+        while c.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
+            c.i += 1;
+        }
+        let word = std::str::from_utf8(&c.s[start..c.i])
+            .ok()?
+            .to_ascii_lowercase();
+        let word = word.strip_suffix('.').unwrap_or(&word);
+        let m = MONTHS
+            .iter()
+            .position(|m| word.len() >= 3 && m.starts_with(&word[..3]))?;
+        // The whole word must be the month's name or its abbreviation.
+        const FULL: [&str; 12] = [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ];
+        (FULL[m].starts_with(word) || (m == 8 && word == "sept")).then_some(m as u32 + 1)
+    };
+    let (month, day) = if c.peek().is_some_and(|b| b.is_ascii_digit()) {
+        let (first, _) = c.digits(2)?;
+        if c.eat_str("月".as_bytes()) {
+            let (d, _) = c.digits(2)?;
+            if !(c.eat_str("日".as_bytes()) || c.eat_str("号".as_bytes())) {
+                return None;
+            }
+            (first, d)
+        } else {
+            // 18 Nov
+            if !c.skip_spaces() {
+                c.eat(b'-');
+            }
+            let m = month_name(&mut c)?;
+            c.eat(b'.');
+            (m, first)
+        }
+    } else {
+        let m = month_name(&mut c)?;
+        c.eat(b'.');
+        if !c.skip_spaces() {
+            c.eat(b'-');
+        }
+        let (d, _) = c.digits(2)?;
+        // Ordinal suffixes: Nov 18th.
+        for s in [&b"st"[..], b"nd", b"rd", b"th"] {
+            if c.eat_str(s) {
+                break;
+            }
+        }
+        (m, d)
+    };
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let secs = parse_clock(&mut c)?;
+    Some((month as u8, day as u8, secs))
+}
+
 enum Date {
     Exact(i64),
     Ambiguous { a: u8, b: u8, year: i32 },
@@ -344,6 +420,33 @@ pub fn excel_serial_seconds(serial: f64, is_1904: bool) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dates_without_a_year() {
+        let p = |s: &str| parse_yearless(s.as_bytes());
+        assert_eq!(p("11月18日"), Some((11, 18, 0)));
+        assert_eq!(p("1月2号 14:05"), Some((1, 2, 14 * 3600 + 5 * 60)));
+        assert_eq!(p("Nov 18"), Some((11, 18, 0)));
+        assert_eq!(p("Nov. 18th"), Some((11, 18, 0)));
+        assert_eq!(p("18 Nov"), Some((11, 18, 0)));
+        assert_eq!(p("18-Nov"), Some((11, 18, 0)));
+        assert_eq!(p("September 3 9:30"), Some((9, 3, 9 * 3600 + 30 * 60)));
+        assert_eq!(p("Sept 3"), Some((9, 3, 0)));
+        for bad in [
+            "13月1日",
+            "Nov 32",
+            "Novx 3",
+            "No 3",
+            "2024-11-18",
+            "11/18",
+            "18",
+            "Nov",
+        ] {
+            assert_eq!(p(bad), None, "{bad}");
+        }
+        // A date with a year is never read as yearless.
+        assert!(parse_time("2024年11月18日".as_bytes()).is_some());
+    }
+
     use super::*;
     use crate::ingest::values::plain_number;
 

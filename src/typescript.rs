@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 
 use ts_rs::{Config, TS};
 
-use crate::ingest::columns::Role;
+use crate::ingest::columns::{ColumnChoice, CustomerFallback, Role};
 use crate::ingest::{Reason, Sample};
 use crate::options::{
     Alignment, Attribution, BreakdownSpec, ClvModel, ClvUnit, CompareSpec, CountBy, Filters,
@@ -85,6 +85,8 @@ fn declarations(cfg: &Config) -> Vec<Decl> {
         decl::<Report>(cfg),
         decl::<IngestReport>(cfg),
         decl::<Sample>(cfg),
+        decl::<ColumnChoice>(cfg),
+        decl::<CustomerFallback>(cfg),
         decl::<Reason>(cfg),
         decl::<Role>(cfg),
         decl::<Summary>(cfg),

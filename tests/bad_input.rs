@@ -81,15 +81,12 @@ fn no_customer_or_time_column() {
 
 #[test]
 fn binary_files() {
-    for name in [
-        "image.png",
-        "archive.zip",
-        "old_excel.xls",
-        "orders.csv.gz",
-        "nul_bytes.csv",
-    ] {
+    for name in ["image.png", "archive.zip", "orders.csv.gz", "nul_bytes.csv"] {
         assert_eq!(bad(name), "BinaryFile", "{name}");
     }
+    // A legacy .xls is read by the full build (issue 13); this one is an empty compound file.
+    #[cfg(feature = "xlsx")]
+    assert_eq!(bad("old_excel.xls"), "BadXlsx");
     // The NUL is on line 2.
     let e = error_of(&data("bad", "nul_bytes.csv"), "{}");
     assert_eq!(e.position().line, Some(2));

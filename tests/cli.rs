@@ -167,6 +167,15 @@ fn every_row_rejected() {
         message.contains("line 2"),
         "points at the first line: {message}"
     );
+    // The whole first rejection: column, text and the reason in words (issue 13).
+    for part in [
+        "column \"customer_id\"",
+        "text \"\"",
+        "the customer cell is empty",
+        "1 missingCustomer, 1 badTime",
+    ] {
+        assert!(message.contains(part), "{part}: {message}");
+    }
 }
 
 #[test]

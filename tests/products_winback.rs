@@ -15,16 +15,18 @@
 //! - `winback_matches_reference`: `winback` (periods, customers, share, gap days);
 //! - `filters_equal_the_restricted_file`: `analyze(file, filters)` equals `analyze(the lines of
 //!   the passing orders)` on every section but `ingest`, `dimensions` and `filter`, and
-//!   `filter` counts the orders (`clv` apart, in `filters_equal_the_restricted_file_clv`,
-//!   ignored: the engine's CLV fit depends on the order of customers in the file);
+//!   `filter` counts the orders (`clv` apart, in `filters_equal_the_restricted_file_clv`: it
+//!   found that the CLV fit depended on the order of customers in the file);
 //! - `cancelled_statuses_decide_purchases`: with `cancelledStatuses`, the summary's counts
 //!   and `ingest.statuses[].cancelled`.
 //!
 //! Hand-worked tests pin numbers computed by hand (in their doc comments): a product cycle
-//! P, Q, P, P; a lapse across a month boundary; filters on merged orders; and (ignored, an
-//! engine disagreement) one CLV fit from three orderings of the same customers.
+//! P, Q, P, P; a lapse across a month boundary; filters on merged orders; and one CLV fit from
+//! three orderings of the same customers.
 //!
 //! `PROPTEST_CASES=N` overrides the (small) default number of cases for a deeper run.
+
+mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -829,20 +831,8 @@ fn check(section: &str, got: &Value, want: &Value, context: &str) -> Result<(), 
 // Properties
 // ---------------------------------------------------------------------------------------------
 
-fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(cases),
-        // Other people work in this tree: no regression files written next to the tests.
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config(64))]
+    #![proptest_config(common::proptest_config(64))]
 
     /// `products.firstProduct` and `products.next` equal the reference (§12).
     #[test]
@@ -913,9 +903,6 @@ proptest! {
 
     /// The same for `clv`, kept apart: see `hand_worked_clv_ignores_customer_order`.
     #[test]
-    #[ignore = "engine disagrees: the CLV fit depends on the order of customers in the file, \
-                and a filtered run keeps the whole file's order (a fitted clv vs null); see \
-                hand_worked_clv_ignores_customer_order"]
     fn filters_equal_the_restricted_file_clv(case in case(), f in filters()) {
         check_filters(&case, &f, true)?;
     }
@@ -1219,17 +1206,15 @@ fn hand_worked_filters_on_merged_orders() {
 /// shrunk by hand: six customers, one order each but c02 (two), one-cent orders and one of
 /// 241.15, `asOf: 2021-09-30`.
 ///
-/// - `restricted`: the seven kept lines alone → `clv` is `null` (BG/NBD ran to a boundary).
+/// - `restricted`: the seven kept lines alone → gave `clv: null` (BG/NBD ran to a boundary).
 /// - `filtered`: the same lines after an excluded line of c05 (channel `web`, filter `app`)
-///   → a fit (r 0.1387, α 8.746, a 5017.3, b 0.000299, LL −5.7137): c05 is numbered before
+///   → gave a fit (r 0.1387, α 8.746, a 5017.3, b 0.000299, LL −5.7137): c05 is numbered before
 ///   c01 because the filtered run keeps the whole file's customer numbering.
 /// - `moved`: the seven lines, c05's first, no filter → the same fit as `filtered`.
 ///
-/// The likelihood is flat towards b → 0 and where the optimiser stops depends on the order of
-/// its sums. All three should give the same `clv`.
+/// The likelihood is flat towards b → 0, so where the optimiser stops depended on the order of
+/// its sums (the engine now sums the fit's data in sorted order). All three give the same `clv`.
 #[test]
-#[ignore = "engine disagrees: the CLV fit (and clv being null) depends on the order of \
-            customers in the file"]
 fn hand_worked_clv_ignores_customer_order() {
     let mapping = json!({"customer": "customer_id", "order": "order_id", "time": "order_date",
                          "amount": "amount"});

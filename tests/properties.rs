@@ -23,6 +23,8 @@
 //!
 //! `PROPTEST_CASES=N` overrides the (small) default number of cases for a deeper run.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
 
@@ -1374,20 +1376,8 @@ fn check_cohorts(
 // Properties
 // ---------------------------------------------------------------------------------------------
 
-fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(cases),
-        // Other people work in this tree: no regression files written next to the tests.
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config(96))]
+    #![proptest_config(common::proptest_config(96))]
 
     /// Every checked figure equals the brute-force reference's.
     #[test]
@@ -1481,7 +1471,7 @@ fn total(bytes: &[u8], options: &Options) -> Result<(), TestCaseError> {
 const ALPHABET: &[u8] = b",,,;\t\n\n\r\"\"= -:/.0123456789012345678920Tcustomer_idorderdateamount\xef\xbb\xbf\xe5\xb9\xb4\xff\x00";
 
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(common::proptest_config(128))]
 
     #[test]
     fn arbitrary_bytes_never_panic(

@@ -213,3 +213,32 @@ test("xlsx and Arrow inputs go to the full module and give the CSV's report", as
   }
   assert.equal(needsFull(readFileSync(join(formats, "same.csv")).subarray(0, 8)), false);
 });
+
+test("legacy .xls, .ods and an HTML-table \"xls\" go to the full module and give the CSV's report (issue 13)", async () => {
+  const { analyze, probe } = await load();
+  const exports = join(root, "examples/data/exports");
+  const base = await analyze(readFileSync(join(exports, "workbook_orders.csv")));
+  for (const [file, format] of [["workbook_orders.xls", "xls"], ["workbook_orders.ods", "ods"], ["workbook_orders_html.xls", "html"]]) {
+    const bytes = readFileSync(join(exports, file));
+    assert.equal((await probe(bytes)).format, format, file);
+    const report = await analyze(bytes);
+    assert.equal(report.ingest.format, format, file);
+    assert.deepEqual(report.summary, base.summary, file);
+    assert.deepEqual(report.cohorts, base.cohorts, file);
+    assert.deepEqual(report.ingest.mapping, base.ingest.mapping, file);
+  }
+});
+
+test("every row rejected: a real Error whose message has the first row's line, column, text and reason", async () => {
+  const { analyze } = await load();
+  await assert.rejects(analyze("customer_id,order_date\nc1,someday\n"), (e) => {
+    assert.ok(e instanceof Error);
+    assert.equal(e.code, "AllRowsRejected");
+    assert.equal(e.line, 2);
+    assert.equal(e.column, "order_date");
+    for (const part of ["line 2", "column \"order_date\"", "text \"someday\"", "cannot be read as a date"]) {
+      assert.ok(e.message.includes(part), `${part}: ${e.message}`);
+    }
+    return true;
+  });
+});

@@ -220,13 +220,58 @@ test("the mapping selects list the columns the engine's probe reads (a GBK, semi
     const selects = await lens(page, "select[data-role]").evaluateAll((sels) => sels.map((s) => ({
       role: s.dataset.role, value: s.value, options: [...s.options].map((o) => o.value).filter(Boolean),
     })));
-    assert.equal(selects.length, 7);
+    assert.equal(selects.length, 8);
     for (const s of selects) {
       assert.deepEqual(s.options, want.header, `options of ${s.role}`);
       assert.equal(s.value, result.detail.ingest.mapping[s.role] ?? "", `selected ${s.role}`);
     }
     assert.equal(result.detail.ingest.mapping.customer, want.mapping.customer);
     check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+test("each mapping dropdown says why the engine chose its column, with the runner-up (issue 13)", async () => {
+  const file = join(ROOT, "examples/data/exports/woocommerce.csv");
+  const page = await openPage(env);
+  try {
+    await pickFile(page, file);
+    const [result] = await waitForResults(page);
+    assert.equal(result.type, "cohort-lens-report", JSON.stringify(result.detail).slice(0, 300));
+    const choice = result.detail.ingest.choices.find((c) => c.role === "customer");
+    assert.equal(choice.column, "Billing Email");
+    assert.equal(choice.runnerUp, "Customer ID");
+    assert.equal(await lens(page, "select[data-role=customer]").inputValue(), "Billing Email");
+    const why = await lens(page, "small[data-why=customer]").textContent();
+    assert.ok(why.includes(choice.reason), why);
+    assert.ok(why.includes("Customer ID") && why.includes(choice.runnerUpReason), why);
+    for (const c of result.detail.ingest.choices) {
+      assert.equal(await lens(page, `small[data-why=${c.role}]`).count(), 1, `explanation of ${c.role}`);
+    }
+    await lens(page, "#panel-data").screenshot({ path: join(SHOTS, "mapping-why-en.png") });
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+test("every row rejected: the page shows the first rejected row's line, column, text and reason", async () => {
+  const file = join(tmp, "all-rejected.csv");
+  writeFileSync(file, "customer_id,order_date
+c1,someday
+c2,
+");
+  const page = await openPage(env);
+  try {
+    await pickFile(page, file);
+    const [result] = await waitForResults(page);
+    assert.equal(result.detail.code, "AllRowsRejected");
+    const text = await lens(page, ".error .message .text").textContent();
+    for (const part of ["line 2", "column \"order_date\"", "text \"someday\"", "cannot be read as a date"]) {
+      assert.ok(text.includes(part), `${part}: ${text}`);
+    }
+    check(page, env, { allowErrors: false });
   } finally {
     await page.close();
   }

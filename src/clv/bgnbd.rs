@@ -246,8 +246,10 @@ fn compress(customers: &[(f64, f64, f64)]) -> Result<Compressed, FitError> {
             *c += 1.0;
         }
     }
-    let sum_x = customers.iter().map(|c| c.0).sum();
-    let sum_t = customers.iter().map(|c| c.2).sum();
+    // Summed in sorted order: the fit must not depend on the order of customers in the file
+    // (a flat likelihood turns a last-bit difference into a different optimum).
+    let sum_x = triples.iter().map(|c| c.0).sum();
+    let sum_t = triples.iter().map(|c| c.2).sum();
     Ok(Compressed {
         xs,
         x_counts,

@@ -4,7 +4,9 @@
 
 use super::columns::Role;
 use super::rejections::{sample_text, Reason, Rejections, Sample};
-use super::rows::{is_sentinel, RowReader, BAD, BLANK, EXTRA_FIELDS, MAX_TIME, MIN_TIME};
+use super::rows::{
+    is_sentinel, MoneyColumn, RowReader, BAD, BLANK, EXTRA_FIELDS, MAX_TIME, MIN_TIME,
+};
 use super::{retain_kept, Dimension, IngestInfo, Lines, MAX_DIMENSIONS};
 use crate::money::{self, parse_money, Micros, Money, Separators};
 use crate::period::{format_time, DAY};
@@ -20,6 +22,10 @@ impl RowReader {
             .iter()
             .map(|(&role, &c)| (role, self.names[c].clone()))
             .collect();
+        info.choices = std::mem::take(&mut self.choices);
+        info.customer_fallback = self
+            .customer_fallback
+            .map(|c| (self.names[c].clone(), self.fallback_rows));
         if self.dims_dropped > 0 {
             info.warnings.push((
                 format!(
@@ -177,12 +183,13 @@ impl RowReader {
             }
             // Money: blank is 0 with an order role (continuation lines), else missing.
             let mut amount: i128 = 1;
+            let mut refunded: i128 = 0;
             let mut failed = None;
             let mut scale_down = false;
-            for (k, &(_, col)) in self.money_columns.iter().enumerate() {
+            for (k, &(kind, col)) in self.money_columns.iter().enumerate() {
                 let v = self.money[k][row];
                 let v = match v {
-                    BLANK if has_order => 0,
+                    BLANK if has_order || kind == MoneyColumn::Refunded => 0,
                     BLANK => {
                         failed = Some((Reason::MissingAmount, col, String::new()));
                         break;
@@ -197,6 +204,11 @@ impl RowReader {
                     }
                     v => v,
                 };
+                if kind == MoneyColumn::Refunded {
+                    // A refund is written as a positive amount or a negative one.
+                    refunded = i128::from(v).abs();
+                    continue;
+                }
                 amount *= i128::from(v);
                 scale_down = k > 0;
             }
@@ -210,7 +222,7 @@ impl RowReader {
                     0
                 };
             }
-            let amount = i64::try_from(amount).ok();
+            let amount = i64::try_from(amount - refunded).ok();
             if failed.is_none() && amount.is_none() {
                 let col = self.money_columns.first().map_or(0, |m| m.1);
                 failed = Some((

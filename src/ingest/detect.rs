@@ -14,6 +14,12 @@ pub enum Format {
     ArrowFile,
     /// Arrow IPC stream format (starts with the continuation marker `0xFFFFFFFF`).
     ArrowStream,
+    /// A legacy Excel workbook (`.xls`, BIFF in an OLE2 compound file).
+    Xls,
+    /// An OpenDocument spreadsheet (`.ods`).
+    Ods,
+    /// An HTML table saved as "xls" (common from ERP and marketplace back offices).
+    Html,
 }
 
 /// Known binary signatures that are not orders exports, with a name for the message.
@@ -52,6 +58,35 @@ pub fn read_whole(head: &[u8]) -> bool {
     head.starts_with(b"PK\x03\x04")
         || head.starts_with(b"ARROW1")
         || head.starts_with(b"\xFF\xFF\xFF\xFF")
+        || head.starts_with(OLE2)
+        || is_html(head)
+}
+
+/// Whether text starts like an HTML document holding a table (an "xls" that is really HTML):
+/// after an optional UTF-8 byte-order mark and whitespace, a `<` tag, and `<table` in the first
+/// 64 KB.
+pub fn is_html(head: &[u8]) -> bool {
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let text = text.trim_ascii_start();
+    if !text.starts_with(b"<") {
+        return false;
+    }
+    let start = &text[..text.len().min(64)].to_ascii_lowercase();
+    let tag = [
+        &b"<!doctype html"[..],
+        b"<html",
+        b"<table",
+        b"<meta",
+        b"<head",
+        b"<body",
+        b"<!--",
+        b"<?xml",
+    ]
+    .iter()
+    .any(|t| start.starts_with(t));
+    tag && text[..text.len().min(64 * 1024)]
+        .windows(6)
+        .any(|w| w.eq_ignore_ascii_case(b"<table"))
 }
 
 /// The format of `bytes`, or a `BinaryFile` error for a known binary format that cannot be an
@@ -62,19 +97,14 @@ pub fn detect(bytes: &[u8]) -> Result<Format> {
         if contains(bytes, b"xl/") {
             return Ok(Format::Xlsx);
         }
-        return Err(
-            if contains(&bytes[..bytes.len().min(256)], b"opendocument.spreadsheet") {
-                binary(
-                    "an OpenDocument spreadsheet (.ods): save it as .xlsx or CSV",
-                    "OpenDocument 电子表格（.ods）：请另存为 .xlsx 或 CSV",
-                )
-            } else {
-                binary(
-                    "a zip archive that is not an Excel workbook",
-                    "不是 Excel 工作簿的 zip 压缩包",
-                )
-            },
-        );
+        // An OpenDocument file starts with its `mimetype` entry, stored uncompressed.
+        if contains(&bytes[..bytes.len().min(256)], b"opendocument.spreadsheet") {
+            return Ok(Format::Ods);
+        }
+        return Err(binary(
+            "a zip archive that is not an Excel workbook",
+            "不是 Excel 工作簿的 zip 压缩包",
+        ));
     }
     if bytes.starts_with(b"PK\x05\x06") || bytes.starts_with(b"PK\x07\x08") {
         return Err(binary(
@@ -89,10 +119,11 @@ pub fn detect(bytes: &[u8]) -> Result<Format> {
         return Ok(Format::ArrowStream);
     }
     if bytes.starts_with(OLE2) {
-        return Err(binary(
-            "an old-style Excel file (.xls) or a password-protected workbook: save it as .xlsx or CSV",
-            "旧版 Excel 文件（.xls）或加密的工作簿：请另存为 .xlsx 或 CSV",
-        ));
+        // A legacy workbook, or a password-protected .xlsx (which then cannot be read).
+        return Ok(Format::Xls);
+    }
+    if is_html(bytes) {
+        return Ok(Format::Html);
     }
     if bytes.len() >= 12 && bytes.starts_with(b"RIFF") {
         return Err(binary(
@@ -165,12 +196,22 @@ mod tests {
             Format::ArrowStream
         );
         assert_eq!(detect(b"a,b\n1,2\n").unwrap(), Format::Text);
+        assert_eq!(detect(OLE2).unwrap(), Format::Xls);
+        assert_eq!(
+            detect(b"PK\x03\x04....mimetypeapplication/vnd.oasis.opendocument.spreadsheet")
+                .unwrap(),
+            Format::Ods
+        );
+        assert_eq!(
+            detect(b"\xEF\xBB\xBF <html><body><TABLE><tr><td>a</td></tr></TABLE>").unwrap(),
+            Format::Html
+        );
+        assert_eq!(detect(b"<p>no table</p>").unwrap(), Format::Text);
         assert_eq!(detect(b"").unwrap(), Format::Text);
         for b in [
             &b"\x89PNG\r\n\x1a\nxx"[..],
             b"%PDF-1.4",
             b"\x1F\x8B\x08",
-            OLE2,
             b"PK\x05\x06",
         ] {
             assert_eq!(detect(b).unwrap_err().code(), "BinaryFile");

@@ -38,6 +38,9 @@ pub mod columns;
 mod decisions;
 pub mod decode;
 pub mod detect;
+#[cfg(feature = "xlsx")]
+pub mod html;
+mod order_level;
 pub mod probe;
 pub mod records;
 pub mod rejections;
@@ -46,13 +49,14 @@ pub mod stream;
 pub mod values;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
+mod yearless;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::intern::Interner;
 use crate::money::Micros;
 use crate::options::Options;
 use cell::Record;
-use columns::{map_roles, Role};
+use columns::{choose, Choice, ColumnStats, Role};
 pub use rejections::{Reason, Rejections, Sample};
 use rows::RowReader;
 
@@ -131,7 +135,8 @@ pub struct IngestInfo {
     pub rows: u64,
     /// Role → column name.
     pub mapping: Vec<(Role, String)>,
-    /// Format read: `"csv"` (any delimited text), `"xlsx"` or `"arrow"`.
+    /// Format read: `"csv"` (any delimited text), `"xlsx"`, `"xls"`, `"ods"`, `"html"` or
+    /// `"arrow"`.
     pub format: &'static str,
     /// The sheet read, for a workbook.
     pub sheet: Option<String>,
@@ -145,6 +150,10 @@ pub struct IngestInfo {
     pub warnings: Vec<(String, String)>,
     /// Rejected rows.
     pub rejections: Rejections,
+    /// Why each role's column was chosen (issue 13).
+    pub choices: Vec<Choice>,
+    /// The column that stood in for a blank customer cell, and on how many rows.
+    pub customer_fallback: Option<(String, u64)>,
 }
 
 /// Reads a whole orders file: the format is detected from the bytes (SPEC §11, COLUMNS.md).
@@ -161,11 +170,175 @@ pub(crate) fn empty_file() -> Error {
 
 /// Records of any format → the row reader: the header (or position names), the role mapping,
 /// then data rows.
+///
+/// Without an explicit mapping the roles are chosen on evidence (issue 13): the first
+/// [`EVIDENCE_ROWS`] data rows after the header are held (at most [`EVIDENCE_BYTES`] of text),
+/// their values decide the mapping ([`columns::choose`]), then they are read like every later row.
 pub(crate) struct Driver {
     options: Options,
     reader: Option<RowReader>,
     header_line: Option<u64>,
     lines_estimate: usize,
+    pending: Option<Pending>,
+}
+
+/// Data rows held until the mapping is decided.
+struct Pending {
+    names: Vec<String>,
+    unnamed: Vec<bool>,
+    events: Vec<Held>,
+    bytes: usize,
+}
+
+enum Held {
+    Row(u64, OwnedRecord),
+    Reject(u64, Reason, Vec<u8>),
+}
+
+/// Rows looked at before the mapping is decided.
+pub const EVIDENCE_ROWS: usize = 1000;
+/// Text held at most before the mapping is decided.
+pub const EVIDENCE_BYTES: usize = 4 << 20;
+
+/// An owned copy of a record (for the rows held while the mapping is decided): its non-blank
+/// cells by column, and its width.
+#[derive(Debug, Default)]
+struct OwnedRecord {
+    cells: Vec<(usize, OwnedCell)>,
+    len: usize,
+}
+
+#[derive(Debug)]
+enum OwnedCell {
+    Text(Box<[u8]>),
+    Other(cell::Cell<'static>),
+}
+
+impl OwnedRecord {
+    fn of<R: Record + ?Sized>(record: &R) -> (OwnedRecord, usize) {
+        let mut bytes = 0;
+        let mut cells = Vec::new();
+        let mut c = 0;
+        while let Some(i) = record.non_blank_from(c) {
+            let owned = match record.cell(i) {
+                cell::Cell::Text(t) => {
+                    bytes += t.len();
+                    OwnedCell::Text(t.into())
+                }
+                cell::Cell::Int(v) => OwnedCell::Other(cell::Cell::Int(v)),
+                cell::Cell::Float(v) => OwnedCell::Other(cell::Cell::Float(v)),
+                cell::Cell::Time(v) => OwnedCell::Other(cell::Cell::Time(v)),
+                cell::Cell::Decimal(v, s) => OwnedCell::Other(cell::Cell::Decimal(v, s)),
+            };
+            bytes += 32;
+            cells.push((i, owned));
+            c = i + 1;
+        }
+        let len = record.len();
+        (OwnedRecord { cells, len }, bytes)
+    }
+}
+
+impl Record for OwnedRecord {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn cell(&self, c: usize) -> cell::Cell<'_> {
+        match self.cells.binary_search_by_key(&c, |&(i, _)| i) {
+            Ok(i) => match &self.cells[i].1 {
+                OwnedCell::Text(t) => cell::Cell::Text(t),
+                OwnedCell::Other(v) => *v,
+            },
+            Err(_) => cell::Cell::BLANK,
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    fn non_blank_from(&self, from: usize) -> Option<usize> {
+        let start = self.cells.partition_point(|&(c, _)| c < from);
+        self.cells.get(start).map(|&(c, _)| c)
+    }
+}
+
+/// The evidence of column `c` over the held rows.
+fn column_stats(events: &[Held], c: usize) -> ColumnStats {
+    rows_stats(
+        events.iter().filter_map(|e| match e {
+            Held::Row(_, r) => Some(r),
+            Held::Reject(..) => None,
+        }),
+        c,
+    )
+}
+
+/// Held rows where column `a` is blank and column `b` is not.
+fn covers(events: &[Held], a: usize, b: usize) -> u64 {
+    let mut scratch = Vec::new();
+    events
+        .iter()
+        .filter(|e| match e {
+            Held::Row(_, r) => r.cell(a).is_blank() && !r.cell(b).text(&mut scratch).is_empty(),
+            Held::Reject(..) => false,
+        })
+        .count() as u64
+}
+
+/// The evidence of column `c` over some records.
+pub(crate) fn rows_stats<'a, R: Record + 'a>(
+    rows: impl Iterator<Item = &'a R>,
+    c: usize,
+) -> ColumnStats {
+    use crate::money::parse_money;
+    use crate::time::{parse_time, NumericTime};
+    let mut stats = ColumnStats::default();
+    // Distinct values by the interner the ingest already has (no other hash map in the core
+    // module), counted by id.
+    let mut distinct = Interner::default();
+    let mut counts: Vec<u64> = Vec::new();
+    let mut scratch = Vec::new();
+    for record in rows {
+        stats.rows += 1;
+        let cell = record.cell(c);
+        let text = cell.text(&mut scratch);
+        if text.is_empty() {
+            stats.blank += 1;
+            continue;
+        }
+        let (date, money) = match cell {
+            cell::Cell::Time(_) => (true, false),
+            cell::Cell::Int(_) | cell::Cell::Float(_) | cell::Cell::Decimal(..) => {
+                let v = values::plain_number(text);
+                (v.is_some_and(|v| NumericTime::of(v).is_some()), true)
+            }
+            cell::Cell::Text(_) => (
+                parse_time(text).is_some()
+                    || values::plain_number(text).is_some_and(|v| NumericTime::of(v).is_some()),
+                parse_money(text, None).is_some(),
+            ),
+        };
+        stats.dates += u64::from(date);
+        stats.money += u64::from(money);
+        let id = distinct.intern(text) as usize;
+        if id >= counts.len() {
+            counts.resize(id + 1, 0);
+        }
+        counts[id] += 1;
+    }
+    stats.distinct = counts.len() as u64;
+    // The most frequent value; ties go to the one seen first.
+    if let Some((id, &n)) = counts
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
+    {
+        let v = distinct.get(id as u32);
+        stats.top = (String::from_utf8_lossy(v).chars().take(40).collect(), n);
+    }
+    stats
 }
 
 impl Driver {
@@ -176,6 +349,7 @@ impl Driver {
             reader: None,
             header_line: None,
             lines_estimate,
+            pending: None,
         }
     }
 
@@ -192,19 +366,76 @@ impl Driver {
             .enumerate()
             .map(|(i, n)| if n.is_empty() { (i + 1).to_string() } else { n })
             .collect::<Vec<_>>();
-        let mapping = map_roles(&names, options.mapping.as_ref())?;
-        let reader = RowReader::new(names, unnamed, mapping, lines_estimate, &options);
-        Ok(Driver {
-            options,
-            reader: Some(reader),
-            header_line: None,
-            lines_estimate,
-        })
+        let mut driver = Driver::new(options, lines_estimate);
+        driver.start(names, unnamed)?;
+        Ok(driver)
+    }
+
+    /// The header is known: the mapping now when it is explicit, else after the first rows.
+    /// Files whose header names no customer or no time column fail at once.
+    fn start(&mut self, names: Vec<String>, unnamed: Vec<bool>) -> Result<()> {
+        let by_name = choose(&names, self.options.mapping.as_ref(), &|_| None, &|_, _| 0)?;
+        if self.options.mapping.is_some() {
+            self.begin_reading(names, unnamed, by_name, Vec::new())?;
+        } else {
+            self.pending = Some(Pending {
+                names,
+                unnamed,
+                events: Vec::new(),
+                bytes: 0,
+            });
+        }
+        Ok(())
+    }
+
+    /// Decides the mapping on the held rows, then reads them.
+    fn decide(&mut self) -> Result<()> {
+        let Some(p) = self.pending.take() else {
+            return Ok(());
+        };
+        let events = p.events;
+        let chosen = choose(
+            &p.names,
+            None,
+            &|c| Some(column_stats(&events, c)),
+            &|a, b| covers(&events, a, b),
+        )?;
+        self.begin_reading(p.names, p.unnamed, chosen, events)
+    }
+
+    fn begin_reading(
+        &mut self,
+        names: Vec<String>,
+        unnamed: Vec<bool>,
+        chosen: columns::Chosen,
+        events: Vec<Held>,
+    ) -> Result<()> {
+        let mut r = RowReader::new(
+            names,
+            unnamed,
+            chosen.mapping,
+            self.lines_estimate,
+            &self.options,
+        );
+        r.customer_fallback = chosen.customer_fallback;
+        r.choices = chosen.choices;
+        for e in events {
+            match e {
+                Held::Row(line, record) => r.push(line, &record)?,
+                Held::Reject(line, reason, text) => r.reject_row(line, reason, &text)?,
+            }
+        }
+        self.reader = Some(r);
+        Ok(())
     }
 
     /// Data rows read so far.
     pub(crate) fn rows(&self) -> u64 {
-        self.reader.as_ref().map_or(0, |r| r.rows)
+        match (&self.reader, &self.pending) {
+            (Some(r), _) => r.rows,
+            (None, Some(p)) => p.events.len() as u64,
+            (None, None) => 0,
+        }
     }
 
     /// Takes one record; `line` is its 1-based physical line (or sheet row).
@@ -213,6 +444,15 @@ impl Driver {
             return r.push(line, record);
         }
         if record.is_blank() {
+            return Ok(());
+        }
+        if let Some(p) = &mut self.pending {
+            let (owned, bytes) = OwnedRecord::of(record);
+            p.events.push(Held::Row(line, owned));
+            p.bytes += bytes;
+            if p.events.len() >= EVIDENCE_ROWS || p.bytes >= EVIDENCE_BYTES {
+                self.decide()?;
+            }
             return Ok(());
         }
         // Header cells are names: at most 256 characters shown, whatever the cell holds.
@@ -233,18 +473,17 @@ impl Driver {
         } else {
             (1..=width).map(|i| (i.to_string(), true)).unzip()
         };
-        let mapping = map_roles(&names, self.options.mapping.as_ref())?;
-        let mut r = RowReader::new(names, unnamed, mapping, self.lines_estimate, &self.options);
+        self.start(names, unnamed)?;
         if !self.options.header {
-            r.push(line, record)?;
+            self.record(line, record)?;
         }
-        self.reader = Some(r);
         Ok(())
     }
 
     /// Column-wide decisions and the rows' fates.
-    pub(crate) fn finish(self, mut info: IngestInfo) -> Result<(Lines, IngestInfo)> {
-        let Some(reader) = self.reader else {
+    pub(crate) fn finish(mut self, mut info: IngestInfo) -> Result<(Lines, IngestInfo)> {
+        self.decide()?;
+        let Some(mut reader) = self.reader else {
             return Err(Error::new(
                 ErrorKind::EmptyFile,
                 "the file has no rows",
@@ -259,8 +498,51 @@ impl Driver {
             )
             .at(self.header_line, None));
         }
-        let lines = reader.finish(&mut info);
+        reader.decide_years(self.options.assume_year, &mut info)?;
+        let mut lines = reader.finish(&mut info);
+        order_level::take_order_amounts_once(&mut lines, &mut info);
+        warn_set_aside(&mut info);
         Ok((lines, info))
+    }
+}
+
+/// Warnings (issue 13) when more than 10 % of the rows are set aside for one reason, and when
+/// another column stood in for blank customer cells.
+fn warn_set_aside(info: &mut IngestInfo) {
+    let rows = info.rows.max(1);
+    let customer = info
+        .mapping
+        .iter()
+        .find(|(r, _)| *r == Role::Customer)
+        .map(|(_, c)| c.clone())
+        .unwrap_or_default();
+    for (&reason, &n) in &info.rejections.counts {
+        if n * 10 > rows {
+            let (en, zh) = reason.describe();
+            let pct = (n * 100 + rows / 2) / rows;
+            info.warnings.push((
+                format!(
+                    "{n} of {} rows ({pct} %) were set aside because {en} ({}): check the column settings",
+                    info.rows,
+                    reason.name()
+                ),
+                format!(
+                    "{} 行中有 {n} 行（{pct} %）因{zh}被搁置（{}）：请检查列设置",
+                    info.rows,
+                    reason.name()
+                ),
+            ));
+        }
+    }
+    if let Some((fallback, n)) = &info.customer_fallback {
+        if *n > 0 {
+            info.warnings.push((
+                format!(
+                    "{n} rows with a blank {customer:?} were assigned to a customer by their {fallback:?}"
+                ),
+                format!("{n} 行的 {customer:?} 为空，已按 {fallback:?} 识别客户"),
+            ));
+        }
     }
 }
 
@@ -277,6 +559,11 @@ impl records::Sink for Driver {
     /// `reason` with `text`. Before the header there is no row to reject: the file cannot be
     /// read, and the error says where.
     fn reject_row(&mut self, line: u64, reason: Reason, text: &[u8]) -> Result<()> {
+        if let Some(p) = &mut self.pending {
+            p.bytes += text.len();
+            p.events.push(Held::Reject(line, reason, text.to_vec()));
+            return Ok(());
+        }
         match &mut self.reader {
             Some(r) => r.reject_row(line, reason, text),
             None => Err(Error::new(

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::columns::{candidates, propose, Mapping, Role};
+use super::columns::{candidates, choose, ColumnChoice, Mapping, Role};
 use super::decode::Decoding;
 use super::detect::{self, Format};
 use super::records::{Fields, Sink, Tokenizer};
@@ -24,7 +24,8 @@ pub const SAMPLE_ROWS: usize = 5;
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Probe {
-    /// `"csv"` (any delimited text), `"xlsx"` or `"arrow"`. Workbooks and Arrow are read whole
+    /// `"csv"` (any delimited text), `"xlsx"`, `"xls"`, `"ods"`, `"html"` (an HTML table saved
+    /// as "xls") or `"arrow"`. Workbooks, HTML tables and Arrow are read whole
     /// by the analysis: their header comes with the Report (`ingest.mapping`), not from here.
     pub format: String,
     /// The text encoding (delimited text only).
@@ -39,6 +40,8 @@ pub struct Probe {
     pub candidates: BTreeMap<String, Vec<String>>,
     /// The first data rows, as text.
     pub rows: Vec<Vec<String>>,
+    /// Why each role's column was chosen, from the rows in the first 64 KB (issue 13).
+    pub choices: Vec<ColumnChoice>,
     /// Columns playing no role whose sample values all read as money: what a page can offer
     /// when no amount column is mapped.
     pub numeric: Vec<String>,
@@ -56,11 +59,15 @@ pub fn probe(bytes: &[u8], options: &Options) -> Result<Probe> {
         mapping: BTreeMap::new(),
         candidates: BTreeMap::new(),
         rows: Vec::new(),
+        choices: Vec::new(),
         numeric: Vec::new(),
     };
     if detect::read_whole(head) {
         found.format = match detect::detect(bytes).unwrap_or(Format::Xlsx) {
             Format::ArrowFile | Format::ArrowStream => "arrow",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+            Format::Html => "html",
             _ => "xlsx",
         }
         .into();
@@ -99,11 +106,35 @@ pub fn probe(bytes: &[u8], options: &Options) -> Result<Probe> {
     } else {
         Vec::new()
     };
-    found.rows = rows.take(SAMPLE_ROWS).collect();
+    let evidence: Vec<TextRow> = rows.map(TextRow).collect();
+    found.rows = evidence
+        .iter()
+        .take(SAMPLE_ROWS)
+        .map(|r| r.0.clone())
+        .collect();
     if !options.header {
         found.header = (1..=width(&found.rows)).map(|i| i.to_string()).collect();
     }
-    let mut mapping = propose(&found.header, options.mapping.as_ref())?;
+    // The same choice as the analysis, on the rows at hand (a page shows it before the
+    // analysis; with no customer or time column the mapping is left partial).
+    let stats = |c| Some(super::rows_stats(evidence.iter(), c));
+    let covers = |a: usize, b: usize| {
+        evidence
+            .iter()
+            .filter(|r| r.cell(a).is_blank() && !r.cell(b).is_blank())
+            .count() as u64
+    };
+    let chosen = match choose(&found.header, options.mapping.as_ref(), &stats, &covers) {
+        Ok(chosen) => chosen,
+        Err(e) if e.code() == "UnknownColumn" || e.code() == "BadOptions" => return Err(e),
+        Err(_) => super::columns::Chosen {
+            mapping: super::columns::propose(&found.header, options.mapping.as_ref())?,
+            ..Default::default()
+        },
+    };
+    let zh = options.locale() == crate::error::Locale::Zh;
+    found.choices = chosen.choices.iter().map(|c| c.report(zh)).collect();
+    let mut mapping = chosen.mapping;
     // The engine never maps a product column itself (SPEC §12); the probe proposes the best
     // synonym for the page to offer.
     if options.mapping.is_none() {
@@ -159,7 +190,7 @@ impl Sink for Collect {
     fn expect_lines(&mut self, _: usize) {}
 
     fn record(&mut self, _: u64, record: &Fields) -> Result<()> {
-        if self.rows.len() > SAMPLE_ROWS || record.is_blank() {
+        if self.rows.len() > super::EVIDENCE_ROWS || record.is_blank() {
             return Ok(());
         }
         let mut scratch = Vec::new();
@@ -175,6 +206,21 @@ impl Sink for Collect {
 
     fn reject_row(&mut self, _: u64, _: Reason, _: &[u8]) -> Result<()> {
         Ok(())
+    }
+}
+
+/// A probed row as a record (text cells).
+struct TextRow(Vec<String>);
+
+impl Record for TextRow {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn cell(&self, c: usize) -> Cell<'_> {
+        self.0
+            .get(c)
+            .map_or(Cell::BLANK, |t| Cell::Text(t.as_bytes()))
     }
 }
 
@@ -200,11 +246,13 @@ mod tests {
 
     #[test]
     fn a_product_column_is_proposed_and_numeric_columns_offered() {
-        let csv = "Email,Created at,Lineitem name,dollar_value,Note\na@x,2024-01-02,Tea,12.50,hi\nb@x,2024-01-03,Cup,\"1,234.50\",\n";
+        // (`dollar_value`, CDNOW's name, is an amount synonym since issue 13: a name no
+        // synonym knows.)
+        let csv = "Email,Created at,Lineitem name,net_usd,Note\na@x,2024-01-02,Tea,12.50,hi\nb@x,2024-01-03,Cup,\"1,234.50\",\n";
         let p = probe(csv.as_bytes(), &Options::default()).unwrap();
         assert_eq!(p.mapping["product"], "Lineitem name");
         assert!(!p.mapping.contains_key("amount"));
-        assert_eq!(p.numeric, ["dollar_value"]);
+        assert_eq!(p.numeric, ["net_usd"]);
     }
 
     #[test]

@@ -50,6 +50,30 @@ impl Reason {
             Reason::UnclosedQuote => "unclosedQuote",
         }
     }
+
+    /// What the reason means, in words (English, Chinese), for messages.
+    pub fn describe(self) -> (&'static str, &'static str) {
+        match self {
+            Reason::MissingCustomer => ("the customer cell is empty", "客户单元格为空"),
+            Reason::MissingTime => ("the time cell is empty", "时间单元格为空"),
+            Reason::BadTime => ("the time cannot be read as a date", "时间无法识别为日期"),
+            Reason::MissingAmount => ("the amount cell is empty", "金额单元格为空"),
+            Reason::BadAmount => (
+                "the amount cannot be read as a number",
+                "金额无法识别为数字",
+            ),
+            Reason::RaggedRow => (
+                "the row has more fields than the header",
+                "该行的字段比表头多",
+            ),
+            Reason::RepeatedHeader => ("the header is repeated", "表头重复出现"),
+            Reason::TimeOutOfRange => (
+                "the date is before 1900 or after 2199",
+                "日期早于 1900 年或晚于 2199 年",
+            ),
+            Reason::UnclosedQuote => ("a quote is never closed", "引号没有闭合"),
+        }
+    }
 }
 
 /// One reported rejected row.

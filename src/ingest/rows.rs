@@ -31,6 +31,8 @@ pub(super) enum MoneyColumn {
     Amount,
     Quantity,
     UnitPrice,
+    /// Netted out of the amount (issue 13): blank is 0.
+    Refunded,
 }
 
 /// The pass over data rows: typed values, parse states and the evidence for column-wide
@@ -76,6 +78,15 @@ pub(super) struct RowReader {
     /// `asOf`, when given and readable (for the far-future warning).
     pub(super) as_of: Option<i64>,
     pub(super) scratch: Vec<u8>,
+    /// The column read where the customer cell is blank (issue 13), and the rows it served.
+    pub(super) customer_fallback: Option<usize>,
+    pub(super) fallback_rows: u64,
+    /// Why each role's column was chosen.
+    pub(super) choices: Vec<super::columns::Choice>,
+    /// Time cells that are dates without a year: (row, month, day, seconds), decided for the
+    /// column ([`super::yearless`]), and the first one's text.
+    pub(super) pending_yearless: Vec<(u32, u8, u8, u32)>,
+    pub(super) first_yearless: Option<(u32, String)>,
 }
 
 /// Column index meaning "the record's extra fields" in [`RowReader::bad_texts`].
@@ -97,6 +108,9 @@ impl RowReader {
         {
             money_columns.push((MoneyColumn::Quantity, q));
             money_columns.push((MoneyColumn::UnitPrice, p));
+        }
+        if let (false, Some(r)) = (money_columns.is_empty(), mapping.get(Role::RefundedAmount)) {
+            money_columns.push((MoneyColumn::Refunded, r));
         }
         let dim_columns: Vec<usize> = (0..names.len())
             .filter(|&c| !mapping.has_column(c))
@@ -158,6 +172,11 @@ impl RowReader {
             has_header: options.header,
             as_of,
             scratch: Vec::new(),
+            customer_fallback: None,
+            fallback_rows: 0,
+            choices: Vec::new(),
+            pending_yearless: Vec::new(),
+            first_yearless: None,
         }
     }
 
@@ -200,7 +219,13 @@ impl RowReader {
             }
         }
 
-        let customer_cell = cell(self.customer_col).text(&mut scratch);
+        let mut customer_cell = cell(self.customer_col).text(&mut scratch);
+        if customer_cell.is_empty() {
+            if let Some(c) = self.customer_fallback {
+                customer_cell = record.cell(c).text(&mut scratch);
+                self.fallback_rows += u64::from(!customer_cell.is_empty());
+            }
+        }
         self.missing_customer.push(customer_cell.is_empty());
         self.customer.push(self.customers.intern(customer_cell));
 
@@ -276,7 +301,12 @@ impl RowReader {
             of_line.push(ids.key(id));
         }
         let status_cell = cell(self.status_col).text(&mut scratch);
-        self.status.push(self.statuses.intern(status_cell));
+        // Blank is status number 0: no lookup for files without a status column.
+        self.status.push(if status_cell.is_empty() {
+            0
+        } else {
+            self.statuses.intern(status_cell)
+        });
         let len = record.len();
         for (c, dim) in &mut self.dims {
             if *c >= len {
@@ -328,6 +358,13 @@ impl RowReader {
     ) -> i64 {
         if let Some(v) = plain_number(text) {
             self.pending_numbers.push((row, v));
+            return PENDING;
+        }
+        if let Some((m, d, secs)) = crate::time::parse_yearless(text) {
+            if self.first_yearless.is_none() {
+                self.first_yearless = Some((row, String::from_utf8_lossy(text).into_owned()));
+            }
+            self.pending_yearless.push((row, m, d, secs));
             return PENDING;
         }
         if self.has_header {

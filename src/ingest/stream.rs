@@ -170,6 +170,12 @@ fn read_whole(bytes: &[u8], options: &Options) -> Result<(Lines, IngestInfo)> {
     match detect::detect(bytes)? {
         #[cfg(feature = "xlsx")]
         detect::Format::Xlsx => super::xlsx::read(bytes, options),
+        #[cfg(feature = "xlsx")]
+        detect::Format::Xls => super::xlsx::read_legacy(bytes, false, options),
+        #[cfg(feature = "xlsx")]
+        detect::Format::Ods => super::xlsx::read_legacy(bytes, true, options),
+        #[cfg(feature = "xlsx")]
+        detect::Format::Html => super::html::read(bytes, options),
         #[cfg(feature = "arrow")]
         detect::Format::ArrowFile => super::arrow::read(bytes, true, options),
         #[cfg(feature = "arrow")]

@@ -256,6 +256,67 @@ fn pick_sheet(sheets: &[String], wanted: Option<&str>) -> Result<String> {
         })
 }
 
+/// Reads a legacy `.xls` or an `.ods` workbook (issue 13): the sheet as a range of cells (these
+/// formats have no cell-by-cell reader in calamine), each row a record for the shared reader.
+pub fn read_legacy(bytes: &[u8], ods: bool, options: &Options) -> Result<(Lines, IngestInfo)> {
+    use calamine::{Data, Ods, Xls};
+    fn bad(e: impl std::fmt::Display) -> Error {
+        Error::new(
+            ErrorKind::BadXlsx,
+            format!("the workbook cannot be read (damaged, or protected by a password): {e}"),
+            format!("无法读取该工作簿（文件损坏或有密码保护）：{e}"),
+        )
+    }
+    let (sheet, range) = if ods {
+        let mut book: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(bad)?;
+        let sheet = pick_sheet(&book.sheet_names(), options.sheet.as_deref())?;
+        let range = book.worksheet_range(&sheet).map_err(bad)?;
+        (sheet, range)
+    } else {
+        let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(bad)?;
+        let sheet = pick_sheet(&book.sheet_names(), options.sheet.as_deref())?;
+        let range = book.worksheet_range(&sheet).map_err(bad)?;
+        (sheet, range)
+    };
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let mut driver = Driver::new(options.clone(), range.height());
+    for (i, row) in range.rows().enumerate() {
+        let values: Vec<(usize, Value)> = row
+            .iter()
+            .enumerate()
+            .filter_map(|(c, d)| {
+                let v = match d {
+                    Data::Empty => return None,
+                    Data::Int(i) => Value::Int(*i),
+                    Data::Float(f) => Value::Float(*f),
+                    Data::String(s) => Value::Borrowed(s),
+                    Data::Bool(b) => Value::Borrowed(if *b { "TRUE" } else { "FALSE" }),
+                    Data::DateTime(d) if d.is_datetime() => {
+                        match excel_serial_seconds(d.as_f64(), false) {
+                            Some(t) => Value::Time(t),
+                            None => Value::Float(d.as_f64()),
+                        }
+                    }
+                    Data::DateTime(d) => Value::Float(d.as_f64()),
+                    Data::DateTimeIso(s) | Data::DurationIso(s) => Value::Borrowed(s),
+                    Data::Error(e) => Value::Owned(e.to_string()),
+                };
+                Some((left as usize + c, v))
+            })
+            .collect();
+        let record = SparseRecord {
+            cells: values.iter().map(|(c, v)| (*c, v.cell())).collect(),
+        };
+        driver.record(u64::from(top) + i as u64 + 1, &record)?;
+    }
+    driver.finish(IngestInfo {
+        format: if ods { "ods" } else { "xls" },
+        sheet: Some(sheet),
+        encoding: "utf-8".into(),
+        ..IngestInfo::default()
+    })
+}
+
 fn bad_xlsx(e: XlsxError) -> Error {
     Error::new(
         ErrorKind::BadXlsx,

@@ -5,7 +5,7 @@
 use rustc_hash::FxHashMap;
 
 use super::breakdown::wilson;
-use super::{median, percentile, ratio, Context};
+use super::{median, percentile, rank_by_count, ratio, Context};
 use crate::customers::Buyer;
 use crate::options::CountBy;
 use crate::orders::Products;
@@ -70,13 +70,13 @@ pub fn products(cx: &Context) -> Option<ProductsReport> {
     }
     drop(seen);
 
-    let name = |p: u32| names.get(p);
-    // Count descending, then value ascending (byte order of UTF-8 is code-point order).
     let top = |count: &dyn Fn(u32) -> u64| -> Vec<u32> {
-        let mut ids: Vec<u32> = (1..n_values as u32).filter(|&p| count(p) > 0).collect();
-        ids.sort_by(|&a, &b| count(b).cmp(&count(a)).then_with(|| name(a).cmp(name(b))));
-        ids.truncate(max_groups);
-        ids
+        let mut counted: Vec<(u32, u64)> = (1..n_values as u32)
+            .map(|p| (p, count(p)))
+            .filter(|&(_, n)| n > 0)
+            .collect();
+        rank_by_count(&mut counted, names, max_groups);
+        counted.into_iter().map(|(p, _)| p).collect()
     };
     let first_top = top(&|p| first[p as usize].customers);
     let repeat_top = top(&|p| repeat[p as usize].buyers);
@@ -135,8 +135,7 @@ pub fn products(cx: &Context) -> Option<ProductsReport> {
         .map(|(row, &p)| {
             let customers = next_customers[row];
             let mut top: Vec<(u32, u64)> = next_counts[row].iter().map(|(&q, &n)| (q, n)).collect();
-            top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| name(a.0).cmp(name(b.0))));
-            top.truncate(NEXT_TOP);
+            rank_by_count(&mut top, names, NEXT_TOP);
             ProductNext {
                 product: text(p),
                 customers,
@@ -217,21 +216,21 @@ impl PurchaseProducts {
         self.close();
     }
 
-    /// Sorts and dedups the last purchase's products (a day's orders may share some).
+    /// Drops repeated products of the last purchase (a day's orders may share some); a
+    /// purchase's products are few, so a scan beats a sort.
     fn close(&mut self) {
         let end = self.codes.len();
         if let Some(span) = self.spans.last_mut() {
-            let slice = &mut self.codes[span.0..end];
-            slice.sort_unstable();
-            let mut kept = 0;
-            for i in 0..slice.len() {
-                if i == 0 || slice[i] != slice[i - 1] {
-                    slice[kept] = slice[i];
+            let mut kept = span.0;
+            for i in span.0..end {
+                let code = self.codes[i];
+                if !self.codes[span.0..kept].contains(&code) {
+                    self.codes[kept] = code;
                     kept += 1;
                 }
             }
-            span.1 = span.0 + kept;
-            self.codes.truncate(span.1);
+            span.1 = kept;
+            self.codes.truncate(kept);
         }
     }
 

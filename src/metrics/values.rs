@@ -2,6 +2,7 @@
 //! (`dimensions`) and the status values with whether they cancel (`ingest.statuses`). Counted
 //! over every order, so that the pickers stay put while filters change.
 
+use super::rank_by_count;
 use crate::intern::Interner;
 use crate::orders::Orders;
 use crate::report::{DimensionValues, StatusValue, ValueCount};
@@ -64,14 +65,6 @@ fn most_frequent(counts: &[u64], names: &Interner) -> Vec<(u32, u64)> {
         .filter(|(_, &n)| n > 0)
         .map(|(v, &n)| (v as u32, n))
         .collect();
-    let order = |a: &(u32, u64), b: &(u32, u64)| {
-        b.1.cmp(&a.1)
-            .then_with(|| names.get(a.0).cmp(names.get(b.0)))
-    };
-    if found.len() > LISTED {
-        found.select_nth_unstable_by(LISTED, order);
-        found.truncate(LISTED);
-    }
-    found.sort_by(order);
+    rank_by_count(&mut found, names, LISTED);
     found
 }

@@ -6,6 +6,19 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
+/// Proptest's settings for this repository: `cases` unless `PROPTEST_CASES` says otherwise, and
+/// no regression files written next to the tests (other people work in this tree).
+pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(cases),
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}
+
 /// The repository's copy of the golden fixtures.
 pub fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data/golden")

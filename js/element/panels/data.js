@@ -4,7 +4,7 @@ import { card, tableBlock, delimiterName } from "./common.js";
 // ------------------------------------------------------------------------------ data & mapping
 
 /** The roles a column can play (Options.mapping keys), one select each. */
-const ROLES = ["customer", "time", "amount", "order", "status", "quantity", "unitPrice"];
+const ROLES = ["customer", "time", "amount", "order", "status", "quantity", "unitPrice", "refundedAmount"];
 
 export const dataPanel = {
   id: "data",
@@ -28,6 +28,19 @@ export const dataPanel = {
     // "the engine guesses".
     const auto = !report && !ctx.options.mapping && !probe?.header.length;
 
+    // Why the engine chose each column (issue 13): the report's explanation, else the probe's;
+    // a choice is only shown while the column is still the one in force.
+    const choices = ingest?.choices ?? probe?.choices ?? [];
+    const why = (role) => {
+      const c = choices.find((x) => x.role === role && x.column === mapping[role]);
+      if (!c) return null;
+      const runner = c.runnerUp != null ? t("data.runnerUp", { column: c.runnerUp, reason: c.runnerUpReason ?? "" }) : null;
+      const fallback = role === "customer" && ingest?.customerFallback
+        ? t("data.fallback", { column: ingest.customerFallback.column, n: f.int(ingest.customerFallback.rows) })
+        : null;
+      return h("small", { class: "why muted", dataset: { why: role } }, [c.reason, runner, fallback].filter(Boolean).join(" · "));
+    };
+
     const selects = h("div", { class: "mapping" }, ROLES.map((role) => {
       const current = mapping[role] ?? "";
       const sel = h("select", {
@@ -40,7 +53,7 @@ export const dataPanel = {
           ctx.setOption({ mapping: next });
         },
       }, h("option", { value: "" }, auto ? t("data.autoOption") : t("data.none")), columns.map((c) => h("option", { value: c, selected: c === current }, c)));
-      return h("label", { class: "field" }, t(`role.${role}`), sel);
+      return h("label", { class: "field" }, t(`role.${role}`), sel, why(role));
     }));
 
     const rejectedTotal = ingest ? Object.values(ingest.rejected).reduce((a, b) => a + b, 0) : 0;
