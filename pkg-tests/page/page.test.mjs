@@ -258,10 +258,7 @@ test("each mapping dropdown says why the engine chose its column, with the runne
 
 test("every row rejected: the page shows the first rejected row's line, column, text and reason", async () => {
   const file = join(tmp, "all-rejected.csv");
-  writeFileSync(file, "customer_id,order_date
-c1,someday
-c2,
-");
+  writeFileSync(file, "customer_id,order_date\nc1,someday\nc2,\n");
   const page = await openPage(env);
   try {
     await pickFile(page, file);
