@@ -649,17 +649,17 @@ test("CLV: the model in use and why, how to read it, KPI definitions; without a 
   } finally {
     await page.close();
   }
-  // tiny: 11 customers, no fit: the CLV panel gives way to the engine's reason and advice, in
-  // the page's language (engine messages come in options.locale).
-  const g = golden("tiny");
+  // One purchase per customer: no model can be fitted, so the CLV panel gives way to the
+  // engine's reason and advice, in the page's language (engine messages come in options.locale).
+  const once = join(tmp, "one-purchase-each.csv");
+  writeFileSync(once, "customer_id,order_date,amount\n" + Array.from({ length: 30 }, (_, i) => `c${i},2024-0${1 + (i % 9)}-1${i % 10},${10 + i}`).join("\n") + "\n");
   for (const [locale, reason, advice] of [
-    ["en-US", /^CLV: [^:]*NBD cannot be estimated: too few repeat customers \(\d+ of \d+ customers came back on another day, over \d+ days of history\)/, /Export a longer period/],
-    ["zh-CN", /^客户价值（CLV）：[^：]*NBD 无法估计：复购客户太少/, /请导出更长时间段的订单/],
+    ["en-US", /^CLV: [^:]*NBD cannot be estimated: no customer bought again on another day \(0 of 30 customers came back on another day, over \d+ days of history\)/, /export a longer period/],
+    ["zh-CN", /^客户价值（CLV）：[^：]*NBD 无法估计：没有客户在另一天再次购买/, /请导出更长时间段的订单/],
   ]) {
     const tiny = await openPage(env, "/?sample=0", { locale });
     try {
-      await setOptions(tiny, g.options);
-      await dropFile(tiny, g.file, "tiny orders.csv");
+      await dropFile(tiny, once, "one-purchase-each.csv");
       const [r] = await waitForResults(tiny);
       assert.equal(r.detail.clv, null);
       assert.equal(await lens(tiny, "#panel-clv").count(), 0);

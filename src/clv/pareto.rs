@@ -334,6 +334,10 @@ fn compress(customers: &[(f64, f64, f64)]) -> Result<Compressed, FitError> {
             .then(p.1.total_cmp(&q.1))
             .then(p.2.total_cmp(&q.2))
     });
+    // Summed in sorted order: the fit must not depend on the order of customers in the file
+    // (as BG/NBD's).
+    let sum_x = triples.iter().map(|c| c.0).sum();
+    let sum_t = triples.iter().map(|c| c.2).sum();
     let mut rows: Vec<(f64, f64, f64, f64)> = Vec::new();
     for (x, tx, t) in triples {
         match rows.last_mut() {
@@ -358,8 +362,8 @@ fn compress(customers: &[(f64, f64, f64)]) -> Result<Compressed, FitError> {
         row_pairs,
         pairs,
         n: customers.len() as f64,
-        sum_x: customers.iter().map(|c| c.0).sum(),
-        sum_t: customers.iter().map(|c| c.2).sum(),
+        sum_x,
+        sum_t,
     })
 }
 
