@@ -5,7 +5,7 @@ use super::optim::{self, Objective, Search, Settings, Start};
 use super::special::{
     digamma, expected_while_alive, expected_while_alive_many, ln_gamma, log_add_exp,
 };
-use super::{in_interior, Fit, FitError};
+use super::{in_interior, sorted_triples, valid_customer, Fit, FitError};
 
 /// BG/NBD parameters: purchase rates λ ~ Gamma(shape `r`, rate `alpha`), dropout probability
 /// after each purchase p ~ Beta(`a`, `b`). `alpha` is in the fitting unit (e.g. weeks).
@@ -19,17 +19,6 @@ pub struct BgNbd {
     pub a: f64,
     /// Second shape of the Beta distribution of the dropout probability.
     pub b: f64,
-}
-
-/// Checks one customer's (x, t_x, T): x a whole number ≥ 0, 0 ≤ t_x ≤ T, all finite.
-fn valid_customer(x: f64, tx: f64, t: f64) -> bool {
-    x.is_finite()
-        && tx.is_finite()
-        && t.is_finite()
-        && x >= 0.0
-        && x.fract() == 0.0
-        && tx >= 0.0
-        && tx <= t
 }
 
 impl BgNbd {
@@ -198,28 +187,7 @@ fn index_of(sorted: &[f64], v: f64) -> Option<usize> {
 }
 
 fn compress(customers: &[(f64, f64, f64)]) -> Result<Compressed, FitError> {
-    if customers.is_empty() {
-        return Err(FitError::Empty);
-    }
-    for (index, &(x, tx, t)) in customers.iter().enumerate() {
-        if !valid_customer(x, tx, t) {
-            return Err(FitError::InvalidInput { index });
-        }
-    }
-    if !customers.iter().any(|c| c.0 >= 1.0) {
-        return Err(FitError::NoRepeatCustomers);
-    }
-    // +0.0 for −0.0 so that total_cmp treats them as one value
-    let norm = |v: f64| v + 0.0;
-    let mut triples: Vec<(f64, f64, f64)> = customers
-        .iter()
-        .map(|&(x, tx, t)| (norm(x), if x == 0.0 { 0.0 } else { norm(tx) }, norm(t)))
-        .collect();
-    triples.sort_unstable_by(|p, q| {
-        p.0.total_cmp(&q.0)
-            .then(p.1.total_cmp(&q.1))
-            .then(p.2.total_cmp(&q.2))
-    });
+    let triples = sorted_triples(customers)?;
     let mut xs: Vec<f64> = triples.iter().map(|c| c.0).collect();
     xs.dedup();
     let mut times: Vec<f64> = triples.iter().flat_map(|c| [c.1, c.2]).collect();

@@ -48,6 +48,46 @@ pub use special::hyp2f1;
 
 use std::fmt;
 
+/// Checks one customer's (x, t_x, T): x a whole number ≥ 0, 0 ≤ t_x ≤ T, all finite.
+fn valid_customer(x: f64, tx: f64, t: f64) -> bool {
+    x.is_finite()
+        && tx.is_finite()
+        && t.is_finite()
+        && x >= 0.0
+        && x.fract() == 0.0
+        && tx >= 0.0
+        && tx <= t
+}
+
+/// The (x, t_x, T) of a fit, checked and sorted (t_x is 0 for x = 0, −0.0 read as 0.0): what
+/// both BG/NBD and Pareto/NBD compress. Sorted, so that no fit depends on the order of
+/// customers in the file.
+fn sorted_triples(customers: &[(f64, f64, f64)]) -> Result<Vec<(f64, f64, f64)>, FitError> {
+    if customers.is_empty() {
+        return Err(FitError::Empty);
+    }
+    for (index, &(x, tx, t)) in customers.iter().enumerate() {
+        if !valid_customer(x, tx, t) {
+            return Err(FitError::InvalidInput { index });
+        }
+    }
+    if !customers.iter().any(|c| c.0 >= 1.0) {
+        return Err(FitError::NoRepeatCustomers);
+    }
+    // +0.0 for −0.0 so that total_cmp treats them as one value
+    let norm = |v: f64| v + 0.0;
+    let mut triples: Vec<(f64, f64, f64)> = customers
+        .iter()
+        .map(|&(x, tx, t)| (norm(x), if x == 0.0 { 0.0 } else { norm(tx) }, norm(t)))
+        .collect();
+    triples.sort_unstable_by(|p, q| {
+        p.0.total_cmp(&q.0)
+            .then(p.1.total_cmp(&q.1))
+            .then(p.2.total_cmp(&q.2))
+    });
+    Ok(triples)
+}
+
 /// Fitted parameters with the maximised log-likelihood.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -11,7 +11,7 @@
 
 use super::optim::{self, Objective, Search, Start};
 use super::special::{digamma, ln_gamma};
-use super::{in_interior, Fit, FitError};
+use super::{in_interior, sorted_triples, valid_customer, Fit, FitError};
 
 /// Pareto/NBD parameters: purchase rates λ ~ Gamma(shape `r`, rate `alpha`), dropout rates
 /// μ ~ Gamma(shape `s`, rate `beta`). `alpha` and `beta` are in the fitting unit.
@@ -25,16 +25,6 @@ pub struct ParetoNbd {
     pub s: f64,
     /// Rate of the Gamma distribution of dropout rates, in fitting units.
     pub beta: f64,
-}
-
-fn valid_customer(x: f64, tx: f64, t: f64) -> bool {
-    x.is_finite()
-        && tx.is_finite()
-        && t.is_finite()
-        && x >= 0.0
-        && x.fract() == 0.0
-        && tx >= 0.0
-        && tx <= t
 }
 
 /// Most terms of one series; past them the remainder is estimated as a geometric tail with the
@@ -313,27 +303,7 @@ struct Compressed {
 }
 
 fn compress(customers: &[(f64, f64, f64)]) -> Result<Compressed, FitError> {
-    if customers.is_empty() {
-        return Err(FitError::Empty);
-    }
-    for (index, &(x, tx, t)) in customers.iter().enumerate() {
-        if !valid_customer(x, tx, t) {
-            return Err(FitError::InvalidInput { index });
-        }
-    }
-    if !customers.iter().any(|c| c.0 >= 1.0) {
-        return Err(FitError::NoRepeatCustomers);
-    }
-    let norm = |v: f64| v + 0.0;
-    let mut triples: Vec<(f64, f64, f64)> = customers
-        .iter()
-        .map(|&(x, tx, t)| (norm(x), if x == 0.0 { 0.0 } else { norm(tx) }, norm(t)))
-        .collect();
-    triples.sort_unstable_by(|p, q| {
-        p.0.total_cmp(&q.0)
-            .then(p.1.total_cmp(&q.1))
-            .then(p.2.total_cmp(&q.2))
-    });
+    let triples = sorted_triples(customers)?;
     // Summed in sorted order: the fit must not depend on the order of customers in the file
     // (as BG/NBD's).
     let sum_x = triples.iter().map(|c| c.0).sum();

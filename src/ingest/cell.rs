@@ -169,6 +169,21 @@ impl Record for SparseRecord<'_> {
 }
 
 /// A dense record of owned-or-borrowed cells (Arrow rows).
+/// A row of owned text cells (an HTML table's row, a probed row).
+pub struct TextRecord(pub Vec<String>);
+
+impl Record for TextRecord {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn cell(&self, c: usize) -> Cell<'_> {
+        self.0
+            .get(c)
+            .map_or(Cell::BLANK, |t| Cell::Text(t.as_bytes()))
+    }
+}
+
 impl Record for [Cell<'_>] {
     fn len(&self) -> usize {
         <[Cell]>::len(self)

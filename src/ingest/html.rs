@@ -13,26 +13,11 @@ use std::borrow::Cow;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use super::cell::{Cell, Record};
+use super::cell::TextRecord;
 use super::decode::Decoding;
 use super::{Driver, IngestInfo, Lines};
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::Options;
-
-/// One table row as text cells.
-struct Row(Vec<String>);
-
-impl Record for Row {
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    fn cell(&self, c: usize) -> Cell<'_> {
-        self.0
-            .get(c)
-            .map_or(Cell::BLANK, |t| Cell::Text(t.as_bytes()))
-    }
-}
 
 /// Reads the rows of the HTML tables in `bytes`.
 pub fn read(bytes: &[u8], options: &Options) -> Result<(Lines, IngestInfo)> {
@@ -72,7 +57,7 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<(Lines, IngestInfo)> {
         finish_cell(row, cell);
         if let Some(r) = row.take() {
             number += 1;
-            driver.record(number, &Row(r))?;
+            driver.record(number, &TextRecord(r))?;
         }
         Ok(())
     };

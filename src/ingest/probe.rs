@@ -7,12 +7,13 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::cell::{Cell, Record, TextRecord};
 use super::columns::{candidates, choose, ColumnChoice, Mapping, Role};
 use super::decode::Decoding;
 use super::detect::{self, Format};
 use super::records::{Fields, Sink, Tokenizer};
 use super::stream::HEAD;
-use super::{cell::Cell, cell::Record, Reason};
+use super::Reason;
 use crate::error::Result;
 use crate::money::parse_money;
 use crate::options::Options;
@@ -106,7 +107,7 @@ pub fn probe(bytes: &[u8], options: &Options) -> Result<Probe> {
     } else {
         Vec::new()
     };
-    let evidence: Vec<TextRow> = rows.map(TextRow).collect();
+    let evidence: Vec<TextRecord> = rows.map(TextRecord).collect();
     found.rows = evidence
         .iter()
         .take(SAMPLE_ROWS)
@@ -206,21 +207,6 @@ impl Sink for Collect {
 
     fn reject_row(&mut self, _: u64, _: Reason, _: &[u8]) -> Result<()> {
         Ok(())
-    }
-}
-
-/// A probed row as a record (text cells).
-struct TextRow(Vec<String>);
-
-impl Record for TextRow {
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    fn cell(&self, c: usize) -> Cell<'_> {
-        self.0
-            .get(c)
-            .map_or(Cell::BLANK, |t| Cell::Text(t.as_bytes()))
     }
 }
 
