@@ -22,7 +22,8 @@ after(async () => { await env?.stop(); });
 
 const lens = (page, css) => page.locator(`cohort-lens ${css}`);
 const LOCALE = { en: "en-US", zh: "zh-CN" };
-const SHARED = resolve(ROOT, "../shared");
+// The repository's copies of the shared golden sets (a test keeps them in sync).
+const GOLDEN_DATA = resolve(ROOT, "examples/data");
 
 /** The entries of a zip file (stored or deflated), by name, as Buffers. */
 function unzip(buf) {
@@ -288,12 +289,12 @@ for (const lang of ["en", "zh"]) {
 
 for (const lang of ["en", "zh"]) {
   test(`product and win-back panels for the Shopify line-item fixture (${lang})`, async () => {
-    const options = JSON.parse(readFileSync(join(SHARED, "golden-next/lines.options.json"), "utf8"));
-    const expected = JSON.parse(readFileSync(join(SHARED, "golden-next/lines.report.json"), "utf8"));
+    const options = JSON.parse(readFileSync(join(GOLDEN_DATA, "golden-next/lines.options.json"), "utf8"));
+    const expected = JSON.parse(readFileSync(join(GOLDEN_DATA, "golden-next/lines.report.json"), "utf8"));
     const page = await openPage(env, "/?sample=0", { locale: LOCALE[lang] });
     try {
       await setOptions(page, options);
-      await pickFile(page, join(SHARED, "golden/lines.csv"));
+      await pickFile(page, join(GOLDEN_DATA, "golden/lines.csv"));
       const [result] = await waitForResults(page);
       assert.equal(result.type, "cohort-lens-report", JSON.stringify(result.detail).slice(0, 300));
       const p = result.detail.products;
