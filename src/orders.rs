@@ -38,6 +38,10 @@ pub struct Orders {
     pub statuses: Arc<Interner>,
     /// Status value number of each order: the first non-blank among its lines.
     pub status: Vec<u32>,
+    /// Status value number of each order's last non-blank line without a negative amount:
+    /// where it differs from `status`, the status changed within the order (`matchRefunds`,
+    /// docs/refunds.md).
+    pub final_status: Vec<u32>,
     /// Which status values make an order a non-purchase, by value number.
     pub cancelled: Vec<bool>,
     /// The products of each order, when a product column is mapped (SPEC §12).
@@ -133,6 +137,7 @@ impl Orders {
             purchase: pick(&self.purchase, keep),
             statuses: Arc::clone(&self.statuses),
             status: pick(&self.status, keep),
+            final_status: pick(&self.final_status, keep),
             cancelled: self.cancelled.clone(),
             products: self.products.as_ref().map(|p| Products {
                 dim: p.dim,
@@ -241,6 +246,7 @@ pub fn build(lines: Lines, as_of: Option<i64>, cancelled: Option<&[String]>) -> 
         purchase: Vec::new(),
         statuses: Arc::new(lines.statuses),
         status: out.status,
+        final_status: out.final_status,
         cancelled: Vec::new(),
         products,
         dims: lines
@@ -299,6 +305,7 @@ struct Builder {
     time: Vec<i64>,
     amount: Vec<Micros>,
     status: Vec<u32>,
+    final_status: Vec<u32>,
     dims: Vec<Vec<u32>>,
     /// Each order's products in `product_codes` (only with a product column).
     product_span: Vec<(u32, u32)>,
@@ -315,6 +322,7 @@ impl Builder {
             time: Vec::with_capacity(n),
             amount: Vec::with_capacity(n),
             status: Vec::with_capacity(n),
+            final_status: Vec::with_capacity(n),
             dims: (0..n_dims).map(|_| Vec::with_capacity(n)).collect(),
             product_span: Vec::new(),
             product_codes: Vec::new(),
@@ -328,6 +336,7 @@ impl Builder {
         self.time.push(lines.time[i]);
         self.amount.push(lines.amount[i]);
         self.status.push(lines.status[i]);
+        self.final_status.push(lines.status[i]);
         for (column, dim) in self.dims.iter_mut().zip(&lines.dims) {
             column.push(dim.of_line[i]);
         }
@@ -344,6 +353,10 @@ impl Builder {
         self.amount[o] = self.amount[o].saturating_add(lines.amount[i]);
         if self.status[o] == 0 {
             self.status[o] = lines.status[i];
+        }
+        // A negative line is a refund the amounts already net (rule 1), not a status change.
+        if lines.status[i] != 0 && lines.amount[i] >= 0 {
+            self.final_status[o] = lines.status[i];
         }
         for (column, dim) in self.dims.iter_mut().zip(&lines.dims) {
             if column[o] == 0 {
@@ -486,6 +499,7 @@ impl Builder {
         apply(&mut self.time, base, perm);
         apply(&mut self.amount, base, perm);
         apply(&mut self.status, base, perm);
+        apply(&mut self.final_status, base, perm);
         apply(&mut self.first_line, base, perm);
         if self.with_products {
             apply(&mut self.product_span, base, perm);
@@ -521,6 +535,7 @@ impl Builder {
         self.time = retain_kept(std::mem::take(&mut self.time), &keep);
         self.amount = retain_kept(std::mem::take(&mut self.amount), &keep);
         self.status = retain_kept(std::mem::take(&mut self.status), &keep);
+        self.final_status = retain_kept(std::mem::take(&mut self.final_status), &keep);
         if self.with_products {
             self.product_span = retain_kept(std::mem::take(&mut self.product_span), &keep);
         }
@@ -561,10 +576,26 @@ impl RefundMatches {
 /// the sign changed: that purchase stops being a purchase (its money and the refund's still
 /// net in revenue). Without such a purchase, the earliest one in the window whose amount
 /// exceeds the refund takes the refund (its amount reduced, the refund's set to 0; it stays a
-/// purchase). Lines of one order were already netted by the merge. Nothing happens without an
-/// amount column.
+/// purchase). Lines of one order were already netted by the merge; an order whose status
+/// changed to a cancelled one on a later line is reversed first. Only that status rule applies
+/// without an amount column.
 pub fn match_refunds(orders: &mut Orders, window_days: u32) -> RefundMatches {
     let mut out = RefundMatches::default();
+    // Rule 1: an order whose status changed to a cancelled one on a later line was reversed
+    // within the order (a status log: paid, then refunded), whatever its amounts say.
+    for o in 0..orders.len() {
+        let last = orders.final_status[o];
+        let cancelled = orders
+            .cancelled
+            .get(last as usize)
+            .copied()
+            .unwrap_or(false);
+        if orders.purchase[o] && last != orders.status[o] && cancelled {
+            out.undo.push((o, orders.amount[o], true));
+            orders.purchase[o] = false;
+            out.reversed += 1;
+        }
+    }
     if !orders.has_amount {
         return out;
     }
