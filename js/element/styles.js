@@ -220,7 +220,7 @@ td svg { vertical-align: middle; }
   /* A narrow first column leaves room for the data beside it (a long label wraps). */
   th, td { padding: 5px 6px; }
   tbody th.text, td.text, th.text { min-width: 5.5em; max-width: 9em; }
-  table.heat th:first-child, table.heat td:first-child { white-space: normal; min-width: 0; max-width: 5.5em; overflow-wrap: anywhere; }
+  table.heat th:first-child, table.heat td:first-child { white-space: normal; min-width: 5.4em; max-width: 6.5em; }
   table.heat th, table.heat td { min-width: 46px; padding: 4px 5px; }
   table.rfm { border-spacing: 2px; }
   table.rfm td.cell { padding: 5px 2px; }
