@@ -42,12 +42,13 @@ types:
 	COHORTLENS_WRITE_TYPES=1 cargo test --lib typescript::report_d_ts_is_current
 
 # The static site: the demo page (www/), a consumer of the package served beside it at pkg/
-# (what `make demo` serves).
+# (what `make demo` serves), and the list of files its service worker keeps for offline use.
 site: pkg
 	rm -rf target/site && mkdir -p target/site
 	cp -r www/. target/site/
 	cp -r pkg target/site/pkg
 	cp examples/embed.html target/site/embed.html 2>/dev/null || true
+	node scripts/precache.mjs target/site
 
 demo: site
 	node scripts/serve.mjs target/site $(PORT)

@@ -16,7 +16,7 @@
 
 import { WorkerClient } from "./client.js";
 import { translator, normalizeLang } from "./element/i18n.js";
-import { formatters, fileStem, saveBlob, h } from "./element/format.js";
+import { formatters, formatTime, fileStem, saveBlob, h } from "./element/format.js";
 import { styleSheet } from "./element/styles.js";
 import { PANELS } from "./element/panels/index.js";
 import { openCustomerList } from "./element/customers.js";
@@ -28,6 +28,12 @@ import { openCustomerList } from "./element/customers.js";
 const VIEW_KEYS = ["filters", "silentDays", "overdueFactor", "countBy", "periodGrain", "cohortGrain", "cohortAlignment", "cancelledStatuses", "rfmSegments"];
 /** View options that name the file's values (dimension values, status values): a new file drops them. */
 const FILE_KEYS = ["filters", "cancelledStatuses"];
+
+/**
+ * The width in CSS px charts are drawn at for print: between an A4 page's text width in
+ * portrait (690) and in landscape (1020), so that their text prints at 8–12 px on either.
+ */
+const PRINT_WIDTH = 900;
 
 /** The engine's "page" preset (calibrationSplit "auto", …), asked of a worker once per page. */
 let pagePreset = null;
@@ -43,6 +49,7 @@ function readTheme(el) {
     surface: v("--_surface", "#ffffff"),
     grid: v("--_grid", "#edf0f5"),
     track: v("--_track", "#eef2f7"),
+    heat: v("--_heat", "#2f6fed"),
     series: [
       v("--cohort-lens-series-1", v("--_accent", "#2f6fed")),
       v("--cohort-lens-series-2", "#e8833a"),
@@ -84,11 +91,14 @@ export class CohortLens extends HTMLElement {
   #srcLoaded = null;
   #sections = new Map();
   #cancelled = false;
+  /** Stops the media listeners of a connected element. */
+  #media = null;
 
   constructor() {
     super();
     this.#root = this.attachShadow({ mode: "open" });
     this.#root.adoptedStyleSheets = [styleSheet()];
+    this.#root.addEventListener("focusin", () => requestAnimationFrame(() => this.#clearOfNav()));
     this.addEventListener("dragover", (e) => {
       if (![...(e.dataTransfer?.types ?? [])].includes("Files")) return;
       e.preventDefault();
@@ -106,11 +116,18 @@ export class CohortLens extends HTMLElement {
   }
 
   connectedCallback() {
+    // Printing draws the charts at the page's width; a change of colour scheme recolours the
+    // heat cells (their fills and text colours are computed from the theme).
+    this.#media = new AbortController();
+    for (const query of ["print", "(prefers-color-scheme: dark)"]) {
+      matchMedia(query).addEventListener("change", () => this.#render(), { signal: this.#media.signal });
+    }
     this.#render();
     if (this.hasAttribute("src") && this.#srcLoaded !== this.getAttribute("src")) this.#loadSrc(this.getAttribute("src"));
   }
 
   disconnectedCallback() {
+    this.#media?.abort();
     // Leave the worker alive across moves in the DOM; a removed element stops its run.
     queueMicrotask(() => {
       if (!this.isConnected) this.#stopWorker();
@@ -378,8 +395,9 @@ export class CohortLens extends HTMLElement {
 
   #context() {
     const lang = this.#lang();
-    // Charts are drawn at the width they will have (they scale down, never up).
-    const width = Math.round(Math.max(320, Math.min(1240, (this.clientWidth || 1000) - 44)));
+    // Charts are drawn at the width they will have (they scale down, never up); in print, at
+    // about a page's width, so that their text prints at about its size.
+    const width = matchMedia("print").matches ? PRINT_WIDTH : Math.round(Math.max(320, Math.min(1240, (this.clientWidth || 1000) - 44)));
     const half = width >= 748 ? Math.floor((width - 28) / 2) : width;
     return {
       width,
@@ -441,6 +459,7 @@ export class CohortLens extends HTMLElement {
     const { t } = ctx;
     const focusKey = this.#root.activeElement?.dataset?.focus;
     const nodes = [h("div", { class: "status", role: "status", "aria-live": "polite" })];
+    if (this.#report) nodes.push(this.#printHead(ctx));
     if (this.#error) nodes.push(this.#errorBox(ctx));
     if (!this.#input && !this.#running && !this.#error) nodes.push(this.#emptyState(ctx));
     this.#sections.clear();
@@ -448,7 +467,7 @@ export class CohortLens extends HTMLElement {
     const visible = CohortLens.panels.filter((p) => p.nav !== false && safeWhen(p, ctx));
     if (this.#report && visible.length > 1) {
       nodes.push(h("nav", { "aria-label": t("nav.label") }, visible.map((p) =>
-        h("button", { type: "button", class: "chip", onclick: () => this.#root.getElementById(`panel-${p.id}`)?.scrollIntoView({ behavior: "smooth", block: "start" }) }, p.title(t)))));
+        h("button", { type: "button", class: "chip", onclick: () => this.#jumpTo(p.id) }, p.title(t)))));
     }
     const panels = h("div", { class: "panels" });
     for (const p of CohortLens.panels) {
@@ -461,6 +480,28 @@ export class CohortLens extends HTMLElement {
     this.#root.replaceChildren(...nodes);
     this.#renderStatus();
     if (focusKey) this.#root.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus();
+  }
+
+  /**
+   * Focus that landed under the sticky nav scrolls clear of it: scroll-margin covers most
+   * stops, but not a nav wrapped onto three rows, nor a date input's inner fields.
+   */
+  #clearOfNav() {
+    const nav = this.#root.querySelector("nav");
+    const el = this.#root.activeElement;
+    if (!nav || !el || nav.contains(el)) return;
+    const n = nav.getBoundingClientRect();
+    const r = el.getBoundingClientRect();
+    if (r.top < n.bottom && r.bottom > n.top) window.scrollBy(0, r.top - n.bottom - 12);
+  }
+
+  /** A nav chip: the section scrolls into view and its heading takes focus. */
+  #jumpTo(id) {
+    const section = this.#root.getElementById(`panel-${id}`);
+    if (!section) return;
+    const smooth = !matchMedia("(prefers-reduced-motion: reduce)").matches;
+    section.scrollIntoView({ behavior: smooth ? "smooth" : "auto", block: "start" });
+    section.querySelector("h2")?.focus({ preventScroll: true });
   }
 
   #renderPanel(id) {
@@ -505,6 +546,20 @@ export class CohortLens extends HTMLElement {
     this.#root.querySelector(".panels")?.classList.toggle("busy", this.#running);
   }
 
+  /** What a printed report says first (print only): the file, its dates and the options in use. */
+  #printHead(ctx) {
+    const { t, report } = ctx;
+    const { summary, cohorts, rates, rfm } = report;
+    return h("div", { class: "print-head", "aria-hidden": "true" },
+      h("p", { class: "file" }, this.#inputName ?? ""),
+      h("p", {}, [
+        `${t("data.range")} ${formatTime(summary.firstOrder)} ${t("data.to")} ${formatTime(summary.lastOrder)}`,
+        `${t("cohort.grain")}: ${t(`grain.${cohorts.grain}`)} (${t(`alignment.${cohorts.alignment}`)})`,
+        `${t("period.grain")}: ${t(`grain.${rates.grain}`)}`,
+        `${t("rfm.scheme")}: ${t(`scheme.${rfm.scheme}`)}`,
+      ].join(" · ")));
+  }
+
   #errorBox(ctx) {
     const { t } = ctx;
     const e = this.#error;
@@ -524,11 +579,12 @@ export class CohortLens extends HTMLElement {
 
   #emptyState(ctx) {
     const { t } = ctx;
-    const input = h("input", { type: "file", id: "pick", class: "sr-only", accept: ".csv,.tsv,.txt,.xlsx,.xls,.ods,.htm,.html,.arrow,.arrows,text/csv,text/plain", onchange: (e) => { if (e.target.files[0]) this.file = e.target.files[0]; } });
+    // The button is the one tab stop; the file input itself stays hidden and out of the tab order.
+    const input = h("input", { type: "file", class: "sr-only", tabindex: "-1", "aria-hidden": "true", accept: ".csv,.tsv,.txt,.xlsx,.xls,.ods,.htm,.html,.arrow,.arrows,text/csv,text/plain", onchange: (e) => { if (e.target.files[0]) this.file = e.target.files[0]; } });
     return h("div", { class: "empty" },
       h("p", {}, t("status.idle")),
       h("p", { class: "small" }, t("status.privacy")),
-      h("div", { class: "pick" }, input, h("label", { for: "pick", class: "btn primary", tabindex: "0", onkeydown: (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); input.click(); } } }, t("status.choose"))));
+      h("div", { class: "pick" }, input, h("button", { type: "button", class: "btn primary", onclick: () => input.click() }, t("status.choose"))));
   }
 }
 

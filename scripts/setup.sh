@@ -2,7 +2,8 @@
 # Installs every tool the build and the tests need, idempotently: a step whose tool is already
 # present at the right version does nothing. Used by `make` targets and CI (.ci/run).
 #   scripts/setup.sh            build tools (wasm target, wasm-bindgen-cli, npm packages)
-#   scripts/setup.sh --browser  also Debian's chromium and chromium-driver (browser tests)
+#   scripts/setup.sh --browser  also Debian's chromium and chromium-driver (browser tests), and
+#                               poppler-utils (the print test reads its PDF back)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,12 +25,13 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 if [ "${1:-}" = "--browser" ]; then
-  # A CJK font so that Chinese renders in the page screenshots.
+  # A CJK font so that Chinese renders in the page screenshots; poppler's pdftotext and
+  # pdftoppm read the printed report back (pkg-tests/page/everyone.test.mjs).
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
-    || [ ! -d /usr/share/fonts/truetype/wqy ]; then
+    || [ ! -d /usr/share/fonts/truetype/wqy ] || ! command -v pdftotext >/dev/null; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-      chromium chromium-driver fonts-wqy-microhei >/dev/null
+      chromium chromium-driver fonts-wqy-microhei poppler-utils >/dev/null
   fi
 fi

@@ -1,7 +1,7 @@
 // The demo page: a consumer of the package like any other (it imports the element from the
 // built package it is served beside, pkg/), and a shell around <cohort-lens> — language switch,
-// a drop zone covering the window, a file picker and the bundled sample (loaded by default;
-// `?sample=0` starts empty).
+// a drop zone covering the window, a file picker, the bundled sample (loaded by default;
+// `?sample=0` starts empty) and a service worker that keeps it all for offline use.
 import "./pkg/element.js";
 
 const STRINGS = {
@@ -13,6 +13,7 @@ const STRINGS = {
     privacy: "Your file is analysed inside this browser tab by WebAssembly. Nothing is uploaded — the page cannot send data anywhere.",
     hint: "Drop an orders export (CSV, TSV, TXT or XLSX) anywhere on this page. Shopify, WooCommerce, Taobao/Tmall, Youzan and Excel exports work; GBK files too.",
     footer: "cohortlens · works offline · your data stays on this device",
+    offline: "Ready offline: you can disconnect and keep working.",
     embed: "Embedding example",
     drop: "Drop the file to analyse it",
     dropNote: "It stays in this browser tab.",
@@ -25,6 +26,7 @@ const STRINGS = {
     privacy: "文件由 WebAssembly 在本浏览器页面内分析，不会上传——页面无法把数据发送到任何地方。",
     hint: "把订单导出文件（CSV、TSV、TXT 或 XLSX）拖到页面任意位置。支持 Shopify、WooCommerce、淘宝/天猫、有赞和 Excel 导出，也支持 GBK 编码。",
     footer: "cohortlens · 可离线使用 · 数据只留在本设备",
+    offline: "已可离线使用：断开网络也能继续分析。",
     embed: "嵌入示例",
     drop: "松开即可分析",
     dropNote: "文件只在本浏览器页面内处理。",
@@ -86,14 +88,12 @@ window.addEventListener("hashchange", () => {
   lens.view = readHash() ?? {};
 });
 
-// File picker (the label is the button; Enter/Space open it from the keyboard).
+// File picker: a button opens the hidden input (which is no tab stop of its own).
 picker.addEventListener("change", () => {
   if (picker.files[0]) lens.file = picker.files[0];
   picker.value = "";
 });
-document.getElementById("pick").addEventListener("keydown", (e) => {
-  if (e.key === "Enter" || e.key === " ") { e.preventDefault(); picker.click(); }
-});
+document.getElementById("pick").addEventListener("click", () => picker.click());
 
 // The sample: a same-origin static file.
 async function loadSample() {
@@ -129,3 +129,12 @@ window.addEventListener("drop", (e) => {
 });
 
 if (new URLSearchParams(location.search).get("sample") !== "0") loadSample();
+
+// Offline: once the service worker has cached the page, the package and the wasm (sw.js), the
+// page says that the network is no longer needed.
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("sw.js")
+    .then(() => navigator.serviceWorker.ready)
+    .then(() => { document.getElementById("offline").hidden = false; })
+    .catch((e) => console.warn("cohortlens: no offline use:", e.message));
+}

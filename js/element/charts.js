@@ -57,15 +57,33 @@ function svgRoot(width, height, theme, title) {
   return root;
 }
 
+/**
+ * The legend below a chart, from (x, y): its items wrap onto further lines where the chart is
+ * too narrow for them, and the chart grows by those lines (its background and viewBox too).
+ */
 function legend(root, items, x, y, theme) {
+  const width = Number(root.getAttribute("width"));
+  const lineHeight = 18;
   let cx = x;
+  let cy = y;
   for (const it of items) {
-    const g = s("g", { transform: `translate(${cx},${y})` });
+    const w = 24 + textWidth(it.label, 12);
+    if (cx > x && cx + w > width - 8) {
+      cx = x;
+      cy += lineHeight;
+    }
+    const g = s("g", { transform: `translate(${cx},${cy})` });
     if (it.line) g.append(s("line", { x1: 0, y1: 6, x2: 18, y2: 6, stroke: it.color, "stroke-width": it.width ?? 2, "stroke-dasharray": it.dash }));
     else g.append(s("rect", { x: 4, y: 1, width: 10, height: 10, rx: 2, fill: it.color }));
     g.append(s("text", { x: 24, y: 10, fill: theme.muted }, it.label));
     root.append(g);
-    cx += 24 + textWidth(it.label, 12) + 18;
+    cx += w + 18;
+  }
+  if (cy > y) {
+    const height = Number(root.getAttribute("height")) + cy - y;
+    root.setAttribute("height", height);
+    root.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    root.querySelector(":scope > rect")?.setAttribute("height", height);
   }
 }
 

@@ -13,9 +13,11 @@ export const CSS = `
   --_grid: var(--cohort-lens-grid, #edf0f5);
   --_track: var(--cohort-lens-track, #eef2f7);
   --_accent: var(--cohort-lens-accent, #2f6fed);
+  --_on-accent: var(--cohort-lens-on-accent, #ffffff);
   --_heat: var(--cohort-lens-heat, #2f6fed);
   --_good: var(--cohort-lens-good, #17804d);
   --_bad: var(--cohort-lens-bad, #c23b2e);
+  --_warn: var(--cohort-lens-warn, #8a5a00);
   --_radius: var(--cohort-lens-radius, 12px);
   display: block;
   font-family: var(--_font);
@@ -24,6 +26,24 @@ export const CSS = `
   font-size: 14px;
   line-height: 1.45;
   container-type: inline-size;
+}
+/* Dark defaults (screens only: a report prints on white); a page's --cohort-lens-* still win. */
+@media screen and (prefers-color-scheme: dark) {
+  :host {
+    --_text: var(--cohort-lens-text, #e6eaf0);
+    --_muted: var(--cohort-lens-muted, #a6b0be);
+    --_surface: var(--cohort-lens-surface, #171b22);
+    --_border: var(--cohort-lens-border, #323a47);
+    --_grid: var(--cohort-lens-grid, #262d38);
+    --_track: var(--cohort-lens-track, #232a34);
+    --_accent: var(--cohort-lens-accent, #7aa5ff);
+    --_on-accent: var(--cohort-lens-on-accent, #0f1217);
+    --_heat: var(--cohort-lens-heat, #5b8cff);
+    --_good: var(--cohort-lens-good, #4cc38a);
+    --_bad: var(--cohort-lens-bad, #ff7b6e);
+    --_warn: var(--cohort-lens-warn, #f0b34a);
+    color-scheme: dark;
+  }
 }
 :host([hidden]) { display: none; }
 * { box-sizing: border-box; }
@@ -58,7 +78,7 @@ p { margin: 0; }
 .btn { display: inline-flex; align-items: center; gap: 6px; border: 1px solid var(--_border); background: var(--_surface); border-radius: 8px; padding: 5px 12px; cursor: pointer; font-size: 13px; line-height: 1.3; }
 .btn:hover { border-color: color-mix(in srgb, var(--_accent) 50%, var(--_border)); }
 .btn:focus-visible, select:focus-visible, .chip:focus-visible, input:focus-visible + .btn { outline: 2px solid var(--_accent); outline-offset: 2px; }
-.btn.primary { background: var(--_accent); border-color: var(--_accent); color: #fff; }
+.btn.primary { background: var(--_accent); border-color: var(--_accent); color: var(--_on-accent); }
 .btn.small { padding: 2px 8px; font-size: 12px; border-radius: 6px; }
 .dl { display: inline-flex; gap: 4px; }
 .dl .btn { color: var(--_muted); }
@@ -66,18 +86,24 @@ p { margin: 0; }
 .field { display: inline-flex; flex-direction: column; gap: 3px; font-size: 12px; color: var(--_muted); }
 select { border: 1px solid var(--_border); border-radius: 8px; padding: 5px 8px; background: var(--_surface); min-width: 120px; max-width: 260px; }
 input[type="date"] { border: 1px solid var(--_border); border-radius: 8px; padding: 4px 8px; background: var(--_surface); min-width: 150px; }
-input[type="date"]:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
+/* A date input's calendar button takes focus inside it without :focus-visible on the input. */
+input:focus-visible, input[type="date"]:focus-within { outline: 2px solid var(--_accent); outline-offset: 2px; }
 input[aria-invalid="true"] { border-color: var(--_bad); }
 .seg { display: inline-flex; border: 1px solid var(--_border); border-radius: 8px; overflow: hidden; background: var(--_surface); }
 .seg button { border: 0; background: none; padding: 5px 11px; cursor: pointer; font-size: 13px; color: var(--_muted); }
 .seg button + button { border-left: 1px solid var(--_border); }
-.seg button[aria-pressed="true"] { background: color-mix(in srgb, var(--_accent) 12%, var(--_surface)); color: var(--_accent); font-weight: 600; }
+.seg button[aria-pressed="true"] { background: color-mix(in srgb, var(--_accent) 14%, var(--_surface)); color: var(--_text); font-weight: 600; box-shadow: inset 0 -2px 0 var(--_accent); }
 .seg button:focus-visible { outline: 2px solid var(--_accent); outline-offset: -2px; }
 
 /* navigation */
 nav { position: sticky; top: 0; z-index: 2; display: flex; gap: 6px; flex-wrap: wrap; padding: 8px 0; margin-bottom: 6px; background: color-mix(in srgb, var(--_surface) 82%, transparent); backdrop-filter: blur(6px); }
 .chip { border: 1px solid var(--_border); background: var(--_surface); border-radius: 999px; padding: 3px 12px; font-size: 12.5px; cursor: pointer; color: var(--_muted); }
 .chip:hover { color: var(--_accent); border-color: var(--_accent); }
+/* Whatever takes focus scrolls clear of the sticky nav above it (one or two rows of chips; the
+   element corrects the rest, see #clearOfNav). */
+.panels :is(h2, h3, button, a, input, select, summary, td, [tabindex]) { scroll-margin-top: 88px; }
+h2:focus { outline: none; }
+h2:focus-visible, .table-wrap:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
 
 /* cards */
 section.card { background: var(--_surface); border: 1px solid var(--_border); border-radius: var(--_radius); padding: 18px 20px 20px; margin: 0 0 16px; scroll-margin-top: 52px; }
@@ -127,7 +153,7 @@ section.card { background: var(--_surface); border: 1px solid var(--_border); bo
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; font-size: 13px; }
 dl.facts dt { color: var(--_muted); }
 dl.facts dd { margin: 0; font-variant-numeric: tabular-nums; }
-ul.warnings { margin: 6px 0 0; padding-left: 18px; color: #8a5a00; font-size: 13px; }
+ul.warnings { margin: 6px 0 0; padding-left: 18px; color: var(--_warn); font-size: 13px; }
 .mapping { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px 14px; }
 .mapping select { width: 100%; max-width: none; }
 .mapping .auto { font-size: 11px; color: var(--_muted); }
@@ -151,9 +177,10 @@ tfoot td { font-weight: 600; border-top: 2px solid var(--_border); border-bottom
 /* cohort heatmap */
 table.heat { width: auto; min-width: 100%; }
 table.heat th, table.heat td { padding: 5px 8px; min-width: 58px; }
-table.heat td.c { border-bottom: 1px solid var(--_surface); border-right: 1px solid var(--_surface);
-  background: color-mix(in srgb, var(--_heat) calc(var(--v, 0) * 88%), var(--_surface)); }
-table.heat td.c.dark { color: #fff; }
+/* Cell fills and text colours are set per cell (colors.js: text chosen by contrast). */
+table.heat td.c { border-bottom: 1px solid var(--_surface); border-right: 1px solid var(--_surface); }
+table.heat td.c:focus { outline: 2px solid var(--_text); outline-offset: -2px; box-shadow: inset 0 0 0 4px var(--_surface); }
+.cell-details { margin-top: 6px; min-height: 1.45em; color: var(--_text); }
 table.heat td.c.partial { background-image: repeating-linear-gradient(135deg, transparent 0 5px, color-mix(in srgb, var(--_surface) 45%, transparent) 5px 7px); font-style: italic; }
 table.heat td.c.partial::after { content: "*"; margin-left: 1px; opacity: .8; }
 table.heat td.c.null { background: var(--_surface); }
@@ -169,12 +196,9 @@ table.heat tfoot td:first-child { z-index: 2; }
 table.rfm { width: 100%; table-layout: fixed; border-collapse: separate; border-spacing: 3px; font-size: 12.5px; max-width: 540px; }
 table.rfm thead th:first-child { width: 44px; }
 table.rfm th.h { color: var(--_muted); text-align: center; font-size: 12px; padding: 2px 6px; position: static; background: none; border: 0; font-weight: 600; }
-table.rfm td.cell { border-radius: 6px; padding: 8px 4px; text-align: center; min-width: 76px; height: 56px; white-space: normal; border: 0;
-  background: color-mix(in srgb, var(--_heat) calc(var(--v, 0) * 85%), var(--_track)); }
-table.rfm td.cell.dark { color: #fff; }
+table.rfm td.cell { border-radius: 6px; padding: 8px 4px; text-align: center; height: 56px; white-space: normal; border: 0; overflow-wrap: anywhere; hyphens: auto; }
 table.rfm td.cell b { display: block; font-size: 15px; }
-table.rfm td.cell span { display: block; font-size: 10.5px; opacity: .85; line-height: 1.2; }
-table.rfm tbody tr:hover td { background: color-mix(in srgb, var(--_heat) calc(var(--v, 0) * 85%), var(--_track)); }
+table.rfm td.cell span { display: block; font-size: 10.5px; line-height: 1.2; }
 .axis-title { font-size: 12px; color: var(--_muted); }
 
 /* charts */
@@ -186,12 +210,21 @@ figcaption .t { font-weight: 600; font-size: 13.5px; }
 td svg { vertical-align: middle; }
 
 .stack > * + * { margin-top: 14px; }
+.print-head { display: none; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @container (max-width: 560px) {
   nav { flex-wrap: nowrap; overflow-x: auto; scrollbar-width: none; }
   nav .chip { flex: none; }
   section.card { padding: 14px 12px; }
   .kpi .value { font-size: 22px; }
+  /* A narrow first column leaves room for the data beside it (a long label wraps). */
+  th, td { padding: 5px 6px; }
+  tbody th.text, td.text, th.text { min-width: 5.5em; max-width: 9em; }
+  table.heat th:first-child, table.heat td:first-child { white-space: normal; min-width: 5.4em; max-width: 6.5em; }
+  table.heat th, table.heat td { min-width: 46px; padding: 4px 5px; }
+  table.rfm { border-spacing: 2px; }
+  table.rfm td.cell { padding: 5px 2px; }
+  table.rfm td.cell span, table.rfm td.cell button.cell-open span { font-size: 9.5px; }
 }
 /* issue 10: filters, settings, customer lists, banners */
 [hidden] { display: none !important; }
@@ -201,7 +234,8 @@ td svg { vertical-align: middle; }
 .chips { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-top: 10px; }
 .fchip { display: inline-flex; align-items: center; gap: 4px; border: 1px solid color-mix(in srgb, var(--_accent) 40%, var(--_border)); background: color-mix(in srgb, var(--_accent) 8%, var(--_surface)); border-radius: 999px; padding: 2px 4px 2px 12px; font-size: 12.5px; }
 .fchip .x { border: 0; background: none; cursor: pointer; font-size: 15px; line-height: 1; padding: 2px 7px; border-radius: 999px; color: var(--_muted); }
-.fchip .x:hover, .fchip .x:focus-visible { background: color-mix(in srgb, var(--_accent) 18%, var(--_surface)); color: var(--_text); outline: none; }
+.fchip .x:hover, .fchip .x:focus-visible { background: color-mix(in srgb, var(--_accent) 18%, var(--_surface)); color: var(--_text); }
+.fchip .x:focus-visible { outline: 2px solid var(--_accent); outline-offset: 1px; }
 .filter-summary { margin-top: 8px; color: var(--_muted); }
 .filter-note { margin: -4px 0 10px; color: var(--_accent); font-weight: 500; }
 .filter-add { margin-top: 12px; }
@@ -219,10 +253,11 @@ details.settings[open] > summary, details.fold[open] > summary { margin-bottom: 
 .field.optional select { border-style: dashed; }
 button.rowlink { all: unset; cursor: pointer; color: var(--_accent); text-decoration: underline; text-decoration-color: color-mix(in srgb, var(--_accent) 35%, transparent); text-underline-offset: 3px; }
 button.rowlink:hover { text-decoration-color: var(--_accent); }
-button.rowlink:focus-visible, button.cell-open:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; border-radius: 3px; }
+button.rowlink:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; border-radius: 3px; }
+button.cell-open:focus-visible { outline: 2px solid currentColor; outline-offset: 1px; border-radius: 3px; }
 button.cell-open { all: unset; display: block; cursor: pointer; width: 100%; height: 100%; }
 table.rfm td.cell button.cell-open b { display: block; font-size: 15px; }
-table.rfm td.cell button.cell-open span { display: block; font-size: 10.5px; opacity: .85; line-height: 1.2; }
+table.rfm td.cell button.cell-open span { display: block; font-size: 10.5px; line-height: 1.2; }
 .list-buttons { display: flex; flex-wrap: wrap; gap: 8px; margin: 12px 0 4px; }
 .next-list { display: flex; flex-wrap: wrap; gap: 4px 14px; }
 .next { display: inline-flex; align-items: center; gap: 4px; white-space: nowrap; }
@@ -238,6 +273,46 @@ dialog.customers .list-count { font-weight: 600; font-size: 15px; }
 dialog.customers .list-foot { display: flex; gap: 12px; align-items: center; justify-content: space-between; margin-top: 8px; }
 dialog.customers .table-wrap.tall { max-height: 50vh; }
 dialog.customers td.nowrap { white-space: nowrap; }
+
+/* Print: the report without its controls, every table whole (split by rows, headers repeated),
+   the heat colours kept (their values stay readable in greyscale: the text colour is chosen by
+   luminance contrast), charts at page width (drawn at the page's width by the element), no KPI,
+   chart or row split across pages, headings kept with what follows. */
+@media print {
+  :host { font-size: 11px; --_surface: #ffffff; --_bg: transparent; }
+  .print-head { display: block; margin-bottom: 10px; }
+  .print-head .file { font-size: 15px; font-weight: 650; }
+  .status, .mapping, .fchip .x { display: none !important; }
+  * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+  nav, .controls, .dl, [data-download], .cell-details, .filter-add, details.settings, .list-buttons, .more .btn, .status .progress, .status button, .empty { display: none !important; }
+  .panels.busy { opacity: 1; }
+  section.card { border-color: #c9d0da; border-radius: 6px; padding: 10px 12px; margin-bottom: 10px; break-inside: auto; }
+  .card-head { margin-bottom: 8px; }
+  h2, h3, .card-head, .subhead, figcaption { break-after: avoid; }
+  .kpi, figure, dl.facts, table.rfm, .banner, tr, .error { break-inside: avoid; }
+  .kpis { grid-template-columns: repeat(4, 1fr); gap: 6px; }
+  .kpi { padding: 6px 8px; }
+  .kpi .value { font-size: 18px; }
+  .table-wrap, .table-wrap.tall { overflow: visible; max-height: none; border: 0; border-radius: 0; }
+  thead { display: table-header-group; }
+  tfoot { display: table-footer-group; }
+  /* Sticky cells would print over the rows. */
+  th, td { position: static !important; }
+  table { font-size: 10px; line-height: 1.25; }
+  th { font-size: 9.5px; }
+  th, td { padding: 1.5px 6px; }
+  td.text, th.text { max-width: none; }
+  /* The heatmap fits the page's width up to about 40 periods on a landscape A4 page (25 on a
+     portrait one): its type shrinks with the number of columns (--cols, set by the cohort
+     panel) between 5.5 and 10 px. */
+  table.heat { width: 100%; min-width: 0; font-size: clamp(5.5px, calc(92cqi / var(--cols, 26) / 4.6), 10px); }
+  table.heat th, table.heat td { min-width: 0; padding: 2px 3px; font-size: 1em; }
+  table.heat thead th, table.heat tfoot td:first-child { white-space: normal; }
+  figure .chart { overflow: visible; }
+  figure svg { width: 100%; max-width: 100%; height: auto; }
+  dialog { display: none; }
+  button.rowlink { text-decoration: none; color: inherit; }
+}
 `;
 
 let sheet;

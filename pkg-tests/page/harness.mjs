@@ -17,7 +17,7 @@ export const SHOTS = join(ROOT, "target/screenshots");
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 /** Paths the site may load: the shell, the package, the samples. Nothing else, ever. */
-const ALLOWED = /^\/(|index\.html|app\.js|styles\.css|icon\.svg|lock\.svg|embed\.html|embed\.css|pkg\/(?:element\/(?:panels\/)?)?[\w.-]+|sample\/[\w.-]+)$/;
+const ALLOWED = /^\/(|index\.html|app\.js|styles\.css|icon\.svg|lock\.svg|embed\.html|embed\.css|sw\.js|precache\.json|manifest\.webmanifest|pkg\/(?:element\/(?:panels\/)?)?[\w.-]+|sample\/[\w.-]+)$/;
 
 export async function start() {
   assert.ok(existsSync(join(SITE, "index.html")), `no site at ${SITE}: run \`make site\` first`);
@@ -40,8 +40,10 @@ export async function start() {
  * A fresh context and page (locale sets navigator.language). Records console errors, page
  * errors, CSP violations and every request; events of the element are kept in window.__events.
  */
-export async function openPage(env, path = "/?sample=0", { locale = "en-US", width = 1280, height = 900 } = {}) {
-  const context = await env.browser.newContext({ locale, viewport: { width, height }, acceptDownloads: true });
+export async function openPage(env, path = "/?sample=0", { locale = "en-US", width = 1280, height = 900, serviceWorkers = "block", colorScheme = "light" } = {}) {
+  // The page's service worker only where a test asks for it (offline use): elsewhere it would
+  // fetch the whole site again for every page opened.
+  const context = await env.browser.newContext({ locale, viewport: { width, height }, acceptDownloads: true, serviceWorkers, colorScheme });
   const page = await context.newPage();
   const log = { errors: [], requests: [] };
   page.on("console", (m) => {

@@ -566,7 +566,9 @@ test("CLV calibration check: chart, table and summary are the report's; the spli
     assert.equal(r.clv.calibration.split, "2024-03-01T00:00:00");
     let got = await readCalibration(page);
     assertCalibration(got, r.clv);
-    assert.equal(got.input.min, "2023-01-02");
+    // The day after the sample's first order (2023-01-02) to its last day.
+    assert.equal(r.summary.firstOrder.slice(0, 10), "2023-01-02");
+    assert.equal(got.input.min, "2023-01-03");
     assert.equal(got.input.max, "2024-12-31");
     assert.ok(got.auto, "an Auto button when the split is not automatic");
     assert.deepEqual(got.legend, ["Predicted (BG/NBD)", "Predicted (Pareto/NBD)", "Actual"]);

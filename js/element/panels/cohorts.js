@@ -1,6 +1,7 @@
 import { h } from "../format.js";
 import { lineChart } from "../charts.js";
-import { card, select, segmented, csvButton, figure, GRAINS } from "./common.js";
+import { heatRamp } from "../colors.js";
+import { card, select, segmented, csvButton, figure, tableWrap, rovingGrid, detailsLine, GRAINS } from "./common.js";
 
 // -------------------------------------------------------------------------------------- cohorts
 
@@ -40,6 +41,8 @@ export const cohortPanel = {
       else if (metric === "revenue") { if (c.k > 0) max = Math.max(max, c.revenue ?? 0); }
       else max = Math.max(max, c.cumulativeRevenuePerCustomer ?? 0);
     }
+    // Fills from the surface to 88 % of the heat colour; the text colour is chosen per fill.
+    const ramp = heatRamp({ low: ctx.theme.surface, high: ctx.theme.heat, share: 0.88, text: ctx.theme.text });
     const intensity = (c) => {
       const v = metric === "retention" || metric === "active" ? share(c) : (c[metric] ?? 0);
       return max > 0 ? Math.max(0, Math.min(1, v / max)) : 0;
@@ -56,12 +59,13 @@ export const cohortPanel = {
         const c = row.cells[k];
         if (c == null) return h("td", { class: "c null", dataset: { k: String(k), value: "" } });
         const v = value(c);
-        const x = intensity(c);
         const td = h("td", {
-          class: `c${c.partial ? " partial" : ""}${x > 0.55 ? " dark" : ""}`,
+          class: `c${c.partial ? " partial" : ""}`,
           dataset: { k: String(k), value: v == null ? "" : String(v) },
         }, fmt(v));
-        td.style.setProperty("--v", x.toFixed(3));
+        const { background, color } = ramp(intensity(c));
+        td.style.backgroundColor = background;
+        td.style.color = color;
         return td;
       }))));
 
@@ -92,19 +96,22 @@ export const cohortPanel = {
       h("td", {}, footLabel), h("td", {}, f.int(totalSize)),
       foot.map((x, k) => h("td", { dataset: { k: String(k), value: x.v == null ? "" : String(x.v) } }, x.text))));
 
-    const table = h("table", { class: "heat", dataset: { table: "cohorts", metric } }, head, body, tfoot);
-    // Tooltips are built on first hover: thousands of cells need not format them up front.
+    const table = h("table", { class: "heat", role: "grid", "aria-label": `${t("cohort.title")}: ${t(`metric.${metric}`)}`, dataset: { table: "cohorts", metric } }, head, body, tfoot);
+    // A cell's details are written when it is pointed at or focused: thousands of cells need
+    // not format them up front.
     const byCohort = new Map(shownRows.map((r) => [r.cohort, r]));
-    table.addEventListener("mouseover", (e) => {
-      const td = e.target.closest?.("td.c");
-      if (!td || td.title || td.classList.contains("null")) return;
+    const describe = (td) => {
       const row = byCohort.get(td.parentElement.dataset.cohort);
       const k = Number(td.dataset.k);
       const c = row?.cells[k];
-      if (!c) return;
-      td.title = `${row.cohort} · ${kLabel(ctx, co.grain, k)}: ${t("metric.retention")} ${f.pct(c.retention)} (${f.int(c.active)} / ${f.int(c.eligible)})` +
+      const where = `${row.cohort} · ${kLabel(ctx, co.grain, k)}`;
+      if (!c) return `${where}: ${t("cohort.noData")}`;
+      return `${where}: ${t("metric.retention")} ${f.pct(c.retention)} (${f.int(c.active)} / ${f.int(c.eligible)})` +
         (hasMoney ? ` · ${t("metric.revenue")} ${f.money(c.revenue)}` : "") + (c.partial ? ` · * ${t("cohort.partial")}` : "");
-    });
+    };
+    table.style.setProperty("--cols", String(K + 2));
+    rovingGrid(table, "td.c");
+    const details = detailsLine(ctx, table, "td.c", describe);
     const csvMatrix = () => ({
       header: [t("cohort.cohort"), t("cohort.size"), ...Array.from({ length: Kall }, (_, k) => kLabel(ctx, co.grain, k))],
       rows: co.rows.map((r) => [r.cohort, r.size, ...Array.from({ length: Kall }, (_, k) => value(r.cells[k]))]),
@@ -145,8 +152,9 @@ export const cohortPanel = {
       h("div", { class: "subhead" }, h("h3", {}, t(`metric.${metric}`)),
         h("span", { class: "dl" }, csvButton(ctx, `cohorts-${metric}`, csvMatrix), csvButton(ctx, "cohorts-all", csvLong, t("dl.csvLong")))),
       co.rows.length
-        ? h("div", { class: "table-wrap tall" }, table)
+        ? tableWrap(ctx, table, table.getAttribute("aria-label"), true, { focusable: false })
         : h("p", { class: "muted" }, t("cohort.empty")),
+      co.rows.length ? details : null,
       clipped ? h("p", { class: "small muted more" }, t("cohort.clipped", { rows: f.int(shownRows.length), total: f.int(co.rows.length), cols: f.int(K), all: f.int(Kall) })) : null,
       h("div", { class: "legend" },
         h("span", {}, h("span", { class: "swatch partial" }), "* ", t("cohort.partial"))),

@@ -8,11 +8,14 @@ import { svgText, svgToPng } from "../charts.js";
 
 // ------------------------------------------------------------------------------ building blocks
 
-/** A section card with a title, subtitle, controls and body. */
+/**
+ * A section card with a title, subtitle, controls and body. Its heading takes focus (tabindex
+ * -1) when the section nav jumps to it.
+ */
 export function card(ctx, id, title, subtitle, controls, ...body) {
   return h("section", { class: "card", id: `panel-${id}`, "aria-labelledby": `h-${id}`, dataset: { panel: id } },
     h("div", { class: "card-head" },
-      h("div", { class: "titles" }, h("h2", { id: `h-${id}` }, title), subtitle ? h("p", {}, subtitle) : null),
+      h("div", { class: "titles" }, h("h2", { id: `h-${id}`, tabindex: "-1" }, title), subtitle ? h("p", {}, subtitle) : null),
       controls ? h("div", { class: "controls" }, controls) : null),
     ...body);
 }
@@ -80,8 +83,78 @@ export function tableBlock(ctx, { title, name, columns, rows, foot, tall, rowDat
   const table = h("table", { dataset: { table: name } }, head, body, tfoot);
   return h("div", { class: "table-block" },
     h("div", { class: "subhead" }, title ? h("h3", {}, title) : h("span"), csvButton(ctx, name, () => ({ header: columns.map((c) => c.label), rows: rows.map((r) => columns.map((c) => c.csv ? c.csv(r) : c.get(r))) }))),
-    h("div", { class: `table-wrap${tall || rows.length > 16 ? " tall" : ""}` }, table),
+    tableWrap(ctx, table, title ?? columns[0].label, tall || rows.length > 16),
     note ? h("p", { class: "small muted more" }, note) : null);
+}
+
+/**
+ * The scroll box of a table: a labelled region that takes focus, so that a keyboard can scroll
+ * it (`focusable: false` when the table holds its own tab stop, as a grid does).
+ */
+export function tableWrap(ctx, table, label, tall, { focusable = true } = {}) {
+  return h("div", { class: `table-wrap${tall ? " tall" : ""}`, role: "region", "aria-label": label, tabindex: focusable ? "0" : null }, table);
+}
+
+/**
+ * A data grid's keyboard: one cell (matching `selector`) is the table's only tab stop, arrow
+ * keys, Home/End (Ctrl: of the table) and PageUp/PageDown move it, and a click or tap makes
+ * the cell clicked the current one. Rows appended later join in.
+ */
+export function rovingGrid(table, selector) {
+  table.querySelector(`tbody ${selector}`)?.setAttribute("tabindex", "0");
+  const move = (to) => {
+    if (!to) return;
+    for (const c of table.querySelectorAll(`${selector}[tabindex]`)) c.removeAttribute("tabindex");
+    to.tabIndex = 0;
+    to.focus();
+  };
+  table.addEventListener("keydown", (e) => {
+    const cell = e.target.closest?.(selector);
+    if (!cell) return;
+    const rows = [...table.tBodies[0].rows];
+    const cellsOf = (tr) => [...tr.querySelectorAll(selector)];
+    const row = cellsOf(cell.parentElement);
+    const r = rows.indexOf(cell.parentElement);
+    const k = row.indexOf(cell);
+    const at = (ri, ki) => {
+      const cells = cellsOf(rows[Math.max(0, Math.min(rows.length - 1, ri))]);
+      return cells[Math.max(0, Math.min(cells.length - 1, ki))];
+    };
+    const next = {
+      ArrowLeft: () => row[k - 1],
+      ArrowRight: () => row[k + 1],
+      ArrowUp: () => at(r - 1, k),
+      ArrowDown: () => at(r + 1, k),
+      PageUp: () => at(r - 10, k),
+      PageDown: () => at(r + 10, k),
+      Home: () => (e.ctrlKey ? at(0, 0) : row[0]),
+      End: () => (e.ctrlKey ? at(rows.length - 1, Infinity) : row.at(-1)),
+    }[e.key];
+    if (!next) return;
+    e.preventDefault();
+    move(next());
+  });
+  table.addEventListener("click", (e) => {
+    const cell = e.target.closest?.(selector);
+    if (cell && table.contains(cell) && !cell.hasAttribute("tabindex")) move(cell);
+  });
+}
+
+/**
+ * A line under a table that tells the details of the cell (matching `selector`) under the
+ * pointer or holding focus: what a tooltip shows a mouse, for keyboard and touch too.
+ */
+export function detailsLine(ctx, table, selector, describe) {
+  const line = h("p", { class: "cell-details small", "aria-live": "polite" }, ctx.t("cell.hint"));
+  const show = (e) => {
+    const cell = e.target.closest?.(selector);
+    if (!cell || !table.contains(cell)) return;
+    const text = describe(cell);
+    if (text) line.textContent = text;
+  };
+  table.addEventListener("focusin", show);
+  table.addEventListener("mouseover", show);
+  return line;
 }
 
 /**

@@ -106,7 +106,8 @@ export const filterPanel = {
         t("filter.kept", { kept: f.int(kept.keptOrders), total: f.int(kept.keptOrders + kept.excludedOrders), excluded: f.int(kept.excludedOrders) }))
       : null;
     const chipRow = h("div", { class: "chips", role: "list", "aria-label": t("filter.active") },
-      chips.length ? chips.map((c) => h("span", { role: "listitem" }, c)) : h("span", { class: "small muted" }, t("filter.none")),
+      // An empty list still holds an item: the words that say there is no filter.
+      chips.length ? chips.map((c) => h("span", { role: "listitem" }, c)) : h("span", { role: "listitem", class: "small muted" }, t("filter.none")),
       chips.length > 1 ? h("button", { type: "button", class: "btn small", dataset: { focus: "filter-clear" }, onclick: () => ctx.setOption({ filters: undefined }) }, t("filter.clear")) : null);
 
     // Adding filters: dates, dimension values, minimum amount.

@@ -1,6 +1,7 @@
 import { h } from "../format.js";
 import { barChart } from "../charts.js";
-import { card, segmented, csvButton, figure, tableBlock, segName, openButton } from "./common.js";
+import { heatRamp } from "../colors.js";
+import { card, segmented, csvButton, figure, tableBlock, detailsLine, segName, openButton } from "./common.js";
 
 // ------------------------------------------------------------------------------------------ RFM
 
@@ -15,6 +16,7 @@ export const rfmPanel = {
     const max = Math.max(1, ...rfm.grid.flat());
     // The segment of each cell is the engine's (rf10); cn8 segments do not follow the R×F grid.
     const cellSegment = (R, F) => rfm.gridSegments?.[R - 1]?.[F - 1] ?? null;
+    const ramp = heatRamp({ low: ctx.theme.track, high: ctx.theme.heat, share: 0.85, text: ctx.theme.text });
     const grid = h("table", { class: "rfm", dataset: { table: "rfm-grid" } },
       h("caption", { class: "sr-only" }, t("rfm.grid")),
       h("thead", {}, h("tr", {}, h("th", { scope: "col", class: "h axis-title" }, "R \\ F"),
@@ -26,7 +28,7 @@ export const rfmPanel = {
           const x = n / max;
           const seg = cellSegment(R, F);
           const cell = h("td", {
-            class: `cell${x > 0.55 ? " dark" : ""}`,
+            class: "cell",
             dataset: { r: String(R), f: String(F), value: String(n), ...(seg ? { segment: seg } : {}) },
             title: `R${R} F${F}: ${f.int(n)} (${f.pct(total ? n / total : null)})` + (seg ? ` · ${segName(ctx, seg)}` : ""),
           }, openButton(ctx, [h("b", {}, f.int(n)), h("span", {}, f.pct(total ? n / total : null)), seg ? h("span", {}, segName(ctx, seg)) : null], {
@@ -34,7 +36,9 @@ export const rfmPanel = {
             title: `R${R} F${F}` + (seg ? ` · ${segName(ctx, seg)}` : ""),
             facts: [[t("rfm.customers"), f.int(n)], [t("rfm.share"), f.pct(total ? n / total : null)]],
           }, "cell-open"));
-          cell.style.setProperty("--v", x.toFixed(3));
+          const { background, color } = ramp(x);
+          cell.style.backgroundColor = background;
+          cell.style.color = color;
           return cell;
         })))));
     const gridCsv = () => ({ header: ["R \\ F", "F1", "F2", "F3", "F4", "F5"], rows: [5, 4, 3, 2, 1].map((R) => [`R${R}`, ...rfm.grid[R - 1]]) });
@@ -78,6 +82,7 @@ export const rfmPanel = {
     return card(ctx, "rfm", t("rfm.title"), t("rfm.subtitle"), controls,
       h("div", { class: "cols" },
         h("div", {}, h("div", { class: "subhead" }, h("h3", {}, t("rfm.grid")), csvButton(ctx, "rfm-grid", gridCsv)), grid,
+          detailsLine(ctx, grid, "td.cell", (td) => td.title),
           h("p", { class: "small muted", dataset: {} }, `${t("rfm.r")} ↓ · ${t("rfm.f")} →`)),
         figure(ctx, "rfm-segments", t("rfm.chart"), chart)),
       table,
