@@ -80,11 +80,8 @@ fn sorted_triples(customers: &[(f64, f64, f64)]) -> Result<Vec<(f64, f64, f64)>,
         .iter()
         .map(|&(x, tx, t)| (norm(x), if x == 0.0 { 0.0 } else { norm(tx) }, norm(t)))
         .collect();
-    triples.sort_unstable_by(|p, q| {
-        p.0.total_cmp(&q.0)
-            .then(p.1.total_cmp(&q.1))
-            .then(p.2.total_cmp(&q.2))
-    });
+    // Every value is ≥ 0 and −0.0 is gone, so the bit patterns sort as the numbers do.
+    triples.sort_unstable_by_key(|&(x, tx, t)| (x.to_bits(), tx.to_bits(), t.to_bits()));
     Ok(triples)
 }
 

@@ -777,16 +777,21 @@ fn calibration(cx: &Context, split: Split, unit_days: f64) -> Checked {
         bg.as_ref().ok().map(|f| Model::BgNbd(f.params)),
         pareto.as_ref().ok().map(|f| Model::ParetoNbd(f.params)),
     ];
-    for ((d, actual), (x, tx, t)) in rows.iter().zip(&triples) {
+    // Customers share (x, t_x, T) often: each distinct one is predicted once.
+    let mut predicted: FxHashMap<Days, (f64, f64)> = FxHashMap::default();
+    for ((d, actual), &(x, tx, t)) in rows.iter().zip(&triples) {
         let g = &mut groups[(d.x as usize).min(GROUPS - 1)];
-        let predict = |m: &Option<Model>| {
-            m.map(|m| m.conditional_expected_purchases(holdout, *x, *tx, *t))
-                .filter(|v| v.is_finite())
-                .unwrap_or(0.0)
-        };
+        let (bg_predicted, pareto_predicted) = *predicted.entry(*d).or_insert_with(|| {
+            let predict = |m: &Option<Model>| {
+                m.map(|m| m.conditional_expected_purchases(holdout, x, tx, t))
+                    .filter(|v| v.is_finite())
+                    .unwrap_or(0.0)
+            };
+            (predict(&models[0]), predict(&models[1]))
+        });
         g.0 += 1;
-        g.1 += predict(&models[0]);
-        g.2 += predict(&models[1]);
+        g.1 += bg_predicted;
+        g.2 += pareto_predicted;
         g.3 += actual;
     }
     let actual: u64 = groups.iter().map(|g| g.3).sum();
