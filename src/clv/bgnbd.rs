@@ -5,7 +5,7 @@ use super::optim::{self, Objective, Search, Settings, Start};
 use super::special::{
     digamma, expected_while_alive, expected_while_alive_many, ln_gamma, log_add_exp,
 };
-use super::{in_interior, sorted_triples, valid_customer, Fit, FitError};
+use super::{distinct_triples, in_interior, valid_customer, DistinctTriples, Fit, FitError};
 
 /// BG/NBD parameters: purchase rates λ ~ Gamma(shape `r`, rate `alpha`), dropout probability
 /// after each purchase p ~ Beta(`a`, `b`). `alpha` is in the fitting unit (e.g. weeks).
@@ -187,43 +187,34 @@ fn index_of(sorted: &[f64], v: f64) -> Option<usize> {
 }
 
 fn compress(customers: &[(f64, f64, f64)]) -> Result<Compressed, FitError> {
-    let triples = sorted_triples(customers)?;
-    let mut xs: Vec<f64> = triples.iter().map(|c| c.0).collect();
+    let DistinctTriples {
+        rows: distinct,
+        n,
+        sum_x,
+        sum_t,
+    } = distinct_triples(customers)?;
+    let mut xs: Vec<f64> = distinct.iter().map(|c| c.0).collect();
     xs.dedup();
-    let mut times: Vec<f64> = triples.iter().flat_map(|c| [c.1, c.2]).collect();
+    let mut times: Vec<f64> = distinct.iter().flat_map(|c| [c.1, c.2]).collect();
     times.sort_unstable_by(f64::total_cmp);
     times.dedup();
     let mut x_counts = vec![0.0; xs.len()];
-    let mut rows: Vec<(usize, usize, usize, f64)> = Vec::new();
-    let mut last: Option<(f64, f64, f64)> = None;
-    for &(x, tx, t) in &triples {
-        if last == Some((x, tx, t)) {
-            if let Some(row) = rows.last_mut() {
-                row.3 += 1.0;
-            }
-        } else {
-            let (Some(xi), Some(txi), Some(ti)) =
-                (index_of(&xs, x), index_of(&times, tx), index_of(&times, t))
-            else {
-                return Err(FitError::NotConverged);
-            };
-            rows.push((xi, txi, ti, 1.0));
-            last = Some((x, tx, t));
-        }
-        if let Some(c) = index_of(&xs, x).and_then(|i| x_counts.get_mut(i)) {
-            *c += 1.0;
-        }
+    let mut rows: Vec<(usize, usize, usize, f64)> = Vec::with_capacity(distinct.len());
+    for &(x, tx, t, count) in &distinct {
+        let (Some(xi), Some(txi), Some(ti)) =
+            (index_of(&xs, x), index_of(&times, tx), index_of(&times, t))
+        else {
+            return Err(FitError::NotConverged);
+        };
+        rows.push((xi, txi, ti, count));
+        x_counts[xi] += count;
     }
-    // Summed in sorted order: the fit must not depend on the order of customers in the file
-    // (a flat likelihood turns a last-bit difference into a different optimum).
-    let sum_x = triples.iter().map(|c| c.0).sum();
-    let sum_t = triples.iter().map(|c| c.2).sum();
     Ok(Compressed {
         xs,
         x_counts,
         times,
         rows,
-        n: customers.len() as f64,
+        n,
         sum_x,
         sum_t,
     })

@@ -59,10 +59,12 @@ fn valid_customer(x: f64, tx: f64, t: f64) -> bool {
         && tx <= t
 }
 
-/// The (x, t_x, T) of a fit, checked and sorted (t_x is 0 for x = 0, −0.0 read as 0.0): what
-/// both BG/NBD and Pareto/NBD compress. Sorted, so that no fit depends on the order of
-/// customers in the file.
-fn sorted_triples(customers: &[(f64, f64, f64)]) -> Result<Vec<(f64, f64, f64)>, FitError> {
+/// The distinct (x, t_x, T) of a fit, checked, sorted, with how many customers have each
+/// (t_x is 0 for x = 0, −0.0 read as 0.0), and the sums Σx and ΣT over all customers: what
+/// both BG/NBD and Pareto/NBD compress. Customers share triples often (whole days of a few
+/// years), so they are counted in a hash map and only the distinct ones are sorted. Sorted and
+/// summed in that order, so that no fit depends on the order of customers in the file.
+fn distinct_triples(customers: &[(f64, f64, f64)]) -> Result<DistinctTriples, FitError> {
     if customers.is_empty() {
         return Err(FitError::Empty);
     }
@@ -74,15 +76,48 @@ fn sorted_triples(customers: &[(f64, f64, f64)]) -> Result<Vec<(f64, f64, f64)>,
     if !customers.iter().any(|c| c.0 >= 1.0) {
         return Err(FitError::NoRepeatCustomers);
     }
-    // +0.0 for −0.0 so that total_cmp treats them as one value
-    let norm = |v: f64| v + 0.0;
-    let mut triples: Vec<(f64, f64, f64)> = customers
-        .iter()
-        .map(|&(x, tx, t)| (norm(x), if x == 0.0 { 0.0 } else { norm(tx) }, norm(t)))
+    // +0.0 for −0.0; then every value is ≥ 0, so the bit patterns sort as the numbers do
+    let key = |&(x, tx, t): &(f64, f64, f64)| {
+        let tx = if x == 0.0 { 0.0 } else { tx };
+        (
+            (x + 0.0).to_bits(),
+            (tx + 0.0).to_bits(),
+            (t + 0.0).to_bits(),
+        )
+    };
+    let mut counts: rustc_hash::FxHashMap<(u64, u64, u64), u32> = Default::default();
+    for c in customers {
+        *counts.entry(key(c)).or_insert(0) += 1;
+    }
+    let mut rows: Vec<((u64, u64, u64), u32)> = counts.into_iter().collect();
+    rows.sort_unstable();
+    let rows: Vec<(f64, f64, f64, f64)> = rows
+        .into_iter()
+        .map(|((x, tx, t), n)| {
+            let v = f64::from_bits;
+            (v(x), v(tx), v(t), f64::from(n))
+        })
         .collect();
-    // Every value is ≥ 0 and −0.0 is gone, so the bit patterns sort as the numbers do.
-    triples.sort_unstable_by_key(|&(x, tx, t)| (x.to_bits(), tx.to_bits(), t.to_bits()));
-    Ok(triples)
+    let sum_x = rows.iter().map(|r| r.0 * r.3).sum();
+    let sum_t = rows.iter().map(|r| r.2 * r.3).sum();
+    Ok(DistinctTriples {
+        rows,
+        n: customers.len() as f64,
+        sum_x,
+        sum_t,
+    })
+}
+
+/// What [`distinct_triples`] returns.
+struct DistinctTriples {
+    /// (x, t_x, T, customers), ascending
+    rows: Vec<(f64, f64, f64, f64)>,
+    /// number of customers
+    n: f64,
+    /// Σ x over customers
+    sum_x: f64,
+    /// Σ T over customers
+    sum_t: f64,
 }
 
 /// Fitted parameters with the maximised log-likelihood.

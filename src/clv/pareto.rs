@@ -11,7 +11,7 @@
 
 use super::optim::{self, Objective, Search, Start};
 use super::special::{digamma, ln_gamma};
-use super::{in_interior, sorted_triples, valid_customer, Fit, FitError};
+use super::{distinct_triples, in_interior, valid_customer, DistinctTriples, Fit, FitError};
 
 /// Pareto/NBD parameters: purchase rates λ ~ Gamma(shape `r`, rate `alpha`), dropout rates
 /// μ ~ Gamma(shape `s`, rate `beta`). `alpha` and `beta` are in the fitting unit.
@@ -303,18 +303,12 @@ struct Compressed {
 }
 
 fn compress(customers: &[(f64, f64, f64)]) -> Result<Compressed, FitError> {
-    let triples = sorted_triples(customers)?;
-    // Summed in sorted order: the fit must not depend on the order of customers in the file
-    // (as BG/NBD's).
-    let sum_x = triples.iter().map(|c| c.0).sum();
-    let sum_t = triples.iter().map(|c| c.2).sum();
-    let mut rows: Vec<(f64, f64, f64, f64)> = Vec::new();
-    for (x, tx, t) in triples {
-        match rows.last_mut() {
-            Some(last) if (last.0, last.1, last.2) == (x, tx, t) => last.3 += 1.0,
-            _ => rows.push((x, tx, t, 1.0)),
-        }
-    }
+    let DistinctTriples {
+        rows,
+        n,
+        sum_x,
+        sum_t,
+    } = distinct_triples(customers)?;
     let mut index: rustc_hash::FxHashMap<(u64, u64), u32> = rustc_hash::FxHashMap::default();
     let mut pairs: Vec<(f64, f64)> = Vec::new();
     let mut pair = |x: f64, y: f64| {
@@ -331,7 +325,7 @@ fn compress(customers: &[(f64, f64, f64)]) -> Result<Compressed, FitError> {
         rows,
         row_pairs,
         pairs,
-        n: customers.len() as f64,
+        n,
         sum_x,
         sum_t,
     })
