@@ -3,8 +3,7 @@
 // drawn, the cohort grain is switched to day (hundreds of daily cohorts, the heatmap's 150 × 110
 // cells), and the longest main-thread task from the switch until every table is whole is
 // taken from a PerformanceObserver of "longtask" entries (tasks over 50 ms; 0 when there was
-// none). Also: how long until the table is whole, and the longest task of the last
-// report's arrival (the structured clone of the Report is read on the main thread).
+// none), and how long after the Report every table is whole.
 // Prints medians over RUNS runs.
 //
 //   make site && node bench/freeze.mjs [FILE] [RUNS]
@@ -55,17 +54,15 @@ for (let i = 0; i < runs; i++) {
       cohorts: report.detail.cohorts.rows.length,
       cells: root.querySelectorAll("table[data-table=cohorts] td.c").length,
       longest: Math.max(0, ...after.map((t) => t.duration)),
-      // The task that delivered the Report (ends when its event is dispatched).
-      arrival: Math.max(0, ...after.filter((t) => t.start <= report.at && t.start + t.duration >= report.at).map((t) => t.duration)),
       whole: t1 - report.at,
       longTasks: after.length,
     };
   });
   if (r.grain !== "day") throw new Error(`grain change failed: ${JSON.stringify(r)}`);
   results.push(r);
-  console.log(`run ${i + 1}: ${r.cohorts} day cohorts, ${r.cells} heat cells; longest task ${r.longest.toFixed(0)} ms (the report's arrival ${r.arrival.toFixed(0)} ms), ${r.longTasks} tasks over 50 ms; whole ${r.whole.toFixed(0)} ms after the report`);
+  console.log(`run ${i + 1}: ${r.cohorts} day cohorts, ${r.cells} heat cells; longest task ${r.longest.toFixed(0)} ms, ${r.longTasks} tasks over 50 ms; whole ${r.whole.toFixed(0)} ms after the report`);
   await page.close();
 }
 await env.stop();
 const pick = (k) => median(results.map((r) => r[k]));
-console.log(`\nmedian of ${runs} (${file}): longest main-thread task ${pick("longest").toFixed(0)} ms (worst ${Math.max(...results.map((r) => r.longest)).toFixed(0)} ms), the report's arrival ${pick("arrival").toFixed(0)} ms, tables whole ${pick("whole").toFixed(0)} ms after the report`);
+console.log(`\nmedian of ${runs} (${file}): longest main-thread task ${pick("longest").toFixed(0)} ms (worst ${Math.max(...results.map((r) => r.longest)).toFixed(0)} ms), tables whole ${pick("whole").toFixed(0)} ms after the report`);
