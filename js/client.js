@@ -10,6 +10,7 @@
 // Calls and their answers (see worker.js):
 //   analyze { input, options }  → report { report, seconds }   events: probe { probe }, progress
 //   rerun { options }           → report { report, seconds }   events: as analyze when re-read
+//   (a large Report's cohort rows come before it in parts, cohortRows { rows }: joined here)
 //   export { format, selection? } → export { bytes }          ("csv" | "xlsx" | "arrow")
 //   customers { selection, limit, offset } → customers { count, rows }
 //   preset { name }             → preset { options }
@@ -87,11 +88,16 @@ export class WorkerClient {
   #receive(msg) {
     const p = msg && this.#pending.get(msg.id);
     if (!p) return;
+    if (msg.type === "cohortRows") {
+      (p.cohortRows ??= []).push(...msg.rows);
+      return;
+    }
     if (!FINAL.has(msg.type)) {
       p.onEvent?.(msg);
       return;
     }
     this.#pending.delete(msg.id);
+    if (msg.type === "report" && p.cohortRows) msg.report.cohorts.rows.unshift(...p.cohortRows);
     if (msg.type === "error") {
       // A trapped engine is dead in that worker: the next request starts a new one.
       if (msg.error?.fatal) {

@@ -517,7 +517,9 @@ export class CohortLens extends HTMLElement {
   #renderStatus() {
     const el = this.#root.querySelector(".status");
     if (!el) return;
-    const { t, f } = this.#context();
+    // Not this.#context(): its width would lay out the page just drawn, in this task.
+    const t = translator(this.#lang());
+    const f = formatters(this.#lang());
     const name = this.#inputName ?? "";
     const children = [];
     if (this.#progress) {

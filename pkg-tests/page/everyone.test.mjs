@@ -2,7 +2,8 @@
 // rendered report (document and the element's shadow root; en, zh, dark); the keyboard reaches
 // every heat cell's details and never loses its focus ring under the sticky nav; the report
 // prints whole to an A4 PDF; a phone shows every chart's text inside its chart without
-// horizontal scrolling; after one visit the page analyses a file with the network off.
+// horizontal scrolling; after one visit the page analyses a file with the network off; a table
+// of thousands of cells is drawn in slices, never freezing the page for its size.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -264,6 +265,152 @@ test("offline: after one visit the page says so, and with the network off it rel
     assert.equal(r.detail.summary.orders, g.report.summary.orders);
     await lens(page, "#panel-kpis").waitFor();
     assert.equal(await page.locator("#offline").isVisible(), true);
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+/**
+ * Orders of `days` daily cohorts (three new customers a day from 2024-01-01, each buying again
+ * 1–20 days later with probability 0.7, again and again), from a fixed seed; and the days.
+ */
+function dailyOrders(days) {
+  let seed = 14;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const date = (d) => new Date(Date.UTC(2024, 0, 1 + d, 10)).toISOString().replace("T", " ").slice(0, 19);
+  const lines = ["order_id,customer_id,order_date,amount"];
+  for (let d0 = 0; d0 < days; d0++) {
+    for (let c = 0; c < 3; c++) {
+      const customer = `C${d0}-${c}`;
+      for (let d = d0; d < days; d += 1 + Math.floor(random() * 20)) {
+        lines.push(`${lines.length},${customer},${date(d)},${(10 + random() * 90).toFixed(2)}`);
+        if (random() > 0.7) break;
+      }
+    }
+  }
+  return { csv: lines.join("\n") + "\n", cohorts: Array.from({ length: days }, (_, d) => date(d).slice(0, 10)) };
+}
+
+/**
+ * In the page: watches the element's tables (rows appended to the heatmap, and the main
+ * thread's tasks over 50 ms) until `window.__watch.stop()`.
+ */
+function watch(page) {
+  return page.evaluate(() => {
+    const root = document.querySelector("cohort-lens").shadowRoot;
+    const w = { slices: [], tasks: [], since: performance.now() };
+    const longtasks = new PerformanceObserver((list) => w.tasks.push(...list.getEntries().map((e) => ({ start: e.startTime, duration: e.duration }))));
+    longtasks.observe({ type: "longtask", buffered: true });
+    const rows = new MutationObserver((records) => {
+      for (const r of records) {
+        const added = [...r.addedNodes].filter((n) => n.nodeName === "TR");
+        if (r.target.closest?.("table[data-table=cohorts]") && r.target.nodeName === "TBODY" && added.length) {
+          w.slices.push({ rows: added.length, cells: added.reduce((a, tr) => a + tr.cells.length, 0) });
+        }
+      }
+    });
+    rows.observe(root, { childList: true, subtree: true });
+    w.stop = () => {
+      longtasks.disconnect();
+      rows.disconnect();
+      const tasks = w.tasks.filter((t) => t.start + t.duration >= w.since);
+      return { slices: w.slices, longest: Math.max(0, ...tasks.map((t) => t.duration)), tasks: tasks.map((t) => `${Math.round(t.start - w.since)}+${Math.round(t.duration)}`).join(" ") };
+    };
+    window.__watch = w;
+  });
+}
+
+/**
+ * Chooses a cohort grain as a user does (the select has focus), waits for the `n`th Report and
+ * every table whole, and stops the watch (before the Report crosses to Node: its JSON text
+ * would be a long task of the test's own).
+ */
+async function chooseGrain(page, grain, n) {
+  const select = lens(page, "#panel-cohorts select[data-focus=cohort-grain]");
+  await select.focus();
+  await select.selectOption(grain);
+  await page.waitForFunction((n) => window.__events.filter((e) => e.type === "cohort-lens-report").length >= n &&
+    !document.querySelector("cohort-lens").shadowRoot.querySelector("table[aria-busy]"), n, { timeout: 60_000 });
+  return page.evaluate(() => window.__watch.stop());
+}
+
+test("no long freezes: a day-grain heatmap of 16,500 cells is drawn in slices, whole, the engine in its worker", async (t) => {
+  const days = 400;
+  const { csv, cohorts } = dailyOrders(days);
+  const file = join(tmp, "daily-orders.csv");
+  writeFileSync(file, csv);
+  const page = await openPage(env, "/?sample=0");
+  try {
+    await lens(page, ".empty").waitFor();
+    await dropFile(page, file);
+    await waitForResults(page, 1, 60_000);
+
+    // The floor: a whole re-render with small tables (year grain). The page draws every panel
+    // anew for a new Report, and how long that takes depends on this machine and its load
+    // (2 shared cores running builds); a day-grain table must add little to it.
+    await watch(page);
+    const floor = await chooseGrain(page, "year", 2);
+    await watch(page);
+    const day = await chooseGrain(page, "day", 3);
+    t.diagnostic(`tasks over 50 ms (start+duration, ms): day ${day.tasks || "none"}; year ${floor.tasks || "none"}`);
+    const co = await page.evaluate(() => {
+      const { grain, rows } = window.__events.findLast((e) => e.type === "cohort-lens-report").detail.cohorts;
+      return { grain, cohorts: rows.map((row) => row.cohort), first: rows[0].cells.length, last: rows.at(-1).cohort };
+    });
+    // Every daily cohort arrived (a large Report's cohort rows come from the worker in parts).
+    assert.deepEqual(co, { grain: "day", cohorts, first: days, last: cohorts.at(-1) });
+
+    // Whole: the latest 150 cohorts, each with its size and 110 periods.
+    const table = await lens(page, "table[data-table=cohorts]").evaluate((t) => ({
+      busy: t.getAttribute("aria-busy"),
+      cohorts: [...t.tBodies[0].rows].map((tr) => tr.dataset.cohort),
+      widths: [...new Set([...t.tBodies[0].rows].map((tr) => tr.querySelectorAll("td.c").length))],
+      tables: t.getRootNode().querySelectorAll("table[data-table=cohorts]").length,
+    }));
+    assert.deepEqual(table, { busy: null, cohorts: cohorts.slice(-150), widths: [110], tables: 1 });
+    // Sliced: many small slices after a small first one (drawn with the table, so not seen
+    // by the observer as a slice of its own).
+    const later = day.slices.reduce((a, s) => a + s.cells, 0);
+    assert.ok(150 * 112 - later <= 2000, `drawn at once: ${150 * 112 - later} cells`);
+    assert.ok(day.slices.length >= 8, `slices: ${day.slices.length}`);
+    assert.ok(day.slices.every((s) => s.cells <= 2000), `slices of ${day.slices.map((s) => s.cells).join(", ")} cells`);
+    // No task made long by the table. Drawn in one task it took 0.7–0.9 s here, 4–6 times the
+    // floor (0.13–0.18 s at load 4–7 on 2 cores); sliced, 0.16–0.34 s. The issue's 100 ms is
+    // not asserted outright: this machine's load alone moves the floor by more than that.
+    assert.ok(day.longest <= Math.max(3 * floor.longest, floor.longest + 300), `longest task ${day.longest} ms at day grain (${day.tasks}); ${floor.longest} ms at year grain (${floor.tasks})`);
+
+    // The engine ran in the worker: re-runs were asked of it, and the page itself loaded no wasm.
+    const calls = await page.evaluate(() => window.__workerCalls.map((c) => c.type));
+    assert.deepEqual(calls.slice(-2), ["rerun", "rerun"]);
+    assert.equal(await page.evaluate(() => performance.getEntriesByType("resource").filter((e) => e.name.endsWith(".wasm")).length), 0);
+
+    // While the table fills: Ctrl+End reaches the last cohort (not drawn yet) and its details;
+    // printing draws the rest at once; a newer render leaves one whole table.
+    const during = await page.evaluate(async () => {
+      const root = document.querySelector("cohort-lens").shadowRoot;
+      const filling = () => root.querySelector("table[data-table=cohorts][aria-busy=true]");
+      const metric = (m) => root.querySelector(`#panel-cohorts button[data-value=${m}]`).click();
+      metric("active");
+      const busy = Boolean(filling());
+      const cell = root.querySelector("table[data-table=cohorts] td.c[tabindex='0']");
+      cell.focus();
+      cell.dispatchEvent(new KeyboardEvent("keydown", { key: "End", ctrlKey: true, bubbles: true, composed: true }));
+      const at = root.activeElement;
+      const keyed = { busy, cohort: at.parentElement.dataset.cohort, k: at.dataset.k, details: root.querySelector("#panel-cohorts .cell-details").textContent, filling: Boolean(filling()) };
+      metric("retention");
+      const printBusy = Boolean(filling());
+      dispatchEvent(new Event("beforeprint"));
+      const printed = { busy: printBusy, rows: root.querySelector("table[data-table=cohorts]").tBodies[0].rows.length, filling: Boolean(filling()) };
+      metric("active");
+      metric("retention");
+      return { keyed, printed };
+    });
+    assert.deepEqual(during.keyed, { busy: true, cohort: co.last, k: "109", details: during.keyed.details, filling: false });
+    assert.match(during.keyed.details, new RegExp(`^${co.last} · `));
+    assert.deepEqual(during.printed, { busy: true, rows: 150, filling: false });
+    await page.waitForFunction(() => !document.querySelector("cohort-lens").shadowRoot.querySelector("table[aria-busy]"));
+    assert.deepEqual(await lens(page, "table[data-table=cohorts]").evaluateAll((ts) => ts.map((t) => [t.dataset.metric, t.tBodies[0].rows.length])), [["retention", 150]]);
     check(page, env);
   } finally {
     await page.close();

@@ -1,7 +1,7 @@
 import { h } from "../format.js";
 import { lineChart } from "../charts.js";
 import { heatRamp } from "../colors.js";
-import { card, select, segmented, csvButton, figure, tableWrap, rovingGrid, detailsLine, GRAINS } from "./common.js";
+import { card, select, segmented, csvButton, figure, tableWrap, fillRows, rovingGrid, detailsLine, GRAINS } from "./common.js";
 
 // -------------------------------------------------------------------------------------- cohorts
 
@@ -52,7 +52,7 @@ export const cohortPanel = {
       h("th", { scope: "col" }, t("cohort.cohort")),
       h("th", { scope: "col" }, t("cohort.size")),
       Array.from({ length: K }, (_, k) => h("th", { scope: "col" }, kLabel(ctx, co.grain, k)))));
-    const body = h("tbody", {}, shownRows.map((row) => h("tr", { dataset: { cohort: row.cohort } },
+    const bodyRow = (row) => h("tr", { dataset: { cohort: row.cohort } },
       h("th", { scope: "row" }, row.cohort),
       h("td", { dataset: { value: String(row.size) } }, f.int(row.size)),
       Array.from({ length: K }, (_, k) => {
@@ -67,7 +67,7 @@ export const cohortPanel = {
         td.style.backgroundColor = background;
         td.style.color = color;
         return td;
-      }))));
+      }));
 
     // Footer: weighted-average retention (the engine's), totals for counts and money.
     let footLabel;
@@ -96,7 +96,8 @@ export const cohortPanel = {
       h("td", {}, footLabel), h("td", {}, f.int(totalSize)),
       foot.map((x, k) => h("td", { dataset: { k: String(k), value: x.v == null ? "" : String(x.v) } }, x.text))));
 
-    const table = h("table", { class: "heat", role: "grid", "aria-label": `${t("cohort.title")}: ${t(`metric.${metric}`)}`, dataset: { table: "cohorts", metric } }, head, body, tfoot);
+    const table = h("table", { class: "heat", role: "grid", "aria-label": `${t("cohort.title")}: ${t(`metric.${metric}`)}`, dataset: { table: "cohorts", metric } }, head, h("tbody"), tfoot);
+    fillRows(table, shownRows, bodyRow);
     // A cell's details are written when it is pointed at or focused: thousands of cells need
     // not format them up front.
     const byCohort = new Map(shownRows.map((r) => [r.cohort, r]));

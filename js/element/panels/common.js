@@ -71,16 +71,17 @@ export function figure(ctx, name, title, svg, note) {
  */
 export function tableBlock(ctx, { title, name, columns, rows, foot, tall, rowData, note, open }) {
   const head = h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.text ? "text" : null }, c.label))));
-  const body = h("tbody", {}, rows.map((r, i) => h("tr", rowData ? { dataset: rowData(r, i) } : null, columns.map((c, j) => {
+  const row = (r, i) => h("tr", rowData ? { dataset: rowData(r, i) } : null, columns.map((c, j) => {
     const raw = c.get(r);
     let content = c.node ? c.node(r) : c.fmt ? c.fmt(raw) : raw == null ? "" : String(raw);
     // A row that opens its customer list: its first cell is a button (keyboard and screen readers).
     if (j === 0 && open && open(r)) content = openButton(ctx, content, open(r));
     const attrs = { class: c.text ? "text" : null, dataset: typeof raw === "number" ? { value: String(raw) } : null };
     return j === 0 ? h("th", { scope: "row", ...attrs, class: "text" }, content) : h("td", attrs, content);
-  }))));
+  }));
   const tfoot = foot ? h("tfoot", {}, h("tr", {}, foot.map((v, j) => h("td", { class: j === 0 ? "text" : null }, v ?? "")))) : null;
-  const table = h("table", { dataset: { table: name } }, head, body, tfoot);
+  const table = h("table", { dataset: { table: name } }, head, h("tbody"), tfoot);
+  fillRows(table, rows, row);
   return h("div", { class: "table-block" },
     h("div", { class: "subhead" }, title ? h("h3", {}, title) : h("span"), csvButton(ctx, name, () => ({ header: columns.map((c) => c.label), rows: rows.map((r) => columns.map((c) => c.csv ? c.csv(r) : c.get(r))) }))),
     tableWrap(ctx, table, title ?? columns[0].label, tall || rows.length > 16),
@@ -96,9 +97,69 @@ export function tableWrap(ctx, table, label, tall, { focusable = true } = {}) {
 }
 
 /**
+ * Cells a long table draws at a time: its first slice fills a tall box about full, and one
+ * slice takes about 10 ms to make and as long again to lay out and paint.
+ */
+const SLICE_CELLS = 1500;
+/** The tables still filling, each with the function that draws the rest of it at once. */
+const filling = new WeakMap();
+
+/**
+ * Resolves in a task after the page's next frame: a slice per frame, so that each frame lays
+ * out and paints one slice's rows, not all those appended since the last one. (A hidden page
+ * has no frames: its tables fill once it is shown.)
+ */
+const afterNextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+
+/**
+ * Fills the body of `table` with `make(row, i)` (a <tr>) of each of `rows`, a slice of about
+ * SLICE_CELLS cells per frame (thousands of cells drawn in one task froze the page for over
+ * half a second). The table is aria-busy until it is whole. A table replaced by a newer render
+ * (no longer in the page) stops filling; printing, which needs every row, draws the rest at
+ * once, as does a render for print.
+ */
+export function fillRows(table, rows, make) {
+  const body = table.tBodies[0];
+  let i = 0;
+  const add = (cells) => {
+    const slice = document.createDocumentFragment();
+    for (let n = 0; i < rows.length && n < cells; i++) {
+      const tr = make(rows[i], i);
+      n += tr.cells.length;
+      slice.append(tr);
+    }
+    body.append(slice);
+  };
+  add(matchMedia("print").matches ? Infinity : SLICE_CELLS);
+  if (i >= rows.length) return;
+  const done = () => {
+    filling.delete(table);
+    removeEventListener("beforeprint", finish);
+    table.removeAttribute("aria-busy");
+  };
+  const finish = () => {
+    add(Infinity);
+    done();
+  };
+  filling.set(table, finish);
+  addEventListener("beforeprint", finish);
+  table.setAttribute("aria-busy", "true");
+  (async () => {
+    while (filling.has(table)) {
+      await afterNextFrame();
+      if (!filling.has(table)) return;
+      if (!table.isConnected) return done();
+      add(SLICE_CELLS);
+      if (i >= rows.length) done();
+    }
+  })();
+}
+
+/**
  * A data grid's keyboard: one cell (matching `selector`) is the table's only tab stop, arrow
  * keys, Home/End (Ctrl: of the table) and PageUp/PageDown move it, and a click or tap makes
- * the cell clicked the current one. Rows appended later join in.
+ * the cell clicked the current one. Rows appended later join in; a move past the rows drawn so
+ * far draws the rest of a table still filling.
  */
 export function rovingGrid(table, selector) {
   table.querySelector(`tbody ${selector}`)?.setAttribute("tabindex", "0");
@@ -111,12 +172,17 @@ export function rovingGrid(table, selector) {
   table.addEventListener("keydown", (e) => {
     const cell = e.target.closest?.(selector);
     if (!cell) return;
-    const rows = [...table.tBodies[0].rows];
+    let rows = [...table.tBodies[0].rows];
     const cellsOf = (tr) => [...tr.querySelectorAll(selector)];
     const row = cellsOf(cell.parentElement);
     const r = rows.indexOf(cell.parentElement);
     const k = row.indexOf(cell);
     const at = (ri, ki) => {
+      // A row past the ones drawn so far (a long table still filling): draw the rest first.
+      if (ri >= rows.length && filling.has(table)) {
+        filling.get(table)();
+        rows = [...table.tBodies[0].rows];
+      }
       const cells = cellsOf(rows[Math.max(0, Math.min(rows.length - 1, ri))]);
       return cells[Math.max(0, Math.min(cells.length - 1, ki))];
     };
@@ -128,7 +194,7 @@ export function rovingGrid(table, selector) {
       PageUp: () => at(r - 10, k),
       PageDown: () => at(r + 10, k),
       Home: () => (e.ctrlKey ? at(0, 0) : row[0]),
-      End: () => (e.ctrlKey ? at(rows.length - 1, Infinity) : row.at(-1)),
+      End: () => (e.ctrlKey ? at(Infinity, Infinity) : row.at(-1)),
     }[e.key];
     if (!next) return;
     e.preventDefault();
