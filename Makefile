@@ -10,7 +10,7 @@ TARGET_DIR = $(or $(shell cargo metadata --format-version 1 --no-deps | sed -n '
 WASM_OUT = $(TARGET_DIR)/$(WASM_TARGET)/wasm/cohortlens.wasm
 PORT ?= 8000
 
-.PHONY: setup pkg site demo test test-native build-wasm test-wasm test-pkg test-page test-bundlers test-fresh bench types
+.PHONY: setup pkg site demo test test-native build-wasm test-wasm test-pkg test-page test-bundlers test-fresh test-warehouse bench types
 
 # Every target that builds depends on setup, so each README command installs what it needs
 # (the wasm32 target first of all) before its first build, on a fresh machine too.
@@ -53,13 +53,22 @@ site: pkg
 demo: site
 	node scripts/serve.mjs target/site $(PORT)
 
-test: test-native test-wasm test-pkg test-page test-bundlers test-fresh
+test: test-native test-wasm test-pkg test-page test-bundlers test-fresh test-warehouse
 
 test-native: setup build-wasm
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --lib --no-default-features -- -D warnings
 	cargo test
+
+# The warehouse SQL run by real engines over the golden fixtures' cleaned orders, and the
+# Report of their result against the golden Reports (tests/warehouse.rs): DuckDB on every
+# fixture, Spark in local mode (one JVM) on three. setup.sh --warehouse installs both once
+# into a cached virtual environment (and Java when missing).
+test-warehouse: setup
+	scripts/setup.sh --warehouse
+	COHORTLENS_WAREHOUSE_PYTHON=$$(scripts/setup.sh --warehouse-python) \
+		cargo test --test warehouse -- --include-ignored
 
 # The crate builds for wasm32 with and without the xlsx/Arrow features (debug profile).
 build-wasm: setup

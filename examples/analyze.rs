@@ -2,7 +2,9 @@
 //!
 //! ```sh
 //! cargo run --release --example analyze -- INPUT [--options FILE.json] [--pretty] [--timings]
-//!     [--customers FILE.csv|FILE.xlsx|FILE.arrow [--select JSON]]
+//!     [--customers FILE.csv|FILE.xlsx|FILE.arrow [--select JSON]] [--orders-out FILE.csv]
+//! analyze --sql spark|duckdb [--options FILE.json] [--source FILE.json]
+//! analyze --from-summary FILE.csv|DIR [--options FILE.json] [--pretty]
 //! ```
 //! The file is read in 1 MB chunks, each parsed as it comes (the file is never held whole).
 //! `--timings` also prints the seconds of each phase as JSON on stderr. `--customers` writes
@@ -10,6 +12,11 @@
 //! the file's extension: the Report lists only the most valuable customers (`clvCustomerLimit`).
 //! `--select` limits it to the customers behind one figure (docs/filters.md §F3), for example
 //! `'{"segment": "atRisk", "locale": "zh"}'`.
+//! The warehouse path (README "Your warehouse"): `--orders-out` also writes the cleaned, typed
+//! orders as CSV (a table the warehouse SQL reads); `--sql` prints the summary query for the
+//! options, over the table `--source` describes (default: an `--orders-out` table named
+//! `orders`); `--from-summary` prints the Report of that query's result (a CSV file, or a
+//! folder of CSV parts as Spark writes them).
 //! On failure it prints `error[CODE]: message` on stderr and exits with status 2: CODE is the
 //! engine's error code, `Usage` for bad arguments or `Io` when a file cannot be read or the
 //! Report cannot be written.
@@ -20,7 +27,8 @@ use std::process::ExitCode;
 use cohortlens::analysis::Analyzer;
 use cohortlens::export::Format;
 use cohortlens::selection::Selection;
-use cohortlens::{Error, ErrorKind, Options};
+use cohortlens::warehouse::{self, Dialect, Source};
+use cohortlens::{Error, ErrorKind, Options, Report};
 
 /// Why the CLI failed.
 enum Failure {
@@ -41,7 +49,7 @@ fn main() -> ExitCode {
         Err(failure) => {
             match failure {
                 Failure::Usage => {
-                    eprintln!("error[Usage]: usage: analyze INPUT [--options FILE.json] [--pretty] [--timings] [--customers FILE.csv|FILE.xlsx|FILE.arrow [--select JSON]]")
+                    eprintln!("error[Usage]: usage: analyze INPUT [--options FILE.json] [--pretty] [--timings] [--customers FILE.csv|FILE.xlsx|FILE.arrow [--select JSON]] [--orders-out FILE.csv] | analyze --sql spark|duckdb [--options FILE.json] [--source FILE.json] | analyze --from-summary FILE.csv|DIR [--options FILE.json] [--pretty]")
                 }
                 Failure::Io(message) => eprintln!("error[Io]: {message}"),
                 Failure::Engine(e) => eprintln!("error[{}]: {e}", e.code()),
@@ -58,6 +66,10 @@ fn run() -> Result<(), Failure> {
     let mut timings = false;
     let mut customers = None;
     let mut select = None;
+    let mut orders_out = None;
+    let mut sql = None;
+    let mut source_path = None;
+    let mut from_summary = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -66,11 +78,14 @@ fn run() -> Result<(), Failure> {
             "--timings" => timings = true,
             "--customers" => customers = Some(args.next().ok_or(Failure::Usage)?),
             "--select" => select = Some(args.next().ok_or(Failure::Usage)?),
+            "--orders-out" => orders_out = Some(args.next().ok_or(Failure::Usage)?),
+            "--sql" => sql = Some(args.next().ok_or(Failure::Usage)?),
+            "--source" => source_path = Some(args.next().ok_or(Failure::Usage)?),
+            "--from-summary" => from_summary = Some(args.next().ok_or(Failure::Usage)?),
             _ if input.is_none() && !arg.starts_with("--") => input = Some(arg),
             _ => return Err(Failure::Usage),
         }
     }
-    let input = input.ok_or(Failure::Usage)?;
     let read = |path: &str| {
         std::fs::read(path).map_err(|e| Failure::Io(format!("cannot read {path}: {e}")))
     };
@@ -78,6 +93,26 @@ fn run() -> Result<(), Failure> {
         Some(p) => Options::from_json(&String::from_utf8_lossy(&read(&p)?))?,
         None => Options::default(),
     };
+    if let Some(dialect) = sql {
+        let source = match source_path {
+            Some(p) => serde_json::from_slice(&read(&p)?).map_err(|e| {
+                Failure::Engine(Error::new(
+                    ErrorKind::BadOptions,
+                    format!("invalid --source: {e}"),
+                    format!("--source 无效：{e}"),
+                ))
+            })?,
+            None => orders_out_source(&options),
+        };
+        let text = warehouse::warehouse_sql(&options, Dialect::parse(&dialect)?, &source)?;
+        print!("{text}");
+        return Ok(());
+    }
+    if let Some(path) = from_summary {
+        let report = warehouse::analyze_summary(&summary_bytes(&path)?, &options)?;
+        return print_report(&report, pretty);
+    }
+    let input = input.ok_or(Failure::Usage)?;
     // Decide the export's format before the work, so that a bad name fails at once.
     let customers = customers
         .map(|path| {
@@ -131,7 +166,66 @@ fn run() -> Result<(), Failure> {
         std::fs::write(&path, bytes)
             .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
     }
-    let report = &analysis.report;
+    if let Some(path) = orders_out {
+        std::fs::write(&path, warehouse::orders_csv(&analysis))
+            .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
+    }
+    print_report(&analysis.report, pretty)
+}
+
+/// The table `--orders-out` writes, named `orders`, as the options describe it (without the
+/// file: which roles are mapped).
+fn orders_out_source(options: &Options) -> Source {
+    let mapped = |role: &str| {
+        options
+            .mapping
+            .as_ref()
+            .is_some_and(|m| m.contains_key(role))
+    };
+    Source {
+        table: "orders".into(),
+        customer: "cl_customer".into(),
+        time: "cl_time".into(),
+        amount: (mapped("amount") || mapped("quantity") && mapped("unitPrice"))
+            .then(|| "cl_amount".into()),
+        order: Some("cl_order".into()),
+        status: Some("cl_status".into()),
+        product: mapped("product").then(|| "cl_product".into()),
+        seq: Some("cl_seq".into()),
+        dimensions: Default::default(),
+    }
+}
+
+/// A summary file, or a folder's `.csv` parts (Spark writes one per task) joined: each part's
+/// header line after the first is dropped.
+fn summary_bytes(path: &str) -> Result<Vec<u8>, Failure> {
+    let io = |e: std::io::Error| Failure::Io(format!("cannot read {path}: {e}"));
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_dir() {
+        return std::fs::read(path).map_err(io);
+    }
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(path)
+        .map_err(io)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        let bytes = std::fs::read(file).map_err(io)?;
+        let body = match bytes.iter().position(|&b| b == b'\n') {
+            Some(end) if i > 0 => &bytes[end + 1..],
+            _ => &bytes[..],
+        };
+        out.extend_from_slice(body);
+        if !out.ends_with(b"\n") {
+            out.push(b'\n');
+        }
+    }
+    Ok(out)
+}
+
+fn print_report(report: &Report, pretty: bool) -> Result<(), Failure> {
     // Streamed to stdout: a Report with a large per-customer CLV list is never held as text.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = if pretty {

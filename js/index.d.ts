@@ -22,6 +22,8 @@ export type ErrorCode =
   | "OutOfMemory"
   /** The time column writes dates without a year and the file does not say which: set `assumeYear`. */
   | "NoYear"
+  /** A warehouse summary is not the result table of the warehouse SQL (README "Your warehouse"). */
+  | "BadSummary"
   /** The engine stopped unexpectedly (a bug); with `fatal` the instance is dead (see CohortlensError.fatal). */
   | "Internal"
   /** The Content-Security-Policy refuses WebAssembly: add 'wasm-unsafe-eval' to script-src. */

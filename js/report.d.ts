@@ -35,6 +35,11 @@ export type Report = {
   dimensions: Array<DimensionValues>,
   /** How many orders the filters kept (docs/filters.md); `null` without filters. */
   filter: FilterSummary | null,
+  /**
+   * For a Report made from a warehouse summary (README "Your warehouse"): which sections
+   * equal the file path's and which do not, and why; `null` for a file.
+   */
+  warehouse: WarehouseNote | null,
 };
 
 /** `ingest` (§10). */
@@ -763,6 +768,22 @@ export type FilterSummary = {
   keptOrders: number,
   /** Orders left out. */
   excludedOrders: number,
+};
+
+/** `warehouse`: how a Report made from warehouse summary tables relates to the file path's. */
+export type WarehouseNote = {
+  /** Sections with the same figures as the file path would give. */
+  exact: Array<string>,
+  /** Sections that differ, each with the reason. */
+  approximate: Array<WarehouseGap>,
+};
+
+/** A section of a warehouse Report that differs from the file path's. */
+export type WarehouseGap = {
+  /** The section's name in the Report. */
+  section: string,
+  /** What differs, and why. */
+  why: string,
 };
 
 /** A status value found in the file (`ingest.statuses`). */

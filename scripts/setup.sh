@@ -4,8 +4,20 @@
 #   scripts/setup.sh            build tools (wasm target, wasm-bindgen-cli, npm packages)
 #   scripts/setup.sh --browser  also Debian's chromium and chromium-driver (browser tests), and
 #                               poppler-utils (the print test reads its PDF back)
+#   scripts/setup.sh --warehouse  also DuckDB and PySpark in a virtual environment kept in the
+#                                 user's cache (shared by every clone), and Debian's OpenJDK 17
+#                                 for Spark (make test-warehouse)
+#   scripts/setup.sh --warehouse-python  only prints that environment's python
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The warehouse tests' engines, pinned, in a virtual environment outside the clone so that a
+# fresh clone on the same machine reuses it.
+WAREHOUSE_VENV="${XDG_CACHE_HOME:-$HOME/.cache}/cohortlens/warehouse-venv-duckdb2.0.0-pyspark4.0.1"
+if [ "${1:-}" = "--warehouse-python" ]; then
+  echo "$WAREHOUSE_VENV/bin/python"
+  exit 0
+fi
 
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
 
@@ -22,6 +34,19 @@ fi
 # npm packages (binaryen's wasm-opt, TypeScript, playwright-core, apache-arrow) from the lock file.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "${1:-}" = "--warehouse" ]; then
+  if ! command -v java >/dev/null; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+  fi
+  if [ ! -x "$WAREHOUSE_VENV/bin/python" ] || ! "$WAREHOUSE_VENV/bin/python" -c "import duckdb, pyspark" 2>/dev/null; then
+    rm -rf "$WAREHOUSE_VENV"
+    python3 -m venv "$WAREHOUSE_VENV"
+    "$WAREHOUSE_VENV/bin/pip" install -q duckdb==2.0.0 pyspark==4.0.1
+  fi
 fi
 
 if [ "${1:-}" = "--browser" ]; then

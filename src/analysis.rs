@@ -339,6 +339,7 @@ impl Analysis {
             winback,
             dimensions,
             filter,
+            warehouse: None,
             ingest: ingest_report(info, accepted, statuses, options.locale()),
         };
         Ok(Analysis {

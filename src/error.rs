@@ -47,6 +47,8 @@ pub enum ErrorKind {
     /// The time column writes dates without a year and nothing in the file says which year:
     /// `options.assumeYear` must.
     NoYear,
+    /// A warehouse summary (README "Your warehouse") is not the result of the warehouse SQL.
+    BadSummary,
 }
 
 impl ErrorKind {
@@ -71,6 +73,7 @@ impl ErrorKind {
             ErrorKind::UnclosedQuote => "UnclosedQuote",
             ErrorKind::OutOfMemory => "OutOfMemory",
             ErrorKind::NoYear => "NoYear",
+            ErrorKind::BadSummary => "BadSummary",
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod selection;
 pub mod time;
 #[cfg(test)]
 mod typescript;
+pub mod warehouse;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

@@ -40,6 +40,31 @@ pub struct Report {
     pub dimensions: Vec<DimensionValues>,
     /// How many orders the filters kept (docs/filters.md); `null` without filters.
     pub filter: Option<FilterSummary>,
+    /// For a Report made from a warehouse summary (README "Your warehouse"): which sections
+    /// equal the file path's and which do not, and why; `null` for a file.
+    pub warehouse: Option<WarehouseNote>,
+}
+
+/// `warehouse`: how a Report made from warehouse summary tables relates to the file path's.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct WarehouseNote {
+    /// Sections with the same figures as the file path would give.
+    pub exact: Vec<String>,
+    /// Sections that differ, each with the reason.
+    pub approximate: Vec<WarehouseGap>,
+}
+
+/// A section of a warehouse Report that differs from the file path's.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct WarehouseGap {
+    /// The section's name in the Report.
+    pub section: String,
+    /// What differs, and why.
+    pub why: String,
 }
 
 /// `products` (§12).
@@ -886,7 +911,7 @@ pub struct CalibrationGroup {
 }
 
 /// Sums and means over every customer of the CLV section.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ClvTotals {

@@ -133,6 +133,8 @@ fn declarations(cfg: &Config) -> Vec<Decl> {
         decl::<DimensionValues>(cfg),
         decl::<ValueCount>(cfg),
         decl::<FilterSummary>(cfg),
+        decl::<WarehouseNote>(cfg),
+        decl::<WarehouseGap>(cfg),
         decl::<StatusValue>(cfg),
         decl::<Timings>(cfg),
         partial::<Options>(cfg),

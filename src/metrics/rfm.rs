@@ -41,7 +41,7 @@ const RF10: [(&str, Scores15, Scores15); 10] = [
 ];
 
 /// `cn8` classes in report order, by (R high, F high, M high).
-const CN8: [(&str, (bool, bool, bool)); 8] = [
+pub(crate) const CN8: [(&str, (bool, bool, bool)); 8] = [
     ("importantValue", (true, true, true)),
     ("importantDevelop", (true, false, true)),
     ("importantKeep", (false, true, true)),
@@ -157,7 +157,7 @@ pub fn segment_of(scheme: RfmScheme, scores: &[Scores], has_amount: bool) -> Vec
 }
 
 /// The rf10 segment of an (R, F) score pair (SPEC §6).
-fn rf10_name(r: u8, f: u8) -> &'static str {
+pub(crate) fn rf10_name(r: u8, f: u8) -> &'static str {
     RF10.iter()
         .find(|(_, (r0, r1), (f0, f1))| (*r0..=*r1).contains(&r) && (*f0..=*f1).contains(&f))
         .or(RF10.last())
