@@ -252,3 +252,44 @@ fn a_literal_quote_is_escaped_per_dialect() {
     let spark = warehouse_sql(&options, Dialect::Spark, &source).unwrap();
     assert!(spark.contains("'it\\'s \\\\ odd'"));
 }
+
+/// A cell longer than the reader's first buffer (64 KB) is read whole: the error names it.
+#[test]
+fn a_long_summary_cell_is_read_whole() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/warehouse");
+    let text = std::fs::read_to_string(dir.join("tiny.summary.csv")).unwrap();
+    let header = text.lines().next().unwrap();
+    let i1 = header.split(',').position(|c| c == "i1").unwrap();
+    let long = "7x".repeat(50_000);
+    let mut row = vec![String::new(); header.split(',').count()];
+    row[0] = "summary".into();
+    row[i1] = format!("\"{long}\"");
+    let bytes = format!("{header}\n{}\n", row.join(","));
+    let e = analyze_summary(bytes.as_bytes(), &Options::default()).unwrap_err();
+    assert_eq!(e.kind().code(), "BadSummary");
+    assert!(e.to_string().contains(&long), "{}", &e.to_string()[..200]);
+}
+
+proptest::proptest! {
+    #![proptest_config(common::proptest_config(64))]
+
+    /// Whatever a summary file holds, the engine answers with a Report or an error, never a
+    /// panic (which would kill the page's wasm instance): random bytes, and the committed
+    /// DuckDB result cut short or with bytes changed.
+    #[test]
+    fn a_damaged_summary_never_panics(
+        noise in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2000),
+        cut in 0usize..20_000,
+        flips in proptest::collection::vec((0usize..20_000, proptest::prelude::any::<u8>()), 0..8),
+    ) {
+        let _ = analyze_summary(&noise, &Options::default());
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/warehouse");
+        let mut bytes = std::fs::read(dir.join("tiny.summary.csv")).unwrap();
+        for (at, byte) in flips {
+            let n = bytes.len();
+            bytes[at % n] = byte;
+        }
+        bytes.truncate(cut.min(bytes.len()));
+        let _ = analyze_summary(&bytes, &options_of("tiny"));
+    }
+}

@@ -82,66 +82,50 @@ fn micros(text: &str) -> Option<i128> {
     Some(if negative { -value } else { value })
 }
 
+/// The records of a CSV text (RFC 4180 quoting, comma-separated), each as its fields.
+fn csv_records(bytes: &[u8]) -> Vec<Vec<String>> {
+    let mut reader = csv_core::Reader::new();
+    let mut input = bytes;
+    let (mut out, mut ends) = (vec![0u8; 1 << 16], vec![0usize; 64]);
+    // csv_core fills `out` and `ends` from these positions; a record's field ends count from
+    // the start of its output, across the calls that grow the buffers.
+    let (mut out_len, mut ends_len) = (0, 0);
+    let mut records = Vec::new();
+    loop {
+        let (result, read, written, n_ends) =
+            reader.read_record(input, &mut out[out_len..], &mut ends[ends_len..]);
+        input = &input[read..];
+        out_len += written;
+        ends_len += n_ends;
+        match result {
+            csv_core::ReadRecordResult::InputEmpty => {}
+            csv_core::ReadRecordResult::OutputFull => out.resize(out.len() * 2, 0),
+            csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+            csv_core::ReadRecordResult::Record => {
+                let mut start = 0;
+                let fields = ends[..ends_len]
+                    .iter()
+                    .map(|&end| {
+                        let field = String::from_utf8_lossy(&out[start..end]).into_owned();
+                        start = end;
+                        field
+                    })
+                    .collect();
+                records.push(fields);
+                (out_len, ends_len) = (0, 0);
+            }
+            csv_core::ReadRecordResult::End => break,
+        }
+    }
+    records
+}
+
 /// The parts of a summary, by name.
 struct Parts(BTreeMap<String, Vec<Row>>);
 
 impl Parts {
     fn read(bytes: &[u8]) -> Result<Parts> {
-        let mut reader = csv_core::Reader::new();
-        let mut input = bytes;
-        let mut out = vec![0u8; 1 << 16];
-        let mut ends = vec![0usize; 64];
-        let mut records: Vec<Vec<String>> = Vec::new();
-        let mut field_bytes: Vec<u8> = Vec::new();
-        let mut field_ends: Vec<usize> = Vec::new();
-        loop {
-            let (result, read, written, n_ends) = reader.read_record(input, &mut out, &mut ends);
-            input = &input[read..];
-            let base = field_bytes.len();
-            field_bytes.extend_from_slice(&out[..written]);
-            field_ends.extend(ends[..n_ends].iter().map(|e| e + base));
-            match result {
-                csv_core::ReadRecordResult::InputEmpty if !input.is_empty() => {}
-                csv_core::ReadRecordResult::OutputFull
-                | csv_core::ReadRecordResult::OutputEndsFull => {
-                    out.resize(out.len() * 2, 0);
-                    ends.resize(ends.len() * 2, 0);
-                }
-                csv_core::ReadRecordResult::Record => {
-                    let mut start = 0;
-                    let mut fields = Vec::with_capacity(field_ends.len());
-                    for &end in &field_ends {
-                        fields.push(String::from_utf8_lossy(&field_bytes[start..end]).into_owned());
-                        start = end;
-                    }
-                    records.push(fields);
-                    field_bytes.clear();
-                    field_ends.clear();
-                }
-                csv_core::ReadRecordResult::InputEmpty => {
-                    if input.is_empty() {
-                        // Tell the reader the input ended.
-                        let (r, _, w, n) = reader.read_record(&[], &mut out, &mut ends);
-                        if let csv_core::ReadRecordResult::Record = r {
-                            let base = field_bytes.len();
-                            field_bytes.extend_from_slice(&out[..w]);
-                            field_ends.extend(ends[..n].iter().map(|e| e + base));
-                            let mut start = 0;
-                            let mut fields = Vec::new();
-                            for &end in &field_ends {
-                                fields.push(
-                                    String::from_utf8_lossy(&field_bytes[start..end]).into_owned(),
-                                );
-                                start = end;
-                            }
-                            records.push(fields);
-                        }
-                        break;
-                    }
-                }
-                csv_core::ReadRecordResult::End => break,
-            }
-        }
+        let records = csv_records(bytes);
         let mut records = records
             .into_iter()
             .filter(|r| r.iter().any(|f| !f.is_empty()));
