@@ -210,11 +210,12 @@ export function makeApi(loadModule) {
 
   /**
    * The summary query (README "Your warehouse") for `options` in `dialect` ("spark" | "duckdb")
-   * over `source`: the orders table and its columns by role.
+   * over `source`: the orders table and its columns by role. The warehouse path is in the full
+   * module only (it would add about 60 KB gzipped to the core one).
    */
   async function warehouseSql(options, dialect, source) {
-    const module = await load("core", options?.locale);
-    return guarded("core", module, options?.locale, (glue) => glue.warehouseSql(options ?? {}, dialect, source));
+    const module = await load("full", options?.locale);
+    return guarded("full", module, options?.locale, (glue) => glue.warehouseSql(options ?? {}, dialect, source));
   }
 
   /**
@@ -224,8 +225,8 @@ export function makeApi(loadModule) {
    */
   async function analyzeSummary(tables, options = {}) {
     const bytes = Array.isArray(tables) ? new TextEncoder().encode(rowsToCsv(tables)) : await toBytes(tables);
-    const module = await load("core", options?.locale);
-    return guarded("core", module, options?.locale, (glue) => glue.analyzeSummary(bytes, options ?? {}));
+    const module = await load("full", options?.locale);
+    return guarded("full", module, options?.locale, (glue) => glue.analyzeSummary(bytes, options ?? {}));
   }
 
   class Analyzer {

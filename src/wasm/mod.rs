@@ -16,6 +16,7 @@ use crate::error::{Error, ErrorKind, Locale};
 use crate::export::Format;
 use crate::options::Options;
 use crate::selection::Selection;
+#[cfg(feature = "warehouse")]
 use crate::warehouse::{self, Dialect, Source};
 
 /// Installs the panic hook once. A panic is a bug (no input may reach one), but if it happens
@@ -334,6 +335,7 @@ pub fn preset_options(name: &str) -> Result<JsValue, JsValue> {
 /// `warehouseSql(options, dialect, source)`: the summary query for `options` in `dialect`
 /// (`"spark"` or `"duckdb"`) over `source`, the table and its columns by role (README "Your
 /// warehouse").
+#[cfg(feature = "warehouse")]
 #[wasm_bindgen(js_name = warehouseSql)]
 pub fn warehouse_sql_js(
     options: JsValue,
@@ -348,6 +350,7 @@ pub fn warehouse_sql_js(
 }
 
 /// A warehouse source from a JS object; missing or malformed is a `BadOptions` error.
+#[cfg(feature = "warehouse")]
 fn source_from(value: JsValue, locale: Locale) -> Result<Source, JsValue> {
     let bad = |en: String, zh: String| js_error(&Error::new(ErrorKind::BadOptions, en, zh), locale);
     if value.is_undefined() || value.is_null() {
@@ -370,6 +373,7 @@ fn source_from(value: JsValue, locale: Locale) -> Result<Source, JsValue> {
 
 /// `analyzeSummary(bytes, options?)`: the Report from the warehouse SQL's result table (CSV),
 /// with the options the SQL was generated from.
+#[cfg(feature = "warehouse")]
 #[wasm_bindgen(js_name = analyzeSummary)]
 pub fn analyze_summary_js(bytes: &[u8], options: JsValue) -> Result<JsValue, JsValue> {
     let options = options_from(options)?;
