@@ -99,6 +99,19 @@ export async function toBytes(input) {
 }
 
 /**
+ * Result rows as objects (`[{ part, key, i1, … }]`) → CSV text with a header of their keys: only
+ * a change of form, the engine reads and checks the table. null/undefined → an empty cell.
+ */
+function rowsToCsv(rows) {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r ?? {})))];
+  const cell = (v) => {
+    const text = v == null ? "" : String(v);
+    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return [columns.map(cell).join(","), ...rows.map((r) => columns.map((c) => cell(r?.[c])).join(","))].join("\n") + "\n";
+}
+
+/**
  * A cheap check of an input's first bytes against the magic numbers of the formats only the
  * full module reads (a zip container, Arrow's file magic, an IPC stream's continuation marker,
  * a legacy .xls compound file; an HTML table is told by probe() only),
@@ -193,6 +206,27 @@ export function makeApi(loadModule) {
   async function presetOptions(name) {
     const module = await load("core");
     return guarded("core", module, null, (glue) => glue.presetOptions(name));
+  }
+
+  /**
+   * The summary query (README "Your warehouse") for `options` in `dialect` ("spark" | "duckdb")
+   * over `source`: the orders table and its columns by role. The warehouse path is in the full
+   * module only (it would add about 60 KB gzipped to the core one).
+   */
+  async function warehouseSql(options, dialect, source) {
+    const module = await load("full", options?.locale);
+    return guarded("full", module, options?.locale, (glue) => glue.warehouseSql(options ?? {}, dialect, source));
+  }
+
+  /**
+   * The Report from the warehouse SQL's result with the options the SQL was generated from: the
+   * one long table as CSV (text, bytes, Blob, File), or its rows as objects from a JS warehouse
+   * client.
+   */
+  async function analyzeSummary(tables, options = {}) {
+    const bytes = Array.isArray(tables) ? new TextEncoder().encode(rowsToCsv(tables)) : await toBytes(tables);
+    const module = await load("full", options?.locale);
+    return guarded("full", module, options?.locale, (glue) => glue.analyzeSummary(bytes, options ?? {}));
   }
 
   class Analyzer {
@@ -302,5 +336,5 @@ export function makeApi(loadModule) {
     return new Analyzer(options, await load(kind, options?.locale), kind, size);
   }
 
-  return { init, analyze, exportCustomers, probe, presetOptions, Analyzer, createAnalyzer };
+  return { init, analyze, exportCustomers, probe, presetOptions, warehouseSql, analyzeSummary, Analyzer, createAnalyzer };
 }

@@ -14,6 +14,7 @@
 //   export { format, selection? } → export { bytes }          ("csv" | "xlsx" | "arrow")
 //   customers { selection, limit, offset } → customers { count, rows }
 //   preset { name }             → preset { options }
+//   summary { input, options }  → report { report, seconds }   (a warehouse summary)
 // A failed call rejects with an Error carrying the engine's { code, line, column }; a worker
 // that cannot start or dies rejects every pending call with code "WorkerFailed".
 

@@ -1,5 +1,5 @@
 // Types of the <cohort-lens> custom element (import "cohortlens/element").
-import type { Input, Options, Report, ErrorCode, Probe, CustomerSelection, CustomerList } from "./index.js";
+import type { Input, Options, Report, ErrorCode, Probe, CustomerSelection, CustomerList, SummaryRow } from "./index.js";
 
 /**
  * `detail` of `cohort-lens-view` and the value of `view`: the filters and settings chosen on the
@@ -85,6 +85,11 @@ export class CohortLens extends HTMLElement {
   file: Input | null;
   /** Same as `file`. */
   data: Input | null;
+  /**
+   * The warehouse SQL's result (see `analyzeSummary`), made with `options`; setting it renders
+   * the Report from it, with a note of which sections equal an orders file's.
+   */
+  summary: Input | SummaryRow[] | null;
   /** Same-origin URL of an export (reflects the `src` attribute). */
   src: string;
   /**

@@ -5,6 +5,8 @@
 //
 //   el.file = file;             // File | Blob | ArrayBuffer | Uint8Array | string (also el.data)
 //   el.options = {cohortGrain: "week"};
+//   el.summary = csv;           // the warehouse SQL's result (README "Your warehouse"), with
+//                               // el.options the options the SQL was generated from
 //   el.addEventListener("cohort-lens-report", (e) => console.log(e.detail.summary));
 //
 // Parsing and analysis run in a module Web Worker (./worker.js, through ./client.js); a new
@@ -60,6 +62,7 @@ function readTheme(el) {
 }
 
 function inputSize(input) {
+  if (Array.isArray(input)) return 0; // a summary's rows as objects
   return input?.size ?? input?.byteLength ?? (typeof input === "string" ? input.length : 0);
 }
 
@@ -72,6 +75,8 @@ export class CohortLens extends HTMLElement {
   #root;
   #input = null;
   #inputName = null;
+  /** Whether the input is a warehouse summary (the SQL's result), not an orders file. */
+  #isSummary = false;
   #options = {};
   #ui = {}; // options changed through the UI (grain, alignment, mapping, scheme, breakdowns, calibration split)
   #view = { cohortMetric: "retention", bdDimension: null };
@@ -140,19 +145,25 @@ export class CohortLens extends HTMLElement {
       if (value && this.isConnected) this.#loadSrc(value);
     } else if (name === "lang") {
       this.#render();
-      // Engine messages (errors, warnings) are in the run's language: refresh them.
-      if (this.#input && (this.#error || this.#report?.ingest.warnings.length)) this.#schedule();
+      // Engine messages (errors, warnings, a summary's note) are in the run's language: refresh them.
+      if (this.#input && (this.#error || this.#report?.ingest.warnings.length || this.#report?.warehouse)) this.#schedule();
     }
   }
 
   // ------------------------------------------------------------------------------- public API
 
   /** The input (File, Blob, ArrayBuffer, Uint8Array or string); setting it starts a run. */
-  get file() { return this.#input; }
+  get file() { return this.#isSummary ? null : this.#input; }
   set file(value) { this.#setInput(value, value?.name ?? null); }
   /** Same as `file`. */
-  get data() { return this.#input; }
+  get data() { return this.file; }
   set data(value) { this.#setInput(value, value?.name ?? null); }
+  /**
+   * The warehouse SQL's result (CSV text, bytes, Blob, File, or its rows as objects), made with
+   * `options`; setting it renders the Report the engine makes of it.
+   */
+  get summary() { return this.#isSummary ? this.#input : null; }
+  set summary(value) { this.#setInput(value, value?.name ?? "summary.csv", true); }
 
   /** A same-origin URL of an orders export, fetched and analysed. */
   get src() { return this.getAttribute("src") ?? ""; }
@@ -238,7 +249,8 @@ export class CohortLens extends HTMLElement {
     return normalizeLang(this.getAttribute("lang") || document.documentElement.lang || navigator.language);
   }
 
-  #setInput(value, name) {
+  #setInput(value, name, summary = false) {
+    this.#isSummary = summary && value != null;
     if (value == null) {
       this.#stopWorker();
       this.#input = null;
@@ -311,11 +323,14 @@ export class CohortLens extends HTMLElement {
       await this.#preset();
       if (!current()) return;
       const options = this.effectiveOptions;
-      this.#analysed = input;
+      this.#analysed = this.#isSummary ? null : input;
       const onEvent = (msg) => { if (current()) this.#onEvent(msg, input); };
-      const msg = again
-        ? await this.#client.call("rerun", { options }, onEvent)
-        : await this.#client.call("analyze", { input, options }, onEvent);
+      // A summary has no parsed orders to re-run from: the engine reads it again (it is small).
+      const msg = this.#isSummary
+        ? await this.#client.call("summary", { input, options }, onEvent)
+        : again
+          ? await this.#client.call("rerun", { options }, onEvent)
+          : await this.#client.call("analyze", { input, options }, onEvent);
       if (!current()) return;
       this.#running = false;
       this.#progress = null;

@@ -5,7 +5,7 @@ export type Input = File | Blob | ArrayBuffer | ArrayBufferView | Uint8Array | s
 
 // Report, Options and the types they use are generated from the Rust types (`make types`).
 export * from "./report.js";
-import type { ColumnChoice, Options, Report, Role, Sample, Timings, CustomerList, GridCell, GroupKey, ListName, ProductAs } from "./report.js";
+import type { ColumnChoice, Options, Report, Role, Sample, Timings, CustomerList, GridCell, GroupKey, ListName, ProductAs, WarehouseSource } from "./report.js";
 
 /** A rejected row as listed in `report.ingest.samples` (the former name of `Sample`). */
 export type RejectedSample = Sample;
@@ -55,6 +55,27 @@ export function analyze(input: Input, options?: Options): Promise<Report>;
 
 /** Analyses and returns the per-customer table (RFM scores, segment) as CSV or Arrow IPC bytes (every customer; for a selection use Analyzer.exportCustomers). */
 export function exportCustomers(input: Input, options?: Options, format?: "csv" | "arrow"): Promise<Uint8Array>;
+
+/** A SQL dialect `warehouseSql` writes. */
+export type WarehouseDialect = "spark" | "duckdb";
+
+/**
+ * The summary query (README "Your warehouse") for `options` in `dialect`, over `source` (the
+ * orders table and its columns by role). Throws a CohortlensError with code "BadOptions" for an
+ * unknown dialect, a missing or malformed source, or options SQL cannot compute.
+ */
+export function warehouseSql(options: Options, dialect: WarehouseDialect, source: WarehouseSource): Promise<string>;
+
+/** One row of the warehouse SQL's result as a JS warehouse client returns it. */
+export type SummaryRow = Record<string, string | number | bigint | null | undefined>;
+
+/**
+ * The Report from the warehouse SQL's result (its one long table: CSV as Spark/DuckDB export
+ * it, or its rows as objects), with the options the SQL was generated from. `report.warehouse`
+ * says which sections equal an orders file's. Throws a CohortlensError ("BadSummary") when the
+ * table is not that result.
+ */
+export function analyzeSummary(tables: Input | SummaryRow[], options?: Options): Promise<Report>;
 
 /**
  * Streaming analysis: push chunks (e.g. from File.stream()), each parsed at once (the file is

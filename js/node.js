@@ -24,5 +24,5 @@ const load = (kind) =>
   }));
 
 export { needsFull } from "./api.js";
-export const { init, analyze, exportCustomers, probe, presetOptions, Analyzer, createAnalyzer } =
+export const { init, analyze, exportCustomers, probe, presetOptions, warehouseSql, analyzeSummary, Analyzer, createAnalyzer } =
   makeApi(load);

@@ -1,5 +1,6 @@
-// Generated from the Rust types (src/report.rs, src/options.rs, src/selection.rs and the types they use) by
-// `make types`: do not edit. `cargo test` fails while this file differs from what they give.
+// Generated from the Rust types (src/report.rs, src/options.rs, src/selection.rs,
+// src/warehouse/mod.rs and the types they use) by `make types`: do not edit. `cargo test`
+// fails while this file differs from what they give.
 // Field names follow SPEC.md §10; index.d.ts re-exports these types.
 
 /** Everything `analyze` computes. */
@@ -782,7 +783,7 @@ export type WarehouseNote = {
 export type WarehouseGap = {
   /** The section's name in the Report. */
   section: string,
-  /** What differs, and why. */
+  /** What differs, and why (in the options' locale). */
   why: string,
 };
 
@@ -983,6 +984,34 @@ export type Filters = Partial<{
   /** The least order amount (the order's merged amount); needs an amount. */
   minOrderAmount: number | null,
 }>;
+
+/**
+ * Where the orders are in the warehouse: a table (or view) and its columns by role. One row
+ * is an order line; lines sharing an `order` id (within a customer) are one order (SPEC §1).
+ */
+export type WarehouseSource = {
+  /** The table, written into the query as given (`db.orders`, a quoted name…). */
+  table: string,
+  /** Customer id column. */
+  customer: string,
+  /** Order time column: a TIMESTAMP (or DATE), wall clock as the shop wrote it. */
+  time: string,
+  /** Amount column (a number), if any. */
+  amount?: string | null,
+  /** Order id column, if any: without it every row is an order. */
+  order?: string | null,
+  /** Status column, if any. */
+  status?: string | null,
+  /** Product column (SPEC §12), if any. */
+  product?: string | null,
+  /**
+   * A column giving the lines' order as in a file (integers), if any; ties at the same
+   * instant are otherwise broken by order id.
+   */
+  seq?: string | null,
+  /** Dimension name (as the options name it) → column, where they differ. */
+  dimensions?: { [key in string]: string },
+};
 
 /**
  * Which customers: at most one of the fields (none: every buyer). `locale` names the

@@ -14,6 +14,9 @@
 //                                                           in selection.locale)
 //        { id, type: "customers", selection, limit, offset }  (the customers of a selection)
 //        { id, type: "preset", name }                      (presetOptions(name))
+//        { id, type: "summary", input, options }           (analyzeSummary: the warehouse
+//                                                           SQL's result; nothing to re-run or
+//                                                           export afterwards)
 //   out: { id, type: "probe", probe }                      (an analysis' first event; null when
 //                                                           the file cannot be probed)
 //        { id, type: "progress", phase: "read" | "analyze", loaded, total, rows }
@@ -24,7 +27,7 @@
 //        { id, type: "customers", count, rows }
 //        { id, type: "preset", options }
 //        { id, type: "error", error: { name, message, code, line, column } }
-import { createAnalyzer, presetOptions, probe } from "./index.js";
+import { analyzeSummary, createAnalyzer, presetOptions, probe } from "./index.js";
 import { toBytes } from "./api.js";
 
 let last = null;
@@ -86,6 +89,18 @@ async function analyze(id, input, options) {
   last = analyzer;
   lastFull = full;
   lastRun = { input, options };
+  postReport(id, report, (performance.now() - started) / 1000);
+}
+
+/** The Report of a warehouse summary; the previous file's parsed orders are let go. */
+async function summary(id, input, options) {
+  const started = performance.now();
+  last?.free();
+  last = null;
+  lastRun = null;
+  fullCopy?.free();
+  fullCopy = null;
+  const report = await analyzeSummary(input, options ?? {});
   postReport(id, report, (performance.now() - started) / 1000);
 }
 
@@ -155,6 +170,8 @@ self.onmessage = async ({ data }) => {
   try {
     if (type === "analyze") {
       await analyze(id, data.input, data.options);
+    } else if (type === "summary") {
+      await summary(id, data.input, data.options);
     } else if (type === "rerun") {
       await rerun(id, data.options);
     } else if (type === "export") {

@@ -63,7 +63,7 @@ pub struct WarehouseNote {
 pub struct WarehouseGap {
     /// The section's name in the Report.
     pub section: String,
-    /// What differs, and why.
+    /// What differs, and why (in the options' locale).
     pub why: String,
 }
 

@@ -26,6 +26,7 @@ use crate::report::*;
 use crate::selection::{
     CustomerList, CustomerRow, GridCell, GroupKey, ListName, ProductAs, Selection,
 };
+use crate::warehouse::Source;
 
 /// The committed file, relative to the crate root.
 const PATH: &str = "js/report.d.ts";
@@ -34,8 +35,9 @@ const PATH: &str = "js/report.d.ts";
 const WRITE: &str = "COHORTLENS_WRITE_TYPES";
 
 const HEADER: &str = "\
-// Generated from the Rust types (src/report.rs, src/options.rs, src/selection.rs and the types they use) by
-// `make types`: do not edit. `cargo test` fails while this file differs from what they give.
+// Generated from the Rust types (src/report.rs, src/options.rs, src/selection.rs,
+// src/warehouse/mod.rs and the types they use) by `make types`: do not edit. `cargo test`
+// fails while this file differs from what they give.
 // Field names follow SPEC.md §10; index.d.ts re-exports these types.
 ";
 
@@ -150,6 +152,7 @@ fn declarations(cfg: &Config) -> Vec<Decl> {
         decl::<ClvUnit>(cfg),
         decl::<ClvModel>(cfg),
         partial::<Filters>(cfg),
+        decl::<Source>(cfg),
         partial::<Selection>(cfg),
         decl::<GridCell>(cfg),
         decl::<GroupKey>(cfg),

@@ -421,6 +421,9 @@ const en = {
   "settings.noStatus": "No status column: every order with an amount above 0 is a purchase.",
 
   // amount hint
+  "wh.title": "From your warehouse.",
+  "wh.about": "This report was computed from the summary your warehouse returned (the warehouse SQL's result), not from an orders file.",
+  "wh.exact": "Same figures as from the orders file:",
   "amount.title": "No amount column.",
   "amount.needs": "Revenue, average order value, revenue per customer, RFM monetary scores, CLV value and the minimum-amount filter need one; every other figure is computed.",
   "amount.column": "Amount column",
@@ -896,6 +899,9 @@ const zh = {
   "settings.noStatus": "没有订单状态列：金额大于 0 的订单都算购买。",
 
   // 金额提示
+  "wh.title": "来自您的数据仓库。",
+  "wh.about": "此报告由数据仓库返回的汇总（仓库 SQL 的结果）计算得出，而非订单文件。",
+  "wh.exact": "与订单文件所得数字相同的部分：",
   "amount.title": "没有金额列。",
   "amount.needs": "销售额、客单价、人均消费、RFM 的 M 分、CLV 金额和最低金额筛选都需要金额列；其他指标照常计算。",
   "amount.column": "金额列",

@@ -113,6 +113,80 @@ test("Arrow export is readable by apache-arrow's tableFromIPC", async () => {
   assert.ok(customers.includes("c01"));
 });
 
+// Issue 12's JS half: the SQL for the warehouse, and the Report from what it returns.
+const tinyOptions = () => ({ ...JSON.parse(readFileSync(join(golden, "tiny.options.json"), "utf8")), clvCustomerLimit: null });
+const tinySource = { table: "shop.tiny_orders", customer: "customer_id", time: "order_date", amount: "amount", order: "order_id", status: "status" };
+
+test("warehouseSql writes both dialects over the mapped table", async () => {
+  const { warehouseSql } = await load();
+  const spark = await warehouseSql(tinyOptions(), "spark", tinySource);
+  const duck = await warehouseSql(tinyOptions(), "duckdb", tinySource);
+  assert.match(spark, /^SET spark\.sql\.session\.timeZone=UTC;/);
+  assert.ok(spark.includes("shop.tiny_orders") && spark.includes("`customer_id`"), "spark names the table and quotes columns with backticks");
+  assert.ok(duck.includes("FROM shop.tiny_orders") && duck.includes('"customer_id"'), "duckdb names the table and quotes columns with double quotes");
+  assert.notEqual(spark, duck);
+});
+
+test("warehouseSql refuses a bad dialect, a missing or malformed source and SQL-less options with coded Errors", async () => {
+  const { warehouseSql } = await load();
+  const cases = [
+    [tinyOptions(), "bigquery", tinySource, /bigquery/],
+    [tinyOptions(), "duckdb", undefined, /source/],
+    [tinyOptions(), "duckdb", { table: "t", customer: "c" }, /time/],
+    [tinyOptions(), "duckdb", { ...tinySource, colour: "x" }, /colour/],
+    [{ matchRefunds: true }, "spark", tinySource, /matchRefunds/],
+  ];
+  for (const [options, dialect, source, message] of cases) {
+    const e = await warehouseSql(options, dialect, source).then(() => null, (e) => e);
+    assert.ok(e instanceof Error, `${dialect} ${JSON.stringify(source)}: an Error`);
+    assert.equal(e.code, "BadOptions");
+    assert.match(e.message, message);
+  }
+  const zh = await warehouseSql({ locale: "zh" }, "duckdb", null).catch((e) => e);
+  assert.equal(zh.code, "BadOptions");
+  assert.match(zh.message, /需要/);
+});
+
+test("analyzeSummary on the committed DuckDB result equals analyze on the golden tiny input (CSV, Blob, rows as objects)", async () => {
+  const { analyze, analyzeSummary } = await load();
+  // The options tests/warehouse.rs made the committed result with (tiny's golden options).
+  const options = tinyOptions();
+  const csv = readFileSync(join(root, "tests/data/warehouse/tiny.summary.csv"));
+  const want = await analyze(readFileSync(join(golden, "tiny.csv")), options);
+  const got = await analyzeSummary(csv, options);
+  for (const section of ["summary", "cohorts", "funnel", "rates", "rfm"]) {
+    const diffs = compare(got[section], want[section], 1e-9, section);
+    assert.deepEqual(diffs.slice(0, 20), [], `${section}: ${diffs.length} differences`);
+  }
+  // compare() would match silent customers by segment: by customer here.
+  const silent = (r) => Object.fromEntries(r.churn.silentCustomers.map((c) => [c.customer, c]));
+  assert.deepEqual(silent(got), silent(want));
+  assert.equal(want.warehouse, null, "a file's Report has no warehouse note");
+  assert.ok(got.warehouse.exact.includes("cohorts"));
+  assert.ok(got.warehouse.approximate.some((g) => g.section === "clv" && g.why.length > 0));
+  assert.equal(got.ingest.format, "summary");
+  // The same table as a Blob and as a JS warehouse client's rows (numbers, nulls, strings).
+  const fromBlob = await analyzeSummary(new Blob([csv]), options);
+  const [header, ...lines] = csv.toString("utf8").trim().split("\n");
+  const names = header.split(",");
+  const rows = lines.map((line) => Object.fromEntries(line.split(",").map((v, i) => [names[i], v === "" ? null : /^[a-z]/.test(names[i]) && /^-?\d+$/.test(v) ? Number(v) : v])));
+  const fromRows = await analyzeSummary(rows, options);
+  assert.deepEqual(fromBlob, got);
+  assert.deepEqual(fromRows, got);
+  // In Chinese, the engine's note says why in Chinese.
+  const zh = await analyzeSummary(csv, { ...options, locale: "zh" });
+  assert.match(zh.warehouse.approximate.find((g) => g.section === "clv").why, /客户/);
+});
+
+test("analyzeSummary refuses what is not the SQL's result (BadSummary)", async () => {
+  const { analyzeSummary } = await load();
+  for (const input of ["customer_id,order_date\nc1,2024-01-01\n", [{ part: "summary", i1: "many" }], ""]) {
+    const e = await analyzeSummary(input, {}).catch((e) => e);
+    assert.ok(e instanceof Error);
+    assert.equal(e.code, "BadSummary", JSON.stringify(input));
+  }
+});
+
 test("README's JS snippet runs as written", () => {
   const readme = readFileSync(join(root, "README.md"), "utf8");
   const snippet = readme.match(/```js\n([\s\S]*?)```/)[1];
@@ -125,7 +199,7 @@ test("the shipped types compile against a consumer (tsc --noEmit)", () => {
   mkdirSync(join(project, "src"), { recursive: true });
   writeFileSync(
     join(project, "src/use.ts"),
-    `import { analyze, Analyzer, createAnalyzer, type Report, type Options, type CohortlensError } from "cohortlens";
+    `import { analyze, analyzeSummary, warehouseSql, Analyzer, createAnalyzer, type Report, type Options, type CohortlensError, type WarehouseSource } from "cohortlens";
 const options: Options = { cohortGrain: "week", rfmSegments: "cn8", breakdowns: ["channel", { dimension: "region", attribution: "mode" }] };
 export async function run(file: Blob): Promise<number | null> {
   try {
@@ -135,7 +209,12 @@ export async function run(file: Blob): Promise<number | null> {
     const a: Analyzer = await createAnalyzer(options);
     a.push(new Uint8Array());
     const bytes: Uint8Array = a.exportCustomers("arrow");
-    return (k ?? 0) + bytes.length + (report.summary.repurchaseRate ?? 0);
+    const source: WarehouseSource = { table: "shop.orders", customer: "email", time: "created_at", amount: null, dimensions: { channel: "source" } };
+    const sql: string = await warehouseSql(options, "duckdb", source);
+    const fromRows: Report = await analyzeSummary([{ part: "summary", key: null, i1: 1, m1: 2n }], options);
+    const fromCsv: Report = await analyzeSummary(sql, options);
+    const exact: string[] = fromCsv.warehouse?.exact ?? fromRows.warehouse?.exact ?? [];
+    return (k ?? 0) + bytes.length + (report.summary.repurchaseRate ?? 0) + exact.length;
   } catch (e) {
     const err = e as CohortlensError;
     return err.line;

@@ -52,6 +52,7 @@ impl Dialect {
 /// Where the orders are in the warehouse: a table (or view) and its columns by role. One row
 /// is an order line; lines sharing an `order` id (within a customer) are one order (SPEC §1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "WarehouseSource"))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Source {
     /// The table, written into the query as given (`db.orders`, a quoted name…).
@@ -61,18 +62,24 @@ pub struct Source {
     /// Order time column: a TIMESTAMP (or DATE), wall clock as the shop wrote it.
     pub time: String,
     /// Amount column (a number), if any.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub amount: Option<String>,
     /// Order id column, if any: without it every row is an order.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub order: Option<String>,
     /// Status column, if any.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub status: Option<String>,
     /// Product column (SPEC §12), if any.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub product: Option<String>,
     /// A column giving the lines' order as in a file (integers), if any; ties at the same
     /// instant are otherwise broken by order id.
+    #[cfg_attr(test, ts(optional = nullable))]
     pub seq: Option<String>,
     /// Dimension name (as the options name it) → column, where they differ.
     #[serde(default)]
+    #[cfg_attr(test, ts(as = "Option<BTreeMap<String, String>>", optional))]
     pub dimensions: BTreeMap<String, String>,
 }
 

@@ -213,8 +213,9 @@ impl Parts {
 }
 
 /// What the Report built from a summary can and cannot say: the sections that equal the file
-/// path's, and those that do not, with why.
-fn note() -> WarehouseNote {
+/// path's, and those that do not, with why (in the options' language: a page shows it as is).
+fn note(locale: crate::Locale) -> WarehouseNote {
+    let say = |en: &str, zh: &str| if locale == crate::Locale::Zh { zh } else { en }.to_string();
     WarehouseNote {
         exact: [
             "summary", "rates", "cohorts", "funnel", "rfm", "breakdowns", "comparisons", "churn",
@@ -225,11 +226,17 @@ fn note() -> WarehouseNote {
         approximate: vec![
             WarehouseGap {
                 section: "clv".into(),
-                why: "fitted from the compressed (x, t_x, T) counts and (x, repeat value) pairs: the same likelihood as the file path, so the same optimum to the optimiser's tolerance; per-customer figures (customers, totals, bySegment, byCohort, pAliveHistogram) and the calibration check need every customer and are left out".into(),
+                why: say(
+                    "fitted from the compressed (x, t_x, T) counts and (x, repeat value) pairs: the same likelihood as the file path, so the same optimum to the optimiser's tolerance; per-customer figures (customers, totals, bySegment, byCohort, pAliveHistogram) and the calibration check need every customer and are left out",
+                    "由压缩的 (x, t_x, T) 计数和 (x, 复购金额) 对拟合：与文件路径相同的似然，因此在优化器容差内得到相同的最优解；逐客户的数字（customers、totals、bySegment、byCohort、pAliveHistogram）和校准检验需要每位客户，因此省略",
+                ),
             },
             WarehouseGap {
                 section: "ingest".into(),
-                why: "the warehouse reads typed columns: no rows are rejected, and encoding, delimiter and date order do not apply".into(),
+                why: say(
+                    "the warehouse reads typed columns: no rows are rejected, and encoding, delimiter and date order do not apply",
+                    "仓库读取的是有类型的列：不会拒绝任何行，编码、分隔符和日期顺序均不适用",
+                ),
             },
         ],
     }
@@ -308,7 +315,7 @@ pub fn analyze_summary(bytes: &[u8], options: &Options) -> Result<Report> {
         winback,
         dimensions: Vec::new(),
         filter: None,
-        warehouse: Some(note()),
+        warehouse: Some(note(locale)),
     })
 }
 

@@ -16,6 +16,8 @@ use crate::error::{Error, ErrorKind, Locale};
 use crate::export::Format;
 use crate::options::Options;
 use crate::selection::Selection;
+#[cfg(feature = "warehouse")]
+use crate::warehouse::{self, Dialect, Source};
 
 /// Installs the panic hook once. A panic is a bug (no input may reach one), but if it happens
 /// the console says where.
@@ -328,6 +330,56 @@ pub fn preset_options(name: &str) -> Result<JsValue, JsValue> {
         )
     })?;
     to_js(&preset)
+}
+
+/// `warehouseSql(options, dialect, source)`: the summary query for `options` in `dialect`
+/// (`"spark"` or `"duckdb"`) over `source`, the table and its columns by role (README "Your
+/// warehouse").
+#[cfg(feature = "warehouse")]
+#[wasm_bindgen(js_name = warehouseSql)]
+pub fn warehouse_sql_js(
+    options: JsValue,
+    dialect: &str,
+    source: JsValue,
+) -> Result<String, JsValue> {
+    let options = options_from(options)?;
+    let locale = options.locale();
+    let dialect = Dialect::parse(dialect).map_err(|e| js_error(&e, locale))?;
+    let source = source_from(source, locale)?;
+    warehouse::warehouse_sql(&options, dialect, &source).map_err(|e| js_error(&e, locale))
+}
+
+/// A warehouse source from a JS object; missing or malformed is a `BadOptions` error.
+#[cfg(feature = "warehouse")]
+fn source_from(value: JsValue, locale: Locale) -> Result<Source, JsValue> {
+    let bad = |en: String, zh: String| js_error(&Error::new(ErrorKind::BadOptions, en, zh), locale);
+    if value.is_undefined() || value.is_null() {
+        return Err(bad(
+            "warehouseSql needs a source: { table, customer, time, amount?, order?, status?, product?, seq?, dimensions? }".into(),
+            "warehouseSql 需要 source：{ table, customer, time, amount?, order?, status?, product?, seq?, dimensions? }".into(),
+        ));
+    }
+    let text = JSON::stringify(&value)
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_default();
+    serde_json::from_str(&text).map_err(|e| {
+        bad(
+            format!("invalid warehouse source: {e}"),
+            format!("仓库 source 无效：{e}"),
+        )
+    })
+}
+
+/// `analyzeSummary(bytes, options?)`: the Report from the warehouse SQL's result table (CSV),
+/// with the options the SQL was generated from.
+#[cfg(feature = "warehouse")]
+#[wasm_bindgen(js_name = analyzeSummary)]
+pub fn analyze_summary_js(bytes: &[u8], options: JsValue) -> Result<JsValue, JsValue> {
+    let options = options_from(options)?;
+    let report =
+        warehouse::analyze_summary(bytes, &options).map_err(|e| js_error(&e, options.locale()))?;
+    to_js(&report)
 }
 
 /// The wasm memory's size in bytes.

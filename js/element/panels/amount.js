@@ -9,7 +9,8 @@ export const amountPanel = {
   id: "amount",
   nav: false,
   title: (t) => t("amount.title"),
-  when: (ctx) => ctx.report != null && ctx.report.ingest.mapping.amount == null,
+  // A warehouse summary's columns were chosen in its SQL: nothing to choose here.
+  when: (ctx) => ctx.report != null && ctx.report.warehouse == null && ctx.report.ingest.mapping.amount == null,
   render(ctx) {
     const { t, report } = ctx;
     const mapping = report.ingest.mapping;

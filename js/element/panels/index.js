@@ -19,9 +19,10 @@ import { filterPanel } from "./filters.js";
 import { productPanel } from "./products.js";
 import { winbackPanel } from "./winback.js";
 import { decilePanel } from "./deciles.js";
+import { warehousePanel } from "./warehouse.js";
 
-// Key figures first (under the amount hint), the filters and settings beside them; the data and
+// Key figures first (under the warehouse and amount notes), the filters and settings beside them; the data and
 // column settings below, their ingest details folded.
-export const PANELS = [amountPanel, kpiPanel, filterPanel, dataPanel, cohortPanel, funnelPanel, periodPanel, rfmPanel, breakdownPanel, productPanel, churnPanel, winbackPanel, clvPanel, clvUnavailablePanel, decilePanel];
+export const PANELS = [warehousePanel, amountPanel, kpiPanel, filterPanel, dataPanel, cohortPanel, funnelPanel, periodPanel, rfmPanel, breakdownPanel, productPanel, churnPanel, winbackPanel, clvPanel, clvUnavailablePanel, decilePanel];
 
-export { dataPanel, kpiPanel, cohortPanel, funnelPanel, periodPanel, rfmPanel, breakdownPanel, churnPanel, clvPanel, clvUnavailablePanel, amountPanel, filterPanel, productPanel, winbackPanel, decilePanel };
+export { dataPanel, kpiPanel, cohortPanel, funnelPanel, periodPanel, rfmPanel, breakdownPanel, churnPanel, clvPanel, clvUnavailablePanel, amountPanel, filterPanel, productPanel, winbackPanel, decilePanel, warehousePanel };

@@ -1,0 +1,59 @@
+// Issue 12 in the element: `.summary` set to the warehouse SQL's committed DuckDB result for tiny
+// renders its Report with the warehouse note (en, then zh), values from the summary as text only.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { start, openPage, check, waitForResults, golden, ROOT } from "./harness.mjs";
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.stop(); });
+
+const lens = (page, css) => page.locator(`cohort-lens ${css}`);
+const HOSTILE = "<img src=x onerror=window.__pwned=1>";
+
+test("<cohort-lens>.summary renders the Report of a warehouse summary with its note (en, zh)", async () => {
+  const tiny = golden("tiny");
+  // A silent customer's id (a summary value) made hostile: it must show as text.
+  const csv = readFileSync(join(ROOT, "tests/data/warehouse/tiny.summary.csv"), "utf8").replace("silent_list,c04,", `silent_list,${HOSTILE},`);
+  const page = await openPage(env, "/?sample=0");
+  try {
+    await page.evaluate(([options, csv]) => {
+      const el = document.querySelector("cohort-lens");
+      el.setAttribute("lang", "en");
+      el.options = options;
+      el.summary = csv;
+    }, [tiny.options, csv]);
+    const [result] = await waitForResults(page);
+    assert.equal(result.type, "cohort-lens-report", JSON.stringify(result.detail).slice(0, 300));
+    const report = result.detail;
+    assert.equal(report.summary.customers, tiny.report.summary.customers);
+    assert.equal(report.cohorts.rows.length, tiny.report.cohorts.rows.length);
+    assert.ok(report.warehouse, "the Report says it came from a summary");
+    assert.equal(await page.evaluate(() => document.querySelector("cohort-lens").summary != null && document.querySelector("cohort-lens").file === null), true);
+
+    const note = lens(page, "#panel-warehouse");
+    assert.equal(await note.count(), 1);
+    const text = await note.textContent();
+    assert.match(text, /From your warehouse/);
+    assert.match(text, /Cohorts/, "exact sections named by their panels' titles");
+    assert.ok(text.includes(report.warehouse.approximate.find((g) => g.section === "clv").why), "the engine's reason for CLV");
+    for (const id of ["kpis", "cohorts", "funnel"]) assert.equal(await lens(page, `#panel-${id}`).count(), 1, `panel ${id}`);
+
+    const silent = await lens(page, "table[data-table=silent-customers] tbody tr").evaluateAll((trs) => trs.map((tr) => tr.dataset.customer));
+    assert.ok(silent.includes(HOSTILE), "the hostile id is listed");
+    assert.equal(await page.evaluate(() => document.querySelector("cohort-lens").shadowRoot.querySelectorAll("img").length), 0);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+
+    // In Chinese the run is made again: the element's words and the engine's reason in Chinese.
+    await page.evaluate(() => document.querySelector("cohort-lens").setAttribute("lang", "zh"));
+    await waitForResults(page, 2);
+    const zh = await lens(page, "#panel-warehouse").textContent();
+    assert.match(zh, /来自您的数据仓库/);
+    assert.match(zh, /每位客户/);
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
