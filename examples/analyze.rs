@@ -12,11 +12,12 @@
 //! the file's extension: the Report lists only the most valuable customers (`clvCustomerLimit`).
 //! `--select` limits it to the customers behind one figure (docs/filters.md §F3), for example
 //! `'{"segment": "atRisk", "locale": "zh"}'`.
-//! The warehouse path (README "Your warehouse"): `--orders-out` also writes the cleaned, typed
-//! orders as CSV (a table the warehouse SQL reads); `--sql` prints the summary query for the
-//! options, over the table `--source` describes (default: an `--orders-out` table named
-//! `orders`); `--from-summary` prints the Report of that query's result (a CSV file, or a
-//! folder of CSV parts as Spark writes them).
+//! The warehouse path (README "Your warehouse"): `--orders-out FILE.csv` also writes the cleaned,
+//! typed orders as CSV (a table the warehouse SQL reads) and, beside it, `FILE.source.json`
+//! saying which of its columns hold data; `--sql` prints the summary query for the options,
+//! over the table `--source` describes (default: an `--orders-out` table named `orders`, with
+//! an amount and products only where the options map them); `--from-summary` prints the
+//! Report of that query's result (a CSV file, or a folder of CSV parts as Spark writes them).
 //! On failure it prints `error[CODE]: message` on stderr and exits with status 2: CODE is the
 //! engine's error code, `Usage` for bad arguments or `Io` when a file cannot be read or the
 //! Report cannot be written.
@@ -169,6 +170,13 @@ fn run() -> Result<(), Failure> {
     if let Some(path) = orders_out {
         std::fs::write(&path, warehouse::orders_csv(&analysis))
             .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
+        // Which of its columns hold data (an amount, products) is known only here: the
+        // `--source` for `--sql` over this table, beside it.
+        let source_path = format!("{}.source.json", path.strip_suffix(".csv").unwrap_or(&path));
+        let source = warehouse::Source::of_orders(&analysis, "orders");
+        let json = serde_json::to_string_pretty(&source).unwrap_or_default();
+        std::fs::write(&source_path, json + "\n")
+            .map_err(|e| Failure::Io(format!("cannot write {source_path}: {e}")))?;
     }
     print_report(&analysis.report, pretty)
 }

@@ -369,3 +369,38 @@ fn select_flag_exports_the_customers_behind_a_figure() {
         "Usage",
     );
 }
+
+/// `--orders-out FILE.csv` writes, beside the table, the `--source` that says which of its
+/// columns hold data: tiny has an amount (found by its column name, no mapping in the options)
+/// and no product, and the SQL over that source sums the amount.
+#[test]
+fn orders_out_writes_its_source_for_the_sql() {
+    let out_csv = scratch("tiny-orders.csv", b"");
+    let out = run(&[
+        os(&golden("tiny.csv")),
+        "--orders-out".as_ref(),
+        os(&out_csv),
+    ]);
+    success(&out);
+    let header = std::fs::read_to_string(&out_csv).unwrap();
+    assert!(header.starts_with("cl_customer,cl_order,cl_seq,cl_time,cl_amount"));
+    let source_path = out_csv.with_file_name("tiny-orders.source.json");
+    let source: Value =
+        serde_json::from_str(&std::fs::read_to_string(&source_path).unwrap()).unwrap();
+    assert_eq!(source["table"], "orders");
+    assert_eq!(source["amount"], "cl_amount");
+    assert_eq!(source["product"], Value::Null);
+
+    let with_source = run(&[
+        "--sql".as_ref(),
+        "duckdb".as_ref(),
+        "--source".as_ref(),
+        os(&source_path),
+    ]);
+    assert!(with_source.status.success());
+    let sql = String::from_utf8_lossy(&with_source.stdout);
+    assert!(sql.contains("\"cl_amount\""), "the amount column is read");
+    // without it the options alone do not say that the table has an amount
+    let without = run(&["--sql".as_ref(), "duckdb".as_ref()]);
+    assert!(!String::from_utf8_lossy(&without.stdout).contains("\"cl_amount\""));
+}
