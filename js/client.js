@@ -89,8 +89,10 @@ export class WorkerClient {
   #receive(msg) {
     const p = msg && this.#pending.get(msg.id);
     if (!p) return;
+    // Parts are joined by concat, not push(...)/unshift(...): spread arguments live on the
+    // stack, and V8 runs out of it between 110,000 and 200,000 (day cohorts reach 110,000).
     if (msg.type === "cohortRows") {
-      (p.cohortRows ??= []).push(...msg.rows);
+      p.cohortRows = (p.cohortRows ?? []).concat(msg.rows);
       return;
     }
     if (!FINAL.has(msg.type)) {
@@ -98,7 +100,7 @@ export class WorkerClient {
       return;
     }
     this.#pending.delete(msg.id);
-    if (msg.type === "report" && p.cohortRows) msg.report.cohorts.rows.unshift(...p.cohortRows);
+    if (msg.type === "report" && p.cohortRows) msg.report.cohorts.rows = p.cohortRows.concat(msg.report.cohorts.rows);
     if (msg.type === "error") {
       // A trapped engine is dead in that worker: the next request starts a new one.
       if (msg.error?.fatal) {

@@ -4,7 +4,7 @@
 //   node scripts/serve.mjs DIR [PORT]      (PORT 0 = any free port; the URL is printed)
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
-import { extname, join, normalize, resolve } from "node:path";
+import { extname, join, normalize, resolve, sep } from "node:path";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 
 const TYPES = {
@@ -69,7 +69,9 @@ export function serve(dir, port = 0, { csp = CSP } = {}) {
     try {
       const path = decodeURIComponent(new URL(req.url, "http://127.0.0.1").pathname);
       let file = normalize(join(root, path));
-      if (!file.startsWith(root)) throw new Error("outside root");
+      // Inside the folder: `root + sep` as the prefix, so a sibling `site-private` of
+      // `site` (reached by `..%2Fsite-private`) is outside too.
+      if (file !== root && !file.startsWith(root + sep)) throw new Error("outside root");
       let info = await stat(file);
       if (info.isDirectory()) {
         file = join(file, "index.html");

@@ -293,3 +293,107 @@ proptest::proptest! {
         let _ = analyze_summary(&bytes, &options_of("tiny"));
     }
 }
+
+/// The committed DuckDB result's rows, as cells.
+fn tiny_summary_cells() -> Vec<Vec<String>> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/warehouse");
+    let text = std::fs::read_to_string(dir.join("tiny.summary.csv")).unwrap();
+    text.lines()
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect()
+}
+
+fn csv_of(cells: &[Vec<String>]) -> Vec<u8> {
+    cells
+        .iter()
+        .map(|r| r.join(",") + "\n")
+        .collect::<String>()
+        .into_bytes()
+}
+
+/// Numbers no warehouse SQL writes, in the cells the engine computes with (times, periods,
+/// cohort indices, counts, sums): an error or a Report, never a panic. Before, E at i64::MIN,
+/// a rate period moved (churned < 0), a cohort index or lapse period past the calendar, a
+/// negative cohort count, 2^63 CLV customers and 3000 rfm rows of 2^53 − 1 all panicked.
+#[test]
+fn an_impossible_number_in_a_summary_never_panics() {
+    let cells = tiny_summary_cells();
+    let options = options_of("tiny");
+    let column = |name: &str| cells[0].iter().position(|c| c == name).unwrap();
+    let targets = [
+        ("times", "i1"),
+        ("times", "i3"),
+        ("times", "i4"),
+        ("rate", "i1"),
+        ("rate", "i2"),
+        ("rate", "i5"),
+        ("cohort_active", "i1"),
+        ("cohort_orders", "i1"),
+        ("cohort_last", "i1"),
+        ("cohort_last", "i3"),
+        ("reached", "i2"),
+        ("rfm", "i5"),
+        ("rfm", "i6"),
+        ("lapse_start", "i2"),
+        ("lapse_end", "i1"),
+        ("lapse_end", "i2"),
+        ("clv_days", "i4"),
+        ("clv_value", "i1"),
+        ("clv_value", "i2"),
+        ("silent_list", "i1"),
+    ];
+    for (part, name) in targets {
+        let row = cells.iter().position(|r| r[0] == part).unwrap();
+        for value in [
+            i64::MIN.to_string(),
+            i64::MAX.to_string(),
+            ((1i64 << 53) - 1).to_string(),
+            "-1".into(),
+            "0".into(),
+        ] {
+            let mut changed = cells.clone();
+            changed[row][column(name)] = value.clone();
+            let run = std::panic::catch_unwind(|| analyze_summary(&csv_of(&changed), &options));
+            assert!(run.is_ok(), "{part} {name} = {value} panicked");
+        }
+    }
+    // Many rows of the largest number: their sums saturate.
+    let mut changed = cells.clone();
+    let rfm = cells.iter().find(|r| r[0] == "rfm").unwrap().clone();
+    let big = ((1i64 << 53) - 1).to_string();
+    for _ in 0..3000 {
+        let mut r = rfm.clone();
+        for name in ["i4", "i5", "i6", "i7"] {
+            r[column(name)] = big.clone();
+        }
+        changed.push(r);
+    }
+    let run = std::panic::catch_unwind(|| analyze_summary(&csv_of(&changed), &options));
+    assert!(run.is_ok(), "3000 rfm rows of 2^53 − 1 panicked");
+}
+
+/// The cells a Report can carry: a number past 2^53 − 1, a time outside years 1–9999 or a
+/// cohort outside the summary's dates is refused, naming its row and column.
+#[test]
+fn a_summary_number_out_of_range_is_refused_where_it_is() {
+    let cells = tiny_summary_cells();
+    let options = options_of("tiny");
+    let column = |name: &str| cells[0].iter().position(|c| c == name).unwrap();
+    for (part, name, value) in [
+        ("rate", "i2", "9007199254740992"),
+        ("times", "i4", "-9223372036854775808"),
+        ("cohort_last", "i1", "-1"),
+    ] {
+        let row = cells.iter().position(|r| r[0] == part).unwrap();
+        let mut changed = cells.clone();
+        changed[row][column(name)] = value.into();
+        let e = analyze_summary(&csv_of(&changed), &options).unwrap_err();
+        assert_eq!(e.kind().code(), "BadSummary");
+        assert!(
+            e.to_string()
+                .contains(&format!("row {}, column {name}", row + 1)),
+            "{e}"
+        );
+        assert!(e.to_string().contains("out of range"), "{e}");
+    }
+}

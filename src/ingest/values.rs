@@ -30,38 +30,38 @@ pub fn plain_number(cell: &[u8]) -> Option<f64> {
     std::str::from_utf8(cell).ok()?.parse().ok()
 }
 
+/// The status values recognised as cancelled or refunded (COLUMNS.md), compared ignoring ASCII
+/// case: by the file path here and by the warehouse SQL (`lower(status) IN (…)`).
+pub const CANCELLED_WORDS: [&str; 21] = [
+    "refunded",
+    "cancelled",
+    "canceled",
+    "voided",
+    "failed",
+    "wc-refunded",
+    "wc-cancelled",
+    "wc-failed",
+    "returned",
+    "chargeback",
+    "交易关闭",
+    "已关闭",
+    "已取消",
+    "取消",
+    "退款",
+    "已退款",
+    "退款成功",
+    "全额退款",
+    "等待买家付款",
+    "待付款",
+    "未付款",
+];
+
 /// Whether a status value makes an order a non-purchase (COLUMNS.md).
 pub fn is_cancelled_status(cell: &[u8]) -> bool {
-    const WORDS: [&str; 20] = [
-        "refunded",
-        "cancelled",
-        "canceled",
-        "voided",
-        "failed",
-        "wc-refunded",
-        "wc-cancelled",
-        "wc-failed",
-        "returned",
-        "chargeback",
-        "交易关闭",
-        "已关闭",
-        "已取消",
-        "取消",
-        "退款",
-        "已退款",
-        "退款成功",
-        "全额退款",
-        "等待买家付款",
-        "待付款",
-    ];
-    const MORE: [&str; 1] = ["未付款"];
     let Ok(text) = std::str::from_utf8(cell) else {
         return false;
     };
-    WORDS
-        .iter()
-        .chain(MORE.iter())
-        .any(|w| text.eq_ignore_ascii_case(w))
+    CANCELLED_WORDS.iter().any(|w| text.eq_ignore_ascii_case(w))
 }
 
 #[cfg(test)]

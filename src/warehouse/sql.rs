@@ -8,35 +8,11 @@
 
 use super::{Dialect, Source};
 use crate::error::{Error, ErrorKind, Result};
+use crate::ingest::values::CANCELLED_WORDS;
 use crate::options::{
     Alignment, Attribution, BreakdownSpec, CountBy, Options, RfmScheme, RfmScoring,
 };
 use crate::period::Grain;
-
-/// The recognised cancelled/refunded status words (COLUMNS.md), compared case-insensitively.
-const CANCELLED_WORDS: [&str; 21] = [
-    "refunded",
-    "cancelled",
-    "canceled",
-    "voided",
-    "failed",
-    "wc-refunded",
-    "wc-cancelled",
-    "wc-failed",
-    "returned",
-    "chargeback",
-    "交易关闭",
-    "已关闭",
-    "已取消",
-    "取消",
-    "退款",
-    "已退款",
-    "退款成功",
-    "全额退款",
-    "等待买家付款",
-    "待付款",
-    "未付款",
-];
 
 /// The columns of the one result table, in order: part name, two text keys, eight integers,
 /// four floats and three exact amounts (DECIMAL(38,6): micros, as the engine sums money).

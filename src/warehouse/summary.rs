@@ -18,9 +18,15 @@ use crate::options::{
 use crate::period::{format_time, DAY};
 use crate::report::*;
 
+/// The largest integer a summary cell may hold (2^53 − 1, the Report's exact integers): sums
+/// of such values are taken saturating, so no row, however many, overflows.
+const MAX_INTEGER: i64 = (1 << 53) - 1;
+
 /// One row of the result.
 #[derive(Debug, Clone, Default)]
 struct Row {
+    /// The row's line in the summary (the header is line 1).
+    line: u64,
     key: Option<String>,
     key2: Option<String>,
     i: [Option<i64>; 8],
@@ -48,6 +54,31 @@ impl Row {
 
 fn bad(en: String, zh: String) -> Error {
     Error::new(ErrorKind::BadSummary, en, zh)
+}
+
+/// A cell whose number the warehouse SQL cannot have written.
+fn out_of_range(row: &Row, column: &str, text: &str) -> Error {
+    bad(
+        format!(
+            "summary row {}, column {column}: {text:?} is out of range: it must be the result table of the warehouse SQL",
+            row.line
+        ),
+        format!(
+            "汇总第 {} 行，列 {column}：{text:?} 超出范围：应为仓库 SQL 的结果表",
+            row.line
+        ),
+    )
+    .at(Some(row.line), Some(column))
+}
+
+/// Times (epoch seconds) the engine reads: years 1 to 9999, as `asOf` (SPEC §1).
+fn check_time(row: &Row, n: usize) -> Result<()> {
+    // 0001-01-01 and 10000-01-01 as seconds.
+    const RANGE: std::ops::Range<i64> = -62_135_596_800..253_402_300_800;
+    match row.i[n - 1] {
+        Some(t) if !RANGE.contains(&t) => Err(out_of_range(row, COLUMNS[2 + n], &t.to_string())),
+        _ => Ok(()),
+    }
 }
 
 /// An exact decimal (`-12.345`, `1e3` refused) → micros.
@@ -120,6 +151,11 @@ fn csv_records(bytes: &[u8]) -> Vec<Vec<String>> {
     records
 }
 
+/// The sum of counts (negative ones as 0), saturating.
+fn total(counts: impl Iterator<Item = i64>) -> u64 {
+    counts.fold(0u64, |sum, v| sum.saturating_add(v.max(0) as u64))
+}
+
 /// The parts of a summary, by name.
 struct Parts(BTreeMap<String, Vec<Row>>);
 
@@ -168,6 +204,7 @@ impl Parts {
             };
             let text = |c: usize| Some(cell(c).to_string()).filter(|s| !s.is_empty());
             let mut row = Row {
+                line: line as u64 + 2,
                 key: text(1),
                 key2: text(2),
                 ..Row::default()
@@ -175,7 +212,11 @@ impl Parts {
             for n in 0..8 {
                 let c = 3 + n;
                 if !cell(c).is_empty() {
-                    row.i[n] = Some(cell(c).parse().map_err(|_| fail(c))?);
+                    let value: i64 = cell(c).parse().map_err(|_| fail(c))?;
+                    if !(-MAX_INTEGER..=MAX_INTEGER).contains(&value) {
+                        return Err(out_of_range(&row, COLUMNS[c], cell(c)));
+                    }
+                    row.i[n] = Some(value);
                 }
             }
             for n in 0..4 {
@@ -249,6 +290,14 @@ pub fn analyze_summary(bytes: &[u8], options: &Options) -> Result<Report> {
     let parts = Parts::read(bytes)?;
     let summary_row = parts.one("summary")?;
     let times = parts.one("times")?;
+    for n in 1..=4 {
+        check_time(times, n)?;
+    }
+    for part in ["silent_list", "overdue"] {
+        for row in parts.get(part) {
+            check_time(row, 1)?;
+        }
+    }
     let has_amount = summary_row.int(6) == 1;
     let money = |m: i128| has_amount.then(|| to_f64(m));
     let customers = summary_row.count(1);
@@ -272,7 +321,7 @@ pub fn analyze_summary(bytes: &[u8], options: &Options) -> Result<Report> {
     };
     let mut warnings: Vec<(String, String)> = Vec::new();
     let rates = rates(&parts, options, first_purchase, e, &mut warnings);
-    let cohorts = cohorts(&parts, options, first_purchase, e, money);
+    let cohorts = cohorts(&parts, options, first_purchase, e, money)?;
     let funnel = funnel(&parts, options);
     let (rfm, class_name) = rfm(&parts, options, customers, summary_row.money(2), money);
     let breakdowns = breakdowns(&parts, options, money);
@@ -280,7 +329,7 @@ pub fn analyze_summary(bytes: &[u8], options: &Options) -> Result<Report> {
     let churn = churn(&parts, options, customers, money, &class_name);
     let products = products(&parts, options, money);
     let winback = winback(&parts, options, first_purchase, e, customers);
-    let clv = clv(&parts, options, customers, &mut warnings);
+    let clv = clv(&parts, options, customers, &mut warnings)?;
     let locale = options.locale();
     Ok(Report {
         ingest: IngestReport {
@@ -362,10 +411,11 @@ fn rates(
                 period_repurchase_rate: ratio(count(p, 3) as f64, buyers),
                 returning_buyers: count(p, 4),
                 returning_rate: ratio(count(p, 4) as f64, buyers),
+                // Who bought in p − 1 and again in p are some of p − 1's buyers.
                 churn_rate: (p > p0)
-                    .then(|| ratio((before - count(p, 5)) as f64, before as f64))
+                    .then(|| ratio(before.saturating_sub(count(p, 5)) as f64, before as f64))
                     .flatten(),
-                churned: (p > p0).then(|| before - count(p, 5)),
+                churned: (p > p0).then(|| before.saturating_sub(count(p, 5))),
             }
         })
         .collect();
@@ -381,7 +431,7 @@ fn cohorts(
     first_purchase: Option<i64>,
     e: i64,
     money: impl Fn(i128) -> Option<f64>,
-) -> Cohorts {
+) -> Result<Cohorts> {
     let grain = options.cohort_grain;
     let alignment = options.cohort_alignment;
     let mut table = Cohorts {
@@ -395,10 +445,24 @@ fn cohorts(
         average: Vec::new(),
     };
     let Some(first) = first_purchase else {
-        return table;
+        return Ok(table);
     };
     let length = grain.relative_days() * DAY;
     let c_min = grain.index_of(first);
+    // Every cohort starts from a first purchase in [first, E): another index is no cohort.
+    let c_max = grain.index_of(e - 1).max(c_min);
+    for part in [
+        "cohort_active",
+        "cohort_orders",
+        "cohort_last",
+        "cohort_eligible",
+    ] {
+        for r in parts.get(part) {
+            if !(c_min..=c_max).contains(&r.int(1)) {
+                return Err(out_of_range(r, "i1", &r.int(1).to_string()));
+            }
+        }
+    }
     let k_max = match alignment {
         Alignment::Calendar => grain.index_of(e - 1) - c_min,
         Alignment::Relative => (e - first - 1).div_euclid(length),
@@ -432,20 +496,15 @@ fn cohorts(
         m.get(&(c, k)).copied().unwrap_or(0).max(0) as u64
     };
     for &c in &cohorts {
-        let size: u64 = last
-            .range((c, i64::MIN)..=(c, i64::MAX))
-            .map(|(_, &v)| v as u64)
-            .sum();
+        let size: u64 = total(last.range((c, i64::MIN)..=(c, i64::MAX)).map(|(_, &v)| v));
         // Suffix sums: rolling retention and (relative) eligible customers.
         let suffix = |m: &BTreeMap<(i64, i64), i64>, k: i64| -> u64 {
-            m.range((c, k)..=(c, i64::MAX))
-                .map(|(_, &v)| v as u64)
-                .sum()
+            total(m.range((c, k)..=(c, i64::MAX)).map(|(_, &v)| v))
         };
         let mut cumulative: i128 = 0;
         let mut row = Vec::with_capacity(slots as usize);
         for k in 0..slots {
-            cumulative += revenue.get(&(c, k)).copied().unwrap_or(0);
+            cumulative = cumulative.saturating_add(revenue.get(&(c, k)).copied().unwrap_or(0));
             let (eligible, is_partial) = match alignment {
                 Alignment::Calendar => {
                     if grain.start_of(c + k) >= e {
@@ -464,8 +523,8 @@ fn cohorts(
                 }
             };
             let act = get(&active, c, k);
-            avg_active[k as usize] += act;
-            avg_eligible[k as usize] += eligible;
+            avg_active[k as usize] = avg_active[k as usize].saturating_add(act);
+            avg_eligible[k as usize] = avg_eligible[k as usize].saturating_add(eligible);
             row.push(Some(CohortCell {
                 k: k as u32,
                 active: act,
@@ -492,7 +551,7 @@ fn cohorts(
             eligible: avg_eligible[k],
         })
         .collect();
-    table
+    Ok(table)
 }
 
 fn funnel(parts: &Parts, options: &Options) -> Funnel {
@@ -501,10 +560,10 @@ fn funnel(parts: &Parts, options: &Options) -> Funnel {
     let mut with = vec![0u64; depth + 2];
     for r in parts.get("reached") {
         if let Some(slot) = with.get_mut(r.int(1).clamp(0, depth as i64 + 1) as usize) {
-            *slot += r.count(2);
+            *slot = slot.saturating_add(r.count(2));
         }
     }
-    let reached = |n: usize| with[n..].iter().sum::<u64>();
+    let reached = |n: usize| total(with[n..].iter().map(|&v| v as i64));
     let gaps: BTreeMap<i64, &Row> = parts.get("gap").iter().map(|r| (r.int(1), r)).collect();
     let steps = (1..=depth)
         .map(|n| {
@@ -596,14 +655,14 @@ fn rfm(
             row.int(1).clamp(1, 5) as usize,
             row.int(2).clamp(1, 5) as usize,
         );
-        grid[r - 1][f - 1] += row.count(4);
+        grid[r - 1][f - 1] = grid[r - 1][f - 1].saturating_add(row.count(4));
         let k = segment_of(row, r, f, row.int(3).max(0) as usize);
         if let Some(t) = tally.get_mut(k) {
-            t.0 += row.count(4);
-            t.1 += row.int(5);
-            t.2 += row.int(6);
-            t.3 += row.count(7);
-            t.4 += row.money(1);
+            t.0 = t.0.saturating_add(row.count(4));
+            t.1 = t.1.saturating_add(row.int(5));
+            t.2 = t.2.saturating_add(row.int(6));
+            t.3 = t.3.saturating_add(row.count(7));
+            t.4 = t.4.saturating_add(row.money(1));
         }
     }
     let n = customers as f64;
@@ -902,18 +961,23 @@ fn winback(
     // Lapsed: a difference array over periods (as `winback.rs`).
     let mut delta: BTreeMap<i64, i64> = BTreeMap::new();
     for r in parts.get("lapse_start") {
-        *delta.entry(r.int(1).max(p0)).or_default() += r.int(2);
+        let d = delta.entry(r.int(1).max(p0)).or_default();
+        *d = d.saturating_add(r.int(2));
     }
     let mut reactivated: BTreeMap<i64, u64> = BTreeMap::new();
     for r in parts.get("lapse_end") {
-        *delta.entry(r.int(1) + 1).or_default() -= r.int(2);
-        *reactivated.entry(r.int(1)).or_default() += r.count(3);
+        let d = delta.entry(r.int(1).saturating_add(1)).or_default();
+        *d = d.saturating_sub(r.int(2));
+        let back = reactivated.entry(r.int(1)).or_default();
+        *back = back.saturating_add(r.count(3));
     }
-    let before: i64 = delta.range(..p0).map(|(_, v)| v).sum();
+    let before: i64 = delta
+        .range(..p0)
+        .fold(0, |sum, (_, &v)| sum.saturating_add(v));
     let mut lapsed = before;
     let periods = (p0..=p_last)
         .map(|p| {
-            lapsed += delta.get(&p).copied().unwrap_or(0);
+            lapsed = lapsed.saturating_add(delta.get(&p).copied().unwrap_or(0));
             let n = lapsed.max(0) as u64;
             let back = reactivated.get(&p).copied().unwrap_or(0);
             WinbackPeriod {
@@ -946,13 +1010,25 @@ fn clv(
     options: &Options,
     customers: u64,
     warnings: &mut Vec<(String, String)>,
-) -> Option<Clv> {
+) -> Result<Option<Clv>> {
     let unit_days = match options.clv_unit {
         ClvUnit::Week => 7.0,
         ClvUnit::Day => 1.0,
     };
-    // The compressed statistics, expanded for the fits (they compress them again).
-    let mut triples: Vec<(f64, f64, f64)> = Vec::new();
+    // The compressed statistics, expanded for the fits (they compress them again): one
+    // triple per buyer, so no more than the summary's buyers, and within memory.
+    fn expanded<T>(parts: &Parts, part: &str, n: usize, customers: u64) -> Result<Vec<T>> {
+        let count = total(parts.get(part).iter().map(|r| r.int(n)));
+        let mut out = Vec::new();
+        match usize::try_from(count) {
+            Ok(c) if count <= customers && out.try_reserve_exact(c).is_ok() => Ok(out),
+            _ => Err(bad(
+                format!("the summary's {part} rows count {count} customers, more than its {customers} buyers (or than memory holds): it must be the result table of the warehouse SQL"),
+                format!("汇总的 {part} 行共计 {count} 位客户，多于其 {customers} 位购买客户（或超出内存）：应为仓库 SQL 的结果表"),
+            )),
+        }
+    }
+    let mut triples: Vec<(f64, f64, f64)> = expanded(parts, "clv_days", 4, customers)?;
     for r in parts.get("clv_days") {
         let t = (
             r.int(1) as f64,
@@ -965,10 +1041,14 @@ fn clv(
         .get("clv_days")
         .iter()
         .filter(|r| r.int(1) >= 1)
-        .map(|r| r.count(4))
-        .sum();
-    let mut pairs: Vec<(f64, f64)> = Vec::new();
+        .map(|r| r.int(4));
+    let repeat = total(repeat);
+    let mut pairs: Vec<(f64, f64)> = expanded(parts, "clv_value", 2, customers)?;
     for r in parts.get("clv_value") {
+        // Repeat customers only (x ≥ 1): a mean over no repeat purchase is no number.
+        if r.int(1) < 1 {
+            continue;
+        }
         let x = r.int(1) as f64;
         let mean = to_f64(r.money(1)) / x;
         pairs.extend(std::iter::repeat_n((x, mean), r.count(2) as usize));
@@ -994,7 +1074,7 @@ fn clv(
             "CLV: the model has no interior maximum on these customers".into(),
             "客户价值（CLV）：该模型在这些客户上没有内部最大值".into(),
         ));
-        return None;
+        return Ok(None);
     }
     let gg = (!pairs.is_empty())
         .then(|| fit_gamma_gamma(&pairs).ok())
@@ -1003,7 +1083,7 @@ fn clv(
         ClvUnit::Week => 52,
         ClvUnit::Day => 364,
     });
-    Some(Clv {
+    Ok(Some(Clv {
         unit: match options.clv_unit {
             ClvUnit::Week => "week",
             ClvUnit::Day => "day",
@@ -1041,7 +1121,7 @@ fn clv(
         by_segment: Vec::new(),
         by_cohort: Vec::new(),
         customers: Vec::new(),
-    })
+    }))
 }
 
 #[cfg(test)]
