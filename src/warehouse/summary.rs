@@ -1028,8 +1028,15 @@ fn clv(
             )),
         }
     }
+    // A warehouse returns rows in any order (Spark's parts): sorted, the customers the fits
+    // see are the same whatever that order (their warm start subsamples every k-th one).
+    let sorted = |part: &str, key: fn(&Row) -> (i64, i128, i64)| {
+        let mut rows: Vec<&Row> = parts.get(part).iter().collect();
+        rows.sort_unstable_by_key(|r| key(r));
+        rows
+    };
     let mut triples: Vec<(f64, f64, f64)> = expanded(parts, "clv_days", 4, customers)?;
-    for r in parts.get("clv_days") {
+    for r in sorted("clv_days", |r| (r.int(1), r.int(2).into(), r.int(3))) {
         let t = (
             r.int(1) as f64,
             r.int(2) as f64 / unit_days,
@@ -1044,7 +1051,7 @@ fn clv(
         .map(|r| r.int(4));
     let repeat = total(repeat);
     let mut pairs: Vec<(f64, f64)> = expanded(parts, "clv_value", 2, customers)?;
-    for r in parts.get("clv_value") {
+    for r in sorted("clv_value", |r| (r.int(1), r.money(1), 0)) {
         // Repeat customers only (x ≥ 1): a mean over no repeat purchase is no number.
         if r.int(1) < 1 {
             continue;
