@@ -331,7 +331,7 @@ async function chooseGrain(page, grain, n) {
   await select.focus();
   await select.selectOption(grain);
   await page.waitForFunction((n) => window.__events.filter((e) => e.type === "cohort-lens-report").length >= n &&
-    !document.querySelector("cohort-lens").shadowRoot.querySelector("table[aria-busy]"), n, { timeout: 60_000 });
+    !document.querySelector("cohort-lens").shadowRoot.querySelector("[aria-busy]"), n, { timeout: 60_000 });
   return page.evaluate(() => window.__watch.stop());
 }
 
@@ -409,7 +409,7 @@ test("no long freezes: a day-grain heatmap of 16,500 cells is drawn in slices, w
     assert.deepEqual(during.keyed, { busy: true, cohort: co.last, k: "109", details: during.keyed.details, filling: false });
     assert.match(during.keyed.details, new RegExp(`^${co.last} · `));
     assert.deepEqual(during.printed, { busy: true, rows: 150, filling: false });
-    await page.waitForFunction(() => !document.querySelector("cohort-lens").shadowRoot.querySelector("table[aria-busy]"));
+    await page.waitForFunction(() => !document.querySelector("cohort-lens").shadowRoot.querySelector("[aria-busy]"));
     assert.deepEqual(await lens(page, "table[data-table=cohorts]").evaluateAll((ts) => ts.map((t) => [t.dataset.metric, t.tBodies[0].rows.length])), [["retention", 150]]);
     check(page, env);
   } finally {
