@@ -541,8 +541,9 @@ export class CohortLens extends HTMLElement {
     const slot = this.#sections.get(panel.id);
     slot.replaceChildren(renderSafely(panel, ctx));
     slot.removeAttribute("aria-busy");
-    // The control that had focus was redrawn: it takes focus again.
-    if (focusKey && this.#root.activeElement == null) slot.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus();
+    // The control that had focus was redrawn: it takes focus again, where it was (no scroll:
+    // scrolling it into view would lay out the page just drawn, in this task).
+    if (focusKey && this.#root.activeElement == null) slot.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus({ preventScroll: true });
   }
 
   /**
