@@ -500,9 +500,9 @@ export class CohortLens extends HTMLElement {
     this.#root.prepend(...nodes);
     if (!panels.isConnected) this.#root.append(panels);
     this.#renderStatus();
-    // The panels in view first, then the rest in page order, one panel a task (drawn all in
-    // one, a new Report held the main thread for a quarter of a second); printing draws them
-    // all at once. Panels with nothing to show are emptied now.
+    // The panel with focus and those in view first, then the rest in page order, one panel a
+    // task (drawn all in one, a new Report held the main thread for a quarter of a second);
+    // printing draws them all at once. Panels with nothing to show are emptied now.
     const todo = [];
     for (const p of CohortLens.panels) {
       const slot = this.#sections.get(p.id);
@@ -514,7 +514,9 @@ export class CohortLens extends HTMLElement {
         slot.setAttribute("aria-busy", "true");
       }
     }
-    todo.sort((a, b) => this.#inView.has(b.id) - this.#inView.has(a.id));
+    const focused = this.#root.activeElement?.closest("[data-slot]")?.dataset.slot;
+    const rank = (p) => (p.id === focused ? 2 : this.#inView.has(p.id) ? 1 : 0);
+    todo.sort((a, b) => rank(b) - rank(a));
     this.#todo = { ctx, panels: todo, focusKey };
     if (matchMedia("print").matches) this.#drawAll();
     else this.#drawNext();
