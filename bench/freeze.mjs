@@ -26,6 +26,7 @@ for (let i = 0; i < runs; i++) {
   const page = await openPage(env, "/?sample=0");
   await page.setInputFiles("#file", file);
   await page.waitForFunction(() => window.__events.some((e) => e.type !== "cohort-lens-progress"), null, { timeout: 120_000 });
+  await page.waitForFunction(() => !document.querySelector("cohort-lens").shadowRoot.querySelector("[aria-busy=true]"), null, { timeout: 60_000 });
   const r = await page.evaluate(async () => {
     const root = document.querySelector("cohort-lens").shadowRoot;
     const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
@@ -44,8 +45,8 @@ for (let i = 0; i < runs; i++) {
     select.dispatchEvent(new Event("change", { bubbles: true }));
     while (reports() === n) await new Promise((r) => setTimeout(r, 5));
     const report = window.__events.findLast((e) => e.type === "cohort-lens-report");
-    // Whole: no table still being drawn.
-    while (root.querySelector("table[aria-busy=true]")) await new Promise((r) => setTimeout(r, 5));
+    // Whole: no panel or table still being drawn.
+    while (root.querySelector("[aria-busy=true]")) await new Promise((r) => setTimeout(r, 5));
     await frames();
     const t1 = performance.now();
     const after = tasks.filter((t) => t.start + t.duration >= t0);

@@ -95,6 +95,16 @@ export class CohortLens extends HTMLElement {
   #probe = null;
   #srcLoaded = null;
   #sections = new Map();
+  /** The render in progress: its context, the panels it has still to draw, the focused control. */
+  #todo = null;
+  /** The ids of the panels in view (their slots intersect the viewport). */
+  #inView = new Set();
+  #slotsInView = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      if (e.isIntersecting) this.#inView.add(e.target.dataset.slot);
+      else this.#inView.delete(e.target.dataset.slot);
+    }
+  });
   #cancelled = false;
   /** Stops the media listeners of a connected element. */
   #media = null;
@@ -127,6 +137,8 @@ export class CohortLens extends HTMLElement {
     for (const query of ["print", "(prefers-color-scheme: dark)"]) {
       matchMedia(query).addEventListener("change", () => this.#render(), { signal: this.#media.signal });
     }
+    // A printed report is whole.
+    addEventListener("beforeprint", () => this.#drawAll(), { signal: this.#media.signal });
     this.#render();
     if (this.hasAttribute("src") && this.#srcLoaded !== this.getAttribute("src")) this.#loadSrc(this.getAttribute("src"));
   }
@@ -477,24 +489,78 @@ export class CohortLens extends HTMLElement {
     if (this.#report) nodes.push(this.#printHead(ctx));
     if (this.#error) nodes.push(this.#errorBox(ctx));
     if (!this.#input && !this.#running && !this.#error) nodes.push(this.#emptyState(ctx));
-    this.#sections.clear();
     // A banner (nav: false) is no section to jump to.
     const visible = CohortLens.panels.filter((p) => p.nav !== false && safeWhen(p, ctx));
     if (this.#report && visible.length > 1) {
       nodes.push(h("nav", { "aria-label": t("nav.label") }, visible.map((p) =>
         h("button", { type: "button", class: "chip", onclick: () => this.#jumpTo(p.id) }, p.title(t)))));
     }
-    const panels = h("div", { class: "panels" });
-    for (const p of CohortLens.panels) {
-      const slot = h("div", { dataset: { slot: p.id } });
-      this.#sections.set(p.id, slot);
-      panels.append(slot);
-      if (safeWhen(p, ctx)) slot.append(renderSafely(p, ctx));
+    // The panels' slots stay (and show the last render until each is drawn again): the page
+    // keeps its height and scroll position, and the focused control its place.
+    let panels = this.#root.querySelector(":scope > .panels");
+    const ids = CohortLens.panels.map((p) => p.id);
+    if (!panels || ids.join() !== [...this.#sections.keys()].join()) {
+      panels?.remove();
+      panels = h("div", { class: "panels" });
+      this.#sections.clear();
+      this.#slotsInView.disconnect();
+      for (const id of ids) {
+        const slot = h("div", { dataset: { slot: id } });
+        this.#sections.set(id, slot);
+        this.#slotsInView.observe(slot);
+        panels.append(slot);
+      }
     }
-    nodes.push(panels);
-    this.#root.replaceChildren(...nodes);
+    for (const el of [...this.#root.children]) if (el !== panels) el.remove();
+    this.#root.prepend(...nodes);
+    if (!panels.isConnected) this.#root.append(panels);
     this.#renderStatus();
-    if (focusKey) this.#root.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus();
+    // The panel with focus and those in view first, then the rest in page order, one panel a
+    // task (drawn all in one, a new Report held the main thread for a quarter of a second);
+    // printing draws them all at once. Panels with nothing to show are emptied now.
+    const todo = [];
+    for (const p of CohortLens.panels) {
+      const slot = this.#sections.get(p.id);
+      if (!safeWhen(p, ctx)) {
+        slot.replaceChildren();
+        slot.removeAttribute("aria-busy");
+      } else {
+        todo.push(p);
+        slot.setAttribute("aria-busy", "true");
+      }
+    }
+    const focused = this.#root.activeElement?.closest("[data-slot]")?.dataset.slot;
+    const rank = (p) => (p.id === focused ? 2 : this.#inView.has(p.id) ? 1 : 0);
+    todo.sort((a, b) => rank(b) - rank(a));
+    this.#todo = { ctx, panels: todo, focusKey };
+    if (matchMedia("print").matches) this.#drawAll();
+    else this.#drawNext();
+  }
+
+  /** Draws the next panel of the render in progress, and the one after it in a later task. */
+  #drawNext() {
+    const todo = this.#todo;
+    const panel = todo?.panels.shift();
+    if (!panel) return;
+    this.#draw(panel, todo);
+    if (todo.panels.length) nextTask().then(() => { if (this.#todo === todo && this.isConnected) this.#drawNext(); });
+    else this.#todo = null;
+  }
+
+  /** Draws every panel still to draw at once (printing, a jump to a section). */
+  #drawAll() {
+    const todo = this.#todo;
+    this.#todo = null;
+    for (const panel of todo?.panels ?? []) this.#draw(panel, todo);
+  }
+
+  #draw(panel, { ctx, focusKey }) {
+    const slot = this.#sections.get(panel.id);
+    slot.replaceChildren(renderSafely(panel, ctx));
+    slot.removeAttribute("aria-busy");
+    // The control that had focus was redrawn: it takes focus again, where it was (no scroll:
+    // scrolling it into view would lay out the page just drawn, in this task).
+    if (focusKey && this.#root.activeElement == null) slot.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus({ preventScroll: true });
   }
 
   /**
@@ -512,6 +578,7 @@ export class CohortLens extends HTMLElement {
 
   /** A nav chip: the section scrolls into view and its heading takes focus. */
   #jumpTo(id) {
+    this.#drawAll();
     const section = this.#root.getElementById(`panel-${id}`);
     if (!section) return;
     const smooth = !matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -523,6 +590,8 @@ export class CohortLens extends HTMLElement {
     const slot = this.#sections.get(id);
     const panel = CohortLens.panels.find((p) => p.id === id);
     if (!slot || !panel) return;
+    if (this.#todo) this.#todo.panels = this.#todo.panels.filter((p) => p !== panel);
+    slot.removeAttribute("aria-busy");
     const ctx = this.#context();
     const focusKey = this.#root.activeElement?.dataset?.focus;
     slot.replaceChildren(...(safeWhen(panel, ctx) ? [renderSafely(panel, ctx)] : []));
@@ -603,6 +672,15 @@ export class CohortLens extends HTMLElement {
       h("p", { class: "small" }, t("status.privacy")),
       h("div", { class: "pick" }, input, h("button", { type: "button", class: "btn primary", onclick: () => input.click() }, t("status.choose"))));
   }
+}
+
+/** Resolves in a new task (a message to itself: not throttled in a hidden page, as timers are). */
+function nextTask() {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => resolve();
+    port2.postMessage(null);
+  });
 }
 
 /** A small padlock (SVG, so no emoji font is needed). */

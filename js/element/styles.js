@@ -66,7 +66,8 @@ p { margin: 0; }
 @media (prefers-reduced-motion: reduce) { .progress.indeterminate > div { animation: none; left: 0; width: 100% !important; opacity: .5; } }
 
 .panels { transition: opacity .2s; }
-.panels.busy { opacity: .55; transition: opacity .2s .2s; }
+/* A panel still showing the last Report (drawn again a panel a task) dims if it takes long. */
+.panels.busy, .panels > [aria-busy="true"] { opacity: .55; transition: opacity .2s .2s; }
 
 /* empty state */
 .empty { border: 2px dashed var(--_border); border-radius: var(--_radius); padding: 48px 24px; text-align: center; background: var(--_surface); color: var(--_muted); }
@@ -107,6 +108,9 @@ h2:focus-visible, .table-wrap:focus-visible { outline: 2px solid var(--_accent);
 
 /* cards */
 section.card { background: var(--_surface); border: 1px solid var(--_border); border-radius: var(--_radius); padding: 18px 20px 20px; margin: 0 0 16px; scroll-margin-top: 52px; }
+/* A card off screen is not laid out or painted (until near the viewport): a new Report, drawn
+   a panel a task, costs the page's frames only the cards in view. */
+section.card { content-visibility: auto; contain-intrinsic-size: auto 600px; }
 .card-head { display: flex; justify-content: space-between; align-items: flex-start; gap: 12px 20px; flex-wrap: wrap; margin-bottom: 14px; }
 .card-head .titles { flex: 1 1 320px; }
 .card-head .titles p { color: var(--_muted); font-size: 13px; margin-top: 3px; }
@@ -285,7 +289,8 @@ dialog.customers td.nowrap { white-space: nowrap; }
   .status, .mapping, .fchip .x { display: none !important; }
   * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
   nav, .controls, .dl, [data-download], .cell-details, .filter-add, details.settings, .list-buttons, .more .btn, .status .progress, .status button, .empty { display: none !important; }
-  .panels.busy { opacity: 1; }
+  .panels.busy, .panels > [aria-busy="true"] { opacity: 1; }
+  section.card { content-visibility: visible; }
   section.card { border-color: #c9d0da; border-radius: 6px; padding: 10px 12px; margin-bottom: 10px; break-inside: auto; }
   .card-head { margin-bottom: 8px; }
   h2, h3, .card-head, .subhead, figcaption { break-after: avoid; }

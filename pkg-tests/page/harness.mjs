@@ -86,9 +86,9 @@ export function check(page, env, { allowErrors = false } = {}) {
 /** Waits until the element has emitted `n` report or error events in total; returns them. */
 export async function waitForResults(page, n = 1, timeout = 30_000) {
   await page.waitForFunction((n) => window.__events.filter((e) => e.type !== "cohort-lens-progress").length >= n, n, { timeout });
-  // Let the element finish rendering the panels of that result (a long table fills over a few
-  // frames, aria-busy meanwhile).
-  await page.waitForFunction(() => [...document.querySelectorAll("cohort-lens")].every((el) => !el.shadowRoot?.querySelector("table[aria-busy]")), null, { timeout });
+  // Let the element finish rendering the panels of that result (drawn a panel a task, and a
+  // long table over a few frames, aria-busy meanwhile).
+  await page.waitForFunction(() => [...document.querySelectorAll("cohort-lens")].every((el) => !el.shadowRoot?.querySelector("[aria-busy]")), null, { timeout });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   // As JSON text: a Report is plain JSON, and Playwright's own serialisation of a few MB of
   // objects takes about ten times as long.
