@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::{median, ratio, Context};
 use crate::error::{Error, ErrorKind, Result};
-use crate::options::{Attribution, BreakdownSpec};
+use crate::options::{Attribution, BreakdownSpec, CompareSpec};
 use crate::orders::DimColumn;
 use crate::report::{Breakdown, Comparison, Group};
 
@@ -214,29 +214,44 @@ pub fn comparisons(cx: &Context) -> Result<Vec<Comparison>> {
                 }
                 (n, x)
             };
-            let (na, xa) = count(&spec.a);
-            let (nb, xb) = count(&spec.b);
-            let (n1, x1, n2, x2) = (na as f64, xa as f64, nb as f64, xb as f64);
-            let both = na > 0 && nb > 0;
-            let (ci_low, ci_high) = if both { newcombe(x1, n1, x2, n2) } else { None }.unzip();
-            Ok(Comparison {
-                dimension: spec.dimension.clone(),
-                attribution: attribution_name(attribution),
-                a: spec.a.clone(),
-                b: spec.b.clone(),
-                customers_a: na,
-                repeat_a: xa,
-                rate_a: ratio(x1, n1),
-                customers_b: nb,
-                repeat_b: xb,
-                rate_b: ratio(x2, n2),
-                difference: both.then(|| x1 / n1 - x2 / n2),
-                ci_low,
-                ci_high,
-                p_value: both.then(|| two_proportion_p(x1, n1, x2, n2)),
-            })
+            Ok(comparison(
+                spec,
+                attribution,
+                count(&spec.a),
+                count(&spec.b),
+            ))
         })
         .collect()
+}
+
+/// One comparison (SPEC §7) from each group's (customers, repeat customers): the rates, their
+/// difference with its 95 % Newcombe interval and the pooled two-proportion p-value; an empty
+/// group leaves the difference, interval and p-value `null` (SPEC §11).
+pub fn comparison(
+    spec: &CompareSpec,
+    attribution: Attribution,
+    (na, xa): (u64, u64),
+    (nb, xb): (u64, u64),
+) -> Comparison {
+    let (n1, x1, n2, x2) = (na as f64, xa as f64, nb as f64, xb as f64);
+    let both = na > 0 && nb > 0;
+    let (ci_low, ci_high) = if both { newcombe(x1, n1, x2, n2) } else { None }.unzip();
+    Comparison {
+        dimension: spec.dimension.clone(),
+        attribution: attribution_name(attribution),
+        a: spec.a.clone(),
+        b: spec.b.clone(),
+        customers_a: na,
+        repeat_a: xa,
+        rate_a: ratio(x1, n1),
+        customers_b: nb,
+        repeat_b: xb,
+        rate_b: ratio(x2, n2),
+        difference: both.then(|| x1 / n1 - x2 / n2),
+        ci_low,
+        ci_high,
+        p_value: both.then(|| two_proportion_p(x1, n1, x2, n2)),
+    }
 }
 
 /// 95 % Wilson score interval for x successes in n trials.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::sql::COLUMNS;
 use crate::clv::{fit_bgnbd, fit_gamma_gamma, fit_pareto_nbd};
 use crate::error::{Error, ErrorKind, Result};
-use crate::metrics::breakdown::{newcombe, two_proportion_p, wilson, OTHER};
+use crate::metrics::breakdown::{self, wilson, OTHER};
 use crate::metrics::rates::{grain_name, MAX_PERIODS};
 use crate::metrics::rfm::{rf10_name, segment_names, CN8};
 use crate::metrics::{ratio, to_f64};
@@ -788,26 +788,8 @@ fn comparisons(parts: &Parts, options: &Options) -> Vec<Comparison> {
         .map(|(i, spec)| {
             let r = rows.get(&(i as i64));
             let c = |n: usize| r.map_or(0, |r| r.count(n));
-            let (na, xa, nb, xb) = (c(2), c(3), c(4), c(5));
-            let (n1, x1, n2, x2) = (na as f64, xa as f64, nb as f64, xb as f64);
-            let both = na > 0 && nb > 0;
-            let (ci_low, ci_high) = if both { newcombe(x1, n1, x2, n2) } else { None }.unzip();
-            Comparison {
-                dimension: spec.dimension.clone(),
-                attribution: attribution_name(spec.attribution.unwrap_or(options.attribution)),
-                a: spec.a.clone(),
-                b: spec.b.clone(),
-                customers_a: na,
-                repeat_a: xa,
-                rate_a: ratio(x1, n1),
-                customers_b: nb,
-                repeat_b: xb,
-                rate_b: ratio(x2, n2),
-                difference: both.then(|| x1 / n1 - x2 / n2),
-                ci_low,
-                ci_high,
-                p_value: both.then(|| two_proportion_p(x1, n1, x2, n2)),
-            }
+            let attribution = spec.attribution.unwrap_or(options.attribution);
+            breakdown::comparison(spec, attribution, (c(2), c(3)), (c(4), c(5)))
         })
         .collect()
 }
