@@ -243,6 +243,12 @@ pub fn rfm(cx: &Context, scores: &[Scores], segments: &[usize]) -> Rfm {
             }
         })
         .collect();
+    section(scheme, grid, segments)
+}
+
+/// The section from its grid and segments: the scheme's name and, for rf10, the segment of
+/// each R×F cell (SPEC §6). Shared with the warehouse summary.
+pub(crate) fn section(scheme: RfmScheme, grid: [[u64; 5]; 5], segments: Vec<Segment>) -> Rfm {
     let grid_segments = (scheme == RfmScheme::Rf10).then(|| {
         (1..=5u8)
             .map(|r| (1..=5u8).map(|f| rf10_name(r, f).to_string()).collect())

@@ -10,7 +10,7 @@ use crate::clv::{fit_bgnbd, fit_gamma_gamma, fit_pareto_nbd};
 use crate::error::{Error, ErrorKind, Result};
 use crate::metrics::breakdown::{self, wilson, OTHER};
 use crate::metrics::rates::{grain_name, MAX_PERIODS};
-use crate::metrics::rfm::{rf10_name, segment_names, CN8};
+use crate::metrics::rfm::{self, rf10_name, segment_names, CN8};
 use crate::metrics::{ratio, to_f64};
 use crate::options::{
     Alignment, Attribution, BreakdownSpec, ClvModel, ClvUnit, Options, RfmScheme,
@@ -684,24 +684,7 @@ fn rfm(
             }
         })
         .collect();
-    let grid_segments = (scheme == RfmScheme::Rf10).then(|| {
-        (1..=5u8)
-            .map(|r| (1..=5u8).map(|f| rf10_name(r, f).to_string()).collect())
-            .collect()
-    });
-    (
-        Rfm {
-            scheme: match scheme {
-                RfmScheme::Rf10 => "rf10",
-                RfmScheme::Cn8 => "cn8",
-            }
-            .into(),
-            grid,
-            grid_segments,
-            segments,
-        },
-        segment_of,
-    )
+    (rfm::section(scheme, grid, segments), segment_of)
 }
 
 /// The breakdown specs in the options' order: (dimension, attribution).
