@@ -45,7 +45,8 @@ if [ "${1:-}" = "--warehouse" ]; then
   if [ ! -x "$WAREHOUSE_VENV/bin/python" ] || ! "$WAREHOUSE_VENV/bin/python" -c "import duckdb, pyspark" 2>/dev/null; then
     rm -rf "$WAREHOUSE_VENV"
     python3 -m venv "$WAREHOUSE_VENV"
-    "$WAREHOUSE_VENV/bin/pip" install -q duckdb==2.0.0 pyspark==4.0.1
+    # No pip cache: the venv is the cache, and a second copy of PySpark would only take disk.
+    "$WAREHOUSE_VENV/bin/pip" install -q --no-cache-dir duckdb==2.0.0 pyspark==4.0.1
   fi
 fi
 
