@@ -5,7 +5,10 @@ use super::optim::{self, Objective, Search, Settings, Start};
 use super::special::{
     digamma, expected_while_alive, expected_while_alive_many, ln_gamma, log_add_exp,
 };
-use super::{distinct_triples, in_interior, valid_customer, DistinctTriples, Fit, FitError};
+use super::{
+    distinct_triples, in_interior, valid_customer, warm_start_sample, DistinctTriples, Fit,
+    FitError,
+};
 
 /// BG/NBD parameters: purchase rates λ ~ Gamma(shape `r`, rate `alpha`), dropout probability
 /// after each purchase p ~ Beta(`a`, `b`). `alpha` is in the fitting unit (e.g. weeks).
@@ -373,23 +376,11 @@ pub(crate) const SETTINGS: Settings = Settings {
 /// outside [1e-4, 1e4] (SPEC §9); [`FitError::NotConverged`] if the optimiser stalls.
 pub fn fit_bgnbd(customers: &[(f64, f64, f64)]) -> Result<Fit<BgNbd>, FitError> {
     let data = compress(customers)?;
-    // On large inputs, first fit a systematic subsample (every k-th customer) and start the
-    // full fit from its optimum and its inverse Hessian (the objective is a mean, so its
-    // curvature is the same): the full data then needs only a few iterations.
-    let warm = if customers.len() > 2 * SUBSAMPLE {
-        let stride = customers.len().div_ceil(SUBSAMPLE);
-        let sub: Vec<(f64, f64, f64)> = customers.iter().step_by(stride).copied().collect();
-        compress(&sub)
-            .ok()
-            .and_then(|d| fit_compressed(&d, None).ok())
-    } else {
-        None
-    };
+    let warm = warm_start_sample(customers)
+        .and_then(|sub| compress(&sub).ok())
+        .and_then(|d| fit_compressed(&d, None).ok());
     fit_compressed(&data, warm).map(|(fit, _)| fit)
 }
-
-/// Customers in the subsample that warm-starts a large fit.
-const SUBSAMPLE: usize = 10_000;
 
 type InvHessian = Option<[[f64; 4]; 4]>;
 

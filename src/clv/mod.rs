@@ -108,6 +108,19 @@ fn distinct_triples(customers: &[(f64, f64, f64)]) -> Result<DistinctTriples, Fi
     })
 }
 
+/// Customers in the subsample that warm-starts a large fit.
+const SUBSAMPLE: usize = 10_000;
+
+/// Above twice [`SUBSAMPLE`] customers, a systematic subsample (every k-th customer) whose
+/// optimum, with its inverse Hessian, starts the full fit of either model: the objective is a
+/// mean, so its curvature is the same, and the full data then needs only a few iterations.
+fn warm_start_sample(customers: &[(f64, f64, f64)]) -> Option<Vec<(f64, f64, f64)>> {
+    (customers.len() > 2 * SUBSAMPLE).then(|| {
+        let stride = customers.len().div_ceil(SUBSAMPLE);
+        customers.iter().step_by(stride).copied().collect()
+    })
+}
+
 /// What [`distinct_triples`] returns.
 struct DistinctTriples {
     /// (x, t_x, T, customers), ascending

@@ -11,7 +11,10 @@
 
 use super::optim::{self, Objective, Search, Start};
 use super::special::{digamma, ln_gamma};
-use super::{distinct_triples, in_interior, valid_customer, DistinctTriples, Fit, FitError};
+use super::{
+    distinct_triples, in_interior, valid_customer, warm_start_sample, DistinctTriples, Fit,
+    FitError,
+};
 
 /// Pareto/NBD parameters: purchase rates λ ~ Gamma(shape `r`, rate `alpha`), dropout rates
 /// μ ~ Gamma(shape `s`, rate `beta`). `alpha` and `beta` are in the fitting unit.
@@ -391,9 +394,6 @@ impl Objective<4> for ParetoObjective<'_> {
     }
 }
 
-/// Customers in the subsample that warm-starts a large fit.
-const SUBSAMPLE: usize = 10_000;
-
 /// Fit Pareto/NBD by maximum likelihood on one (x, t_x, T) triple per customer, in fitting
 /// units (SPEC §9.1), like [`super::fit_bgnbd`]: BFGS on the analytic gradient of the mean
 /// log-likelihood over ln(r, α, s, β), from fixed starts (deterministic); above 20,000
@@ -404,15 +404,9 @@ const SUBSAMPLE: usize = 10_000;
 /// [1e-4, 1e4] (α and β carry the time unit and need only be finite and positive).
 pub fn fit_pareto_nbd(customers: &[(f64, f64, f64)]) -> Result<Fit<ParetoNbd>, FitError> {
     let data = compress(customers)?;
-    let warm = if customers.len() > 2 * SUBSAMPLE {
-        let stride = customers.len().div_ceil(SUBSAMPLE);
-        let sub: Vec<(f64, f64, f64)> = customers.iter().step_by(stride).copied().collect();
-        compress(&sub)
-            .ok()
-            .and_then(|d| fit_compressed(&d, None).ok())
-    } else {
-        None
-    };
+    let warm = warm_start_sample(customers)
+        .and_then(|sub| compress(&sub).ok())
+        .and_then(|d| fit_compressed(&d, None).ok());
     fit_compressed(&data, warm).map(|(fit, _)| fit)
 }
 
