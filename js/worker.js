@@ -48,14 +48,19 @@ function plainError(e) {
   };
 }
 
-async function analyze(id, input, options) {
-  const started = performance.now();
-  // A failed analysis leaves nothing to re-run or export (not the previous file's).
+/** Lets the previous file's parsed orders go: a new run, even a failed one, leaves nothing of
+ * them to re-run or export. */
+function forgetLast() {
   last?.free();
   last = null;
   lastRun = null;
   fullCopy?.free();
   fullCopy = null;
+}
+
+async function analyze(id, input, options) {
+  const started = performance.now();
+  forgetLast();
   // The engine's first look at the file, with the options that decide how it is read (not the
   // mapping: the probe proposes one). It tells the format: the full module (workbooks, HTML
   // tables, Arrow) is
@@ -95,11 +100,7 @@ async function analyze(id, input, options) {
 /** The Report of a warehouse summary; the previous file's parsed orders are let go. */
 async function summary(id, input, options) {
   const started = performance.now();
-  last?.free();
-  last = null;
-  lastRun = null;
-  fullCopy?.free();
-  fullCopy = null;
+  forgetLast();
   const report = await analyzeSummary(input, options ?? {});
   postReport(id, report, (performance.now() - started) / 1000);
 }
