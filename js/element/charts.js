@@ -14,7 +14,7 @@ function s(tag, attrs = {}, text) {
 /** Rough text width in px for a font size: CJK characters are ~1 em, others ~0.58 em. */
 function textWidth(str, size) {
   let w = 0;
-  for (const ch of String(str)) w += /[\u2E80-\uFFFF]/.test(ch) ? 1 : 0.58;
+  for (const ch of String(str)) w += ch === "…" ? 1 : /[\u2E80-\uFFFF]/.test(ch) ? 1 : 0.58;
   return w * size;
 }
 
@@ -183,13 +183,16 @@ export function barChart(rows, opts, theme) {
  */
 export function columnChart(bins, opts, theme) {
   const width = opts.width ?? 720;
-  const height = opts.height ?? 260;
   const m = { top: 22, right: 16, bottom: opts.xTitle ? 48 : 32, left: 48 };
+  const pw = width - m.left - m.right;
+  const bw = pw / Math.max(1, bins.length);
+  const labels = columnLabels(bins.map((b) => b.label), 11, bw - 4);
+  m.bottom += labels.extra;
+  const height = (opts.height ?? 260) + labels.extra;
   const root = svgRoot(width, height, theme, opts.title);
   const max = Math.max(1e-9, ...bins.map((b) => b.value ?? 0));
   const yt = ticks(max, 4);
   const top = yt[yt.length - 1] || 1;
-  const pw = width - m.left - m.right;
   const ph = height - m.top - m.bottom;
   const Y = (v) => m.top + ph - (v / top) * ph;
   const axis = s("g", { "font-size": 11, fill: theme.muted });
@@ -198,16 +201,53 @@ export function columnChart(bins, opts, theme) {
     axis.append(s("text", { x: m.left - 6, y: Y(v) + 4, "text-anchor": "end" }, opts.axisFormat ? opts.axisFormat(v) : opts.format(v)));
   }
   root.append(axis);
-  const bw = pw / Math.max(1, bins.length);
+  // Values above the bars only if every one fits its bar's width (the table beside has them all).
+  const values = bins.every((b) => textWidth(opts.format(b.value), 11) <= bw - 2);
   bins.forEach((b, i) => {
     const x = m.left + i * bw;
     const v = b.value ?? 0;
-    root.append(s("rect", { x: x + bw * 0.12, y: Y(v), width: bw * 0.76, height: Math.max(0, m.top + ph - Y(v)), rx: 3, fill: b.color ?? theme.series[0] }));
-    root.append(s("text", { x: x + bw / 2, y: Y(v) - 5, "text-anchor": "middle", "font-size": 11, fill: theme.text }, opts.format(b.value)));
-    root.append(s("text", { x: x + bw / 2, y: m.top + ph + 16, "text-anchor": "middle", "font-size": 11, fill: theme.muted }, truncate(b.label, 11, bw - 2)));
+    const bar = s("rect", { x: x + bw * 0.12, y: Y(v), width: bw * 0.76, height: Math.max(0, m.top + ph - Y(v)), rx: 3, fill: b.color ?? theme.series[0] });
+    // The whole label and value, whatever the axis has room for.
+    bar.append(s("title", {}, `${b.label}: ${opts.format(b.value)}`));
+    root.append(bar);
+    if (values) root.append(s("text", { x: x + bw / 2, y: Y(v) - 5, "text-anchor": "middle", "font-size": 11, fill: theme.text }, opts.format(b.value)));
+    root.append(labels.draw(i, x + bw / 2, m.top + ph + 16, theme.muted));
   });
   if (opts.xTitle) root.append(s("text", { x: m.left + pw / 2, y: height - 8, "text-anchor": "middle", "font-size": 11, fill: theme.muted }, opts.xTitle));
   return root;
+}
+
+/**
+ * The x labels of columns `room` px wide, so that no two overlap: on one line when every one
+ * fits; else on two lines, broken after a dash or space ("180–" over "364"); else turned a
+ * quarter (read bottom to top), shortened to at most 90 px. `extra` is the height they need
+ * beyond one line; draw(i, x, y, fill) makes label i centred on x, its first baseline at y.
+ */
+function columnLabels(labels, size, room) {
+  const fits = (str) => textWidth(str, size) <= room;
+  if (labels.every((l) => fits(l))) {
+    return { extra: 0, draw: (i, x, y, fill) => s("text", { x, y, "text-anchor": "middle", "font-size": size, fill }, labels[i]) };
+  }
+  const lines = labels.map((l) => {
+    const at = String(l).search(/[–\-\s][^–\-\s]*$/);
+    return at > 0 ? [l.slice(0, at + 1).trim(), l.slice(at + 1).trim()] : [String(l)];
+  });
+  if (lines.every((ls) => ls.every((l) => fits(l)))) {
+    return {
+      extra: size + 2,
+      draw: (i, x, y, fill) => {
+        const text = s("text", { x, y, "text-anchor": "middle", "font-size": size, fill });
+        lines[i].forEach((l, j) => text.append(s("tspan", { x, dy: j ? size + 2 : 0 }, l)));
+        return text;
+      },
+    };
+  }
+  const turned = labels.map((l) => truncate(l, size, 90));
+  const longest = Math.max(...turned.map((l) => textWidth(l, size)));
+  return {
+    extra: Math.ceil(longest) - size,
+    draw: (i, x, y, fill) => s("text", { x: x + size * 0.35, y: y - size + 4, "text-anchor": "end", transform: `rotate(-90 ${x + size * 0.35} ${y - size + 4})`, "font-size": size, fill }, turned[i]),
+  };
 }
 
 /**
@@ -321,7 +361,13 @@ export function stackedColumnChart(groups, opts, theme) {
       bar.append(s("title", {}, `${g.label} · ${se.label}: ${opts.format(v)}`));
       root.append(bar);
     });
-    if (i % every === 0) root.append(s("text", { x: m.left + i * gw + gw / 2, y: m.top + ph + 16, "text-anchor": "middle", "font-size": 11, fill: theme.text }, truncate(g.label, 11, gw * every - 2)));
+    if (i % every === 0) {
+      // Centred under its column, but clear of the y axis's labels and the chart's right edge.
+      const label = truncate(g.label, 11, gw * every - 2);
+      const half = textWidth(label, 11) / 2;
+      const x = Math.max(m.left + half, Math.min(width - half - 2, m.left + i * gw + gw / 2));
+      root.append(s("text", { x, y: m.top + ph + 16, "text-anchor": "middle", "font-size": 11, fill: theme.text }, label));
+    }
   });
   root.append(s("line", { x1: m.left, x2: width - m.right, y1: Y(0), y2: Y(0), stroke: theme.muted, "stroke-opacity": 0.7 }));
   legend(root, opts.series, m.left, height - 18, theme);

@@ -169,6 +169,24 @@ for (const lang of ["en", "zh"]) {
         return out;
       });
       assert.deepEqual(outside, []);
+      // No two texts of a chart overlap (axis labels too crowded for a phone turn or wrap).
+      const crowded = await page.evaluate(() => {
+        const root = document.querySelector("cohort-lens").shadowRoot;
+        const out = [];
+        for (const svg of root.querySelectorAll("figure svg")) {
+          const texts = [...svg.querySelectorAll("text")].map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() })).filter((t) => t.r.width > 0);
+          texts.forEach((a, i) => texts.slice(i + 1).forEach((b) => {
+            if (a.r.left < b.r.right - 0.5 && b.r.left < a.r.right - 0.5 && a.r.top < b.r.bottom - 0.5 && b.r.top < a.r.bottom - 0.5) {
+              out.push(`${svg.closest("figure").dataset.chart}: “${a.text}” over “${b.text}”`);
+            }
+          }));
+        }
+        return out;
+      });
+      assert.deepEqual(crowded, []);
+      // The gap histogram's bin labels are whole on the axis (turned or wrapped, not cut short).
+      const bins = await lens(page, "figure[data-chart=gap-histogram] svg > text").allTextContents();
+      for (const label of ["14–30", "30–60", "180–365"]) assert.ok(bins.includes(label), `“${label}” among ${bins.join(" | ")}`);
       // RFM cell labels stay in their cells.
       const spill = await lens(page, "table[data-table=rfm-grid] td.cell").evaluateAll((tds) => tds.filter((td) => td.scrollWidth > td.clientWidth + 1).map((td) => td.textContent));
       assert.deepEqual(spill, []);
