@@ -33,7 +33,7 @@ const css = ([r, g, b]) => `rgb(${r}, ${g}, ${b})`;
  * A ramp from `low` (intensity 0) to `share` of the way to `high` (intensity 1): x → {
  * background, color }. The text is the theme's when it reaches 4.5:1 on the fill, else white or
  * black, whichever contrasts more (one of them always reaches 4.58:1). Fills are kept in 101
- * steps, so thousands of cells share a few dozen computations.
+ * steps (`step`, 0–100), so thousands of cells share a few dozen computations.
  */
 export function heatRamp({ low, high, share, text }) {
   const [a, b, t] = [rgb(low), rgb(high), rgb(text)];
@@ -45,7 +45,7 @@ export function heatRamp({ low, high, share, text }) {
       const p = (step / 100) * share;
       const fill = a.map((c, i) => Math.round(c + (b[i] - c) * p));
       const fg = contrast(t, fill) >= 4.5 ? t : contrast(WHITE, fill) >= contrast(BLACK, fill) ? WHITE : BLACK;
-      out = { background: css(fill), color: css(fg) };
+      out = { step, background: css(fill), color: css(fg) };
       steps.set(step, out);
     }
     return out;

@@ -181,13 +181,17 @@ tfoot td { font-weight: 600; border-top: 2px solid var(--_border); border-bottom
 /* cohort heatmap */
 table.heat { width: auto; min-width: 100%; }
 table.heat th, table.heat td { padding: 5px 8px; min-width: 58px; }
-/* Cell fills and text colours are set per cell (colors.js: text chosen by contrast). */
+/* Cell fills and text colours: a class per step of the ramp, its colours set on the table by
+   the cohort panel (colors.js: text chosen by contrast). */
+${Array.from({ length: 101 }, (_, i) => `table.heat td.h${i} { background-color: var(--heat-bg-${i}); color: var(--heat-fg-${i}); }`).join("\n")}
 table.heat td.c { border-bottom: 1px solid var(--_surface); border-right: 1px solid var(--_surface); }
 table.heat td.c:focus { outline: 2px solid var(--_text); outline-offset: -2px; box-shadow: inset 0 0 0 4px var(--_surface); }
 .cell-details { margin-top: 6px; min-height: 1.45em; color: var(--_text); }
 table.heat td.c.partial { background-image: repeating-linear-gradient(135deg, transparent 0 5px, color-mix(in srgb, var(--_surface) 45%, transparent) 5px 7px); font-style: italic; }
 table.heat td.c.partial::after { content: "*"; margin-left: 1px; opacity: .8; }
 table.heat td.c.null { background: var(--_surface); }
+/* The rows of a long heatmap not drawn (out of the box's view): one spacer row stands for them. */
+table.heat tr.spacer td { position: static; padding: 0; border: 0; background: none; }
 table.heat th:first-child, table.heat td:first-child { position: sticky; left: 0; z-index: 1; background: var(--_surface); }
 table.heat th:first-child { z-index: 2; }
 table.heat tfoot td { position: sticky; bottom: 0; }

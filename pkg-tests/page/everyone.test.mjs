@@ -3,7 +3,7 @@
 // every heat cell's details and never loses its focus ring under the sticky nav; the report
 // prints whole to an A4 PDF; a phone shows every chart's text inside its chart without
 // horizontal scrolling; after one visit the page analyses a file with the network off; a table
-// of thousands of cells is drawn in slices, never freezing the page for its size.
+// of thousands of cells draws only the rows in view, never freezing the page for its size.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -311,31 +311,30 @@ function dailyOrders(days) {
 }
 
 /**
- * In the page: watches the element's tables (rows appended to the heatmap, and the main
- * thread's tasks over 50 ms) until `window.__watch.stop()`.
+ * In the page: watches the element (the panels drawn for a new Report, the most heatmap rows
+ * in the page at once, and the main thread's tasks over 50 ms, from a PerformanceObserver of
+ * "longtask" entries) until `window.__watch.stop()`.
  */
 function watch(page) {
   return page.evaluate(() => {
     const root = document.querySelector("cohort-lens").shadowRoot;
-    const w = { slices: [], drawn: [], tasks: [], since: performance.now() };
+    const w = { drawn: [], tasks: [], heatRows: 0, since: performance.now() };
     const longtasks = new PerformanceObserver((list) => w.tasks.push(...list.getEntries().map((e) => ({ start: e.startTime, duration: e.duration }))));
     longtasks.observe({ type: "longtask", buffered: true });
-    const rows = new MutationObserver((records) => {
+    const changes = new MutationObserver((records) => {
       for (const r of records) {
         // A panel drawn for the new Report: its slot is no longer aria-busy.
         if (r.type === "attributes" && r.oldValue === "true" && !r.target.hasAttribute("aria-busy")) w.drawn.push(r.target.dataset.slot);
-        const added = [...r.addedNodes].filter((n) => n.nodeName === "TR");
-        if (r.target.closest?.("table[data-table=cohorts]") && r.target.nodeName === "TBODY" && added.length) {
-          w.slices.push({ rows: added.length, cells: added.reduce((a, tr) => a + tr.cells.length, 0) });
-        }
       }
+      const heat = root.querySelector("table[data-table=cohorts]");
+      if (heat) w.heatRows = Math.max(w.heatRows, heat.querySelectorAll("tbody tr[data-cohort]").length);
     });
-    rows.observe(root, { childList: true, subtree: true, attributeFilter: ["aria-busy"], attributeOldValue: true });
+    changes.observe(root, { childList: true, subtree: true, attributeFilter: ["aria-busy"], attributeOldValue: true });
     w.stop = () => {
       longtasks.disconnect();
-      rows.disconnect();
+      changes.disconnect();
       const tasks = w.tasks.filter((t) => t.start + t.duration >= w.since);
-      return { slices: w.slices, drawn: w.drawn.filter(Boolean), longest: Math.max(0, ...tasks.map((t) => t.duration)), tasks: tasks.map((t) => `${Math.round(t.start - w.since)}+${Math.round(t.duration)}`).join(" ") };
+      return { drawn: w.drawn.filter(Boolean), heatRows: w.heatRows, longest: Math.max(0, ...tasks.map((t) => t.duration)), tasks: tasks.map((t) => `${Math.round(t.start - w.since)}+${Math.round(t.duration)}`).join(" ") };
     };
     window.__watch = w;
   });
@@ -343,7 +342,7 @@ function watch(page) {
 
 /**
  * Chooses a cohort grain as a user does (the select has focus), waits for the `n`th Report and
- * every table whole, and stops the watch (before the Report crosses to Node: its JSON text
+ * every panel drawn, and stops the watch (before the Report crosses to Node: its JSON text
  * would be a long task of the test's own).
  */
 async function chooseGrain(page, grain, n) {
@@ -355,7 +354,46 @@ async function chooseGrain(page, grain, n) {
   return page.evaluate(() => window.__watch.stop());
 }
 
-test("no long freezes: a day-grain heatmap of 16,500 cells is drawn in slices, whole, the engine in its worker", async (t) => {
+/**
+ * Scrolls the heatmap's box from top to bottom, a box's height a frame, as a user flicks
+ * through it; returns the cohorts of every row seen in the box on the way, the most rows the
+ * table held at once, and the main thread's longest task meanwhile.
+ */
+function scrollHeatmap(page) {
+  return page.evaluate(async () => {
+    const root = document.querySelector("cohort-lens").shadowRoot;
+    const table = root.querySelector("table[data-table=cohorts]");
+    const box = table.closest(".table-wrap");
+    box.scrollIntoView({ block: "start" });
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    await frame();
+    const tasks = [];
+    const longtasks = new PerformanceObserver((list) => tasks.push(...list.getEntries().map((e) => e.duration)));
+    longtasks.observe({ type: "longtask" });
+    const seen = new Set();
+    let most = 0;
+    const look = () => {
+      const b = box.getBoundingClientRect();
+      const rows = table.querySelectorAll("tbody tr[data-cohort]");
+      most = Math.max(most, rows.length);
+      for (const tr of rows) {
+        const r = tr.getBoundingClientRect();
+        if (r.bottom > b.top && r.top < b.bottom) seen.add(tr.dataset.cohort);
+      }
+    };
+    for (let top = 0; ; top += box.clientHeight * 0.8) {
+      box.scrollTop = top;
+      await frame();
+      look();
+      if (box.scrollTop + box.clientHeight >= box.scrollHeight - 1) break;
+    }
+    await frame();
+    longtasks.disconnect();
+    return { seen: [...seen], most, longest: Math.max(0, ...tasks), rows: Number(table.getAttribute("aria-rowcount")) };
+  });
+}
+
+test("no long freezes: a day-grain heatmap of 16,500 cells draws only the rows in view, every one reachable, the engine in its worker", async (t) => {
   const days = 400;
   const { csv, cohorts } = dailyOrders(days);
   const file = join(tmp, "daily-orders.csv");
@@ -381,61 +419,88 @@ test("no long freezes: a day-grain heatmap of 16,500 cells is drawn in slices, w
     // Every daily cohort arrived (a large Report's cohort rows come from the worker in parts).
     assert.deepEqual(co, { grain: "day", cohorts, first: days, last: cohorts.at(-1) });
 
-    // Whole: the latest 150 cohorts, each with its size and 110 periods.
+    // The table is the latest 150 cohorts (aria-rowcount: with its head and foot rows) of 110
+    // periods, but only the rows in view of its box, and a few more, are in the page: never
+    // more than 60 of the 150 (1,650 × 4 of the 16,500 cells).
     const table = await lens(page, "table[data-table=cohorts]").evaluate((t) => ({
-      busy: t.getAttribute("aria-busy"),
-      cohorts: [...t.tBodies[0].rows].map((tr) => tr.dataset.cohort),
-      widths: [...new Set([...t.tBodies[0].rows].map((tr) => tr.querySelectorAll("td.c").length))],
+      rowcount: t.getAttribute("aria-rowcount"),
+      first: t.tBodies[0].querySelector("tr[data-cohort]").dataset.cohort,
+      indexed: [...t.tBodies[0].querySelectorAll("tr[data-cohort]")].every((tr, i) => tr.getAttribute("aria-rowindex") === String(i + 2)),
+      widths: [...new Set([...t.tBodies[0].querySelectorAll("tr[data-cohort]")].map((tr) => tr.querySelectorAll("td.c").length))],
       tables: t.getRootNode().querySelectorAll("table[data-table=cohorts]").length,
+      busy: t.getRootNode().querySelectorAll("[aria-busy]").length,
     }));
-    assert.deepEqual(table, { busy: null, cohorts: cohorts.slice(-150), widths: [110], tables: 1 });
-    // Sliced: many small slices after a small first one (drawn with the table, so not seen
-    // by the observer as a slice of its own).
-    const later = day.slices.reduce((a, s) => a + s.cells, 0);
-    assert.ok(150 * 112 - later <= 2000, `drawn at once: ${150 * 112 - later} cells`);
-    assert.ok(day.slices.length >= 8, `slices: ${day.slices.length}`);
-    assert.ok(day.slices.every((s) => s.cells <= 2000), `slices of ${day.slices.map((s) => s.cells).join(", ")} cells`);
+    assert.deepEqual(table, { rowcount: "152", first: cohorts.at(-150), indexed: true, widths: [110], tables: 1, busy: 0 });
+    assert.ok(day.heatRows > 0 && day.heatRows <= 60, `heatmap rows in the page at once: ${day.heatRows}`);
     // Drawn a panel at a time, each once, the cohorts (in view, their select just used) among
     // the first.
     assert.ok(day.drawn.length >= 8 && new Set(day.drawn).size === day.drawn.length, `panels drawn: ${day.drawn}`);
     assert.ok(day.drawn.indexOf("cohorts") >= 0 && day.drawn.indexOf("cohorts") < 4, `panels drawn: ${day.drawn}`);
-    // No task made long by the table. Drawn in one task it took 0.7–0.9 s here, 4–6 times the
-    // floor (0.13–0.18 s at load 4–7 on 2 cores, every panel drawn in one task); sliced, with
-    // the panels drawn a panel a task, 0.07–0.24 s, the floor 0–0.13 s. The issue's 100 ms
-    // is not asserted outright: this machine's load alone moves the floor by more than that.
+    // No task made long by the table. Drawn whole in one task it took 0.7–0.9 s here, 4–6
+    // times the floor (0.13–0.18 s at load 4–7 on 2 cores, every panel drawn in one task). The
+    // switch redraws every panel, and this machine's load alone moves the floor by more than
+    // the issue's 100 ms: the switch is held to the floor, the table's own frames (scrolling
+    // through it, below) to 100 ms.
     assert.ok(day.longest <= Math.max(3 * floor.longest, floor.longest + 300), `longest task ${day.longest} ms at day grain (${day.tasks}); ${floor.longest} ms at year grain (${floor.tasks})`);
+
+    // Scrolled through from top to bottom, every cohort shows in the box, in the box's rows
+    // drawn as it goes, and no frame is a long one: no task over 100 ms (the best of three
+    // passes; a pass of another process's making is retried).
+    const passes = [];
+    for (let i = 0; i < 3 && !(passes.at(-1)?.longest <= 100); i++) {
+      await lens(page, "table[data-table=cohorts]").evaluate((t) => { t.closest(".table-wrap").scrollTop = 0; });
+      passes.push(await scrollHeatmap(page));
+    }
+    t.diagnostic(`scrolling through the heatmap, longest task per pass: ${passes.map((p) => `${Math.round(p.longest)} ms`).join(", ")}`);
+    const pass = passes.at(-1);
+    assert.deepEqual([...pass.seen].sort(), cohorts.slice(-150));
+    assert.ok(pass.most <= 60, `heatmap rows in the page at once while scrolling: ${pass.most}`);
+    assert.ok(pass.longest <= 100, `longest task while scrolling the heatmap: ${passes.map((p) => Math.round(p.longest)).join(", ")} ms`);
 
     // The engine ran in the worker: re-runs were asked of it, and the page itself loaded no wasm.
     const calls = await page.evaluate(() => window.__workerCalls.map((c) => c.type));
     assert.deepEqual(calls.slice(-2), ["rerun", "rerun"]);
     assert.equal(await page.evaluate(() => performance.getEntriesByType("resource").filter((e) => e.name.endsWith(".wasm")).length), 0);
 
-    // While the table fills: Ctrl+End reaches the last cohort (not drawn yet) and its details;
-    // printing draws the rest at once; a newer render leaves one whole table.
-    const during = await page.evaluate(async () => {
+    // The keyboard reaches every row: from the first cell, Ctrl+End reaches the last cohort
+    // (not in the page until then) and its details, PageUp moves ten rows up, Ctrl+Home back
+    // to the first; printing draws every row (no spacer rows); a newer render leaves one table.
+    const keys = await page.evaluate(() => {
       const root = document.querySelector("cohort-lens").shadowRoot;
-      const filling = () => root.querySelector("table[data-table=cohorts][aria-busy=true]");
+      const heat = () => root.querySelector("table[data-table=cohorts]");
       const metric = (m) => root.querySelector(`#panel-cohorts button[data-value=${m}]`).click();
       metric("active");
-      const busy = Boolean(filling());
-      const cell = root.querySelector("table[data-table=cohorts] td.c[tabindex='0']");
+      const key = (k, ctrlKey = false) => root.activeElement.dispatchEvent(new KeyboardEvent("keydown", { key: k, ctrlKey, bubbles: true, composed: true }));
+      const where = () => `${root.activeElement.parentElement.dataset.cohort} ${root.activeElement.dataset.k}`;
+      const cell = heat().querySelector("td.c[tabindex='0']");
       cell.focus();
-      cell.dispatchEvent(new KeyboardEvent("keydown", { key: "End", ctrlKey: true, bubbles: true, composed: true }));
-      const at = root.activeElement;
-      const keyed = { busy, cohort: at.parentElement.dataset.cohort, k: at.dataset.k, details: root.querySelector("#panel-cohorts .cell-details").textContent, filling: Boolean(filling()) };
+      const out = { start: where() };
+      const last = heat().tBodies[0].rows[heat().tBodies[0].rows.length - 2]?.dataset.cohort;
+      key("End", true);
+      out.end = where();
+      out.details = root.querySelector("#panel-cohorts .cell-details").textContent;
+      out.lastDrawnBefore = last;
+      key("PageUp");
+      out.pageUp = where();
+      key("Home", true);
+      out.home = where();
+      out.stops = heat().querySelectorAll("td.c[tabindex]").length;
       metric("retention");
-      const printBusy = Boolean(filling());
       dispatchEvent(new Event("beforeprint"));
-      const printed = { busy: printBusy, rows: root.querySelector("table[data-table=cohorts]").tBodies[0].rows.length, filling: Boolean(filling()) };
+      out.printed = { rows: heat().tBodies[0].rows.length, spacers: heat().querySelectorAll("tr.spacer").length };
       metric("active");
       metric("retention");
-      return { keyed, printed };
+      return out;
     });
-    assert.deepEqual(during.keyed, { busy: true, cohort: co.last, k: "109", details: during.keyed.details, filling: false });
-    assert.match(during.keyed.details, new RegExp(`^${co.last} · `));
-    assert.deepEqual(during.printed, { busy: true, rows: 150, filling: false });
+    const shown = cohorts.slice(-150);
+    assert.deepEqual(keys, {
+      start: `${shown[0]} 0`, end: `${shown.at(-1)} 109`, details: keys.details, lastDrawnBefore: keys.lastDrawnBefore,
+      pageUp: `${shown.at(-11)} 109`, home: `${shown[0]} 0`, stops: 1, printed: { rows: 150, spacers: 0 },
+    });
+    assert.notEqual(keys.lastDrawnBefore, shown.at(-1), "the last cohort was drawn before the keyboard reached it");
+    assert.match(keys.details, new RegExp(`^${co.last} · `));
     await page.waitForFunction(() => !document.querySelector("cohort-lens").shadowRoot.querySelector("[aria-busy]"));
-    assert.deepEqual(await lens(page, "table[data-table=cohorts]").evaluateAll((ts) => ts.map((t) => [t.dataset.metric, t.tBodies[0].rows.length])), [["retention", 150]]);
+    assert.deepEqual(await lens(page, "table[data-table=cohorts]").evaluateAll((ts) => ts.map((t) => [t.dataset.metric, t.getAttribute("aria-rowcount")])), [["retention", "152"]]);
     check(page, env);
   } finally {
     await page.close();

@@ -1,7 +1,7 @@
 import { h } from "../format.js";
 import { lineChart } from "../charts.js";
 import { heatRamp } from "../colors.js";
-import { card, select, segmented, csvButton, figure, tableWrap, fillRows, rovingGrid, detailsLine, GRAINS } from "./common.js";
+import { card, select, segmented, csvButton, figure, tableWrap, rowWindow, rovingGrid, detailsLine, GRAINS } from "./common.js";
 
 // -------------------------------------------------------------------------------------- cohorts
 
@@ -59,14 +59,10 @@ export const cohortPanel = {
         const c = row.cells[k];
         if (c == null) return h("td", { class: "c null", dataset: { k: String(k), value: "" } });
         const v = value(c);
-        const td = h("td", {
-          class: `c${c.partial ? " partial" : ""}`,
+        return h("td", {
+          class: `c h${ramp(intensity(c)).step}${c.partial ? " partial" : ""}`,
           dataset: { k: String(k), value: v == null ? "" : String(v) },
         }, fmt(v));
-        const { background, color } = ramp(intensity(c));
-        td.style.backgroundColor = background;
-        td.style.color = color;
-        return td;
       }));
 
     // Footer: weighted-average retention (the engine's), totals for counts and money.
@@ -97,7 +93,16 @@ export const cohortPanel = {
       foot.map((x, k) => h("td", { dataset: { k: String(k), value: x.v == null ? "" : String(x.v) } }, x.text))));
 
     const table = h("table", { class: "heat", role: "grid", "aria-label": `${t("cohort.title")}: ${t(`metric.${metric}`)}`, dataset: { table: "cohorts", metric } }, head, h("tbody"), tfoot);
-    fillRows(table, shownRows, bodyRow);
+    // A class per step of the ramp (h0–h100), every step's colours set on the table before its
+    // rows are drawn: cells of a step share their style (an inline style per cell cost its own
+    // parse and style match), and rows drawn later change nothing the drawn ones inherit.
+    for (let step = 0; step <= 100; step++) {
+      const fill = ramp(step / 100);
+      table.style.setProperty(`--heat-bg-${step}`, fill.background);
+      table.style.setProperty(`--heat-fg-${step}`, fill.color);
+    }
+    const box = tableWrap(ctx, table, table.getAttribute("aria-label"), true, { focusable: false });
+    rowWindow(table, box, shownRows, bodyRow);
     // A cell's details are written when it is pointed at or focused: thousands of cells need
     // not format them up front.
     const byCohort = new Map(shownRows.map((r) => [r.cohort, r]));
@@ -153,7 +158,7 @@ export const cohortPanel = {
       h("div", { class: "subhead" }, h("h3", {}, t(`metric.${metric}`)),
         h("span", { class: "dl" }, csvButton(ctx, `cohorts-${metric}`, csvMatrix), csvButton(ctx, "cohorts-all", csvLong, t("dl.csvLong")))),
       co.rows.length
-        ? tableWrap(ctx, table, table.getAttribute("aria-label"), true, { focusable: false })
+        ? box
         : h("p", { class: "muted" }, t("cohort.empty")),
       co.rows.length ? details : null,
       clipped ? h("p", { class: "small muted more" }, t("cohort.clipped", { rows: f.int(shownRows.length), total: f.int(co.rows.length), cols: f.int(K), all: f.int(Kall) })) : null,

@@ -101,8 +101,6 @@ export function tableWrap(ctx, table, label, tall, { focusable = true } = {}) {
  * slice takes about 10 ms to make and as long again to lay out and paint.
  */
 const SLICE_CELLS = 1500;
-/** The tables still filling, each with the function that draws the rest of it at once. */
-const filling = new WeakMap();
 
 /**
  * Resolves in a task after the page's next frame: a slice per frame, so that each frame lays
@@ -132,8 +130,9 @@ export function fillRows(table, rows, make) {
   };
   add(matchMedia("print").matches ? Infinity : SLICE_CELLS);
   if (i >= rows.length) return;
+  let filling = true;
   const done = () => {
-    filling.delete(table);
+    filling = false;
     removeEventListener("beforeprint", finish);
     table.removeAttribute("aria-busy");
   };
@@ -141,13 +140,12 @@ export function fillRows(table, rows, make) {
     add(Infinity);
     done();
   };
-  filling.set(table, finish);
   addEventListener("beforeprint", finish);
   table.setAttribute("aria-busy", "true");
   (async () => {
-    while (filling.has(table)) {
+    while (filling) {
       await afterNextFrame();
-      if (!filling.has(table)) return;
+      if (!filling) return;
       if (!table.isConnected) return done();
       add(SLICE_CELLS);
       if (i >= rows.length) done();
@@ -156,10 +154,159 @@ export function fillRows(table, rows, make) {
 }
 
 /**
+ * Rows a scroll box of rows holds beyond those in view, above and below; and the fewest rows
+ * a table must have to be drawn so (fewer are drawn whole, at once).
+ */
+const OVERSCAN = 12;
+const VIRTUAL_MIN = 60;
+/**
+ * Cells a table drawn in part adds in a frame: a box scrolled far shows its rows over a few
+ * frames (a frame that made and laid out a box's height of heat rows, 1,700 cells, took
+ * 100–180 ms at load 7 on 2 cores).
+ */
+const FRAME_CELLS = 800;
+/** The drawn-in-part tables: what their grid's keyboard asks of them (see rowWindow). */
+const windows = new WeakMap();
+/** The drawn-in-part tables in the page: printing draws each whole. */
+const partial = new Set();
+addEventListener("beforeprint", () => {
+  for (const w of partial) w.whole();
+});
+
+/**
+ * Fills the body of `table` (inside the scroll box `box`) with `make(row, i)` (a <tr>) of each
+ * of `rows`, drawing only the rows in view of the box and OVERSCAN more either side; spacer
+ * rows of the same height stand for the rest, so the box scrolls as far as for the whole table
+ * and each scroll, or frame, lays out a few dozen rows whatever the table's size (a day-grain
+ * heatmap of 16,500 cells, drawn whole in slices, made each frame lay out the whole table:
+ * 50–100 ms). Rows are made once, on first view; the row holding the grid's tab stop (or focus)
+ * stays drawn wherever the box is scrolled to. Rows carry aria-rowindex and the table
+ * aria-rowcount. Printing (and a render for print) draws every row.
+ */
+export function rowWindow(table, box, rows, make) {
+  const body = table.tBodies[0];
+  if (rows.length < VIRTUAL_MIN || matchMedia("print").matches) {
+    body.append(...rows.map(make));
+    return;
+  }
+  const made = new Map();
+  const rowOf = (i) => {
+    let tr = made.get(i);
+    if (!tr) {
+      tr = make(rows[i], i);
+      tr.setAttribute("aria-rowindex", String(i + 2));
+      tr.dataset.row = String(i);
+      made.set(i, tr);
+    }
+    return tr;
+  };
+  table.setAttribute("aria-rowcount", String(rows.length + 2));
+  table.tHead?.rows[0]?.setAttribute("aria-rowindex", "1");
+  table.tFoot?.rows[0]?.setAttribute("aria-rowindex", String(rows.length + 2));
+  const span = String(rowOf(0).cells.length);
+  // Until a row is measured: the height of a heat row (13 px text, 5 px padding, 1 px border).
+  let rowHeight = 30;
+  let from = 0;
+  let to = Math.min(rows.length, 20);
+  const budget = Math.max(1, Math.floor(FRAME_CELLS / Number(span)));
+  /** Whether rows from–to are all drawn (else the next frame draws more). */
+  let complete = false;
+  const spacer = (n) => {
+    const td = h("td", { colspan: span });
+    td.style.height = `${n * rowHeight}px`;
+    return h("tr", { class: "spacer", "aria-hidden": "true" }, td);
+  };
+  const indexOf = (tr) => (tr?.dataset.row == null ? -1 : Number(tr.dataset.row));
+  /**
+   * Draws rows from–to, the tab stop's and the focused cell's (and `also`), spacers between; at
+   * most `fresh` rows not drawn yet, those in `view` first, then those nearest it.
+   */
+  const draw = ({ also = -1, fresh = Infinity, view = [from, to] } = {}) => {
+    const keep = new Set([also, indexOf(body.querySelector("[tabindex='0']")?.parentElement), indexOf(table.getRootNode().activeElement?.closest?.("tr"))]);
+    keep.delete(-1);
+    const drawn = new Set([...body.rows].map(indexOf));
+    const order = [];
+    for (let i = view[0]; i < view[1]; i++) order.push(i);
+    for (let d = 1; view[0] - d >= from || view[1] - 1 + d < to; d++) {
+      if (view[0] - d >= from) order.push(view[0] - d);
+      if (view[1] - 1 + d < to) order.push(view[1] - 1 + d);
+    }
+    complete = true;
+    for (const i of order) {
+      if (drawn.has(i)) keep.add(i);
+      else if (fresh > 0) { keep.add(i); fresh--; }
+      else complete = false;
+    }
+    // Rows that stay are never moved (a moved row would lose focus): the others go, then the
+    // missing ones and fresh spacers are put in between.
+    for (const tr of [...body.rows]) if (!keep.has(indexOf(tr))) tr.remove();
+    let at = body.firstElementChild;
+    let last = -1;
+    for (const i of [...keep].sort((a, b) => a - b)) {
+      if (i > last + 1) body.insertBefore(spacer(i - last - 1), at);
+      const tr = rowOf(i);
+      if (tr === at) at = at.nextElementSibling;
+      else body.insertBefore(tr, at);
+      last = i;
+    }
+    if (last < rows.length - 1) body.append(spacer(rows.length - 1 - last));
+  };
+  /** The rows in view of the box (measured, as the page is laid out when it scrolls). */
+  const follow = () => {
+    if (!table.isConnected) return;
+    const drawn = body.querySelector("tr[data-row]");
+    if (drawn) rowHeight = drawn.getBoundingClientRect().height || rowHeight;
+    const first = Math.max(0, Math.floor((box.scrollTop - (table.tHead?.offsetHeight ?? 0)) / rowHeight));
+    const last = Math.min(rows.length, first + Math.ceil(box.clientHeight / rowHeight) + 1);
+    // Drawn again only when the rows in view come near an edge of those drawn.
+    const roomAbove = from === 0 || first - from >= OVERSCAN / 3;
+    const roomBelow = to === rows.length || to - last >= OVERSCAN / 3;
+    if (complete && first >= from && last <= to && roomAbove && roomBelow) return;
+    from = Math.max(0, first - OVERSCAN);
+    to = Math.min(rows.length, last + OVERSCAN);
+    draw({ fresh: budget, view: [first, last] });
+    if (!complete) nextFrame();
+  };
+  let queued = false;
+  const nextFrame = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      follow();
+    });
+  };
+  box.addEventListener("scroll", nextFrame, { passive: true });
+  const w = {
+    count: rows.length,
+    indexOf,
+    /** Row i, drawn (and kept drawn while it holds the tab stop). */
+    rowAt: (i) => {
+      draw({ also: i, fresh: 0 });
+      return rowOf(i);
+    },
+    /** Every row, for print; the box no longer follows. */
+    whole: () => {
+      partial.delete(w);
+      from = 0;
+      to = rows.length;
+      draw();
+      complete = true;
+    },
+  };
+  for (const other of partial) if (!other.connected()) partial.delete(other);
+  w.connected = () => table.isConnected;
+  partial.add(w);
+  windows.set(table, w);
+  draw({ fresh: budget });
+  // The rest of the box and the overscan below it, in the next frames.
+  nextFrame();
+}
+
+/**
  * A data grid's keyboard: one cell (matching `selector`) is the table's only tab stop, arrow
  * keys, Home/End (Ctrl: of the table) and PageUp/PageDown move it, and a click or tap makes
- * the cell clicked the current one. Rows appended later join in; a move past the rows drawn so
- * far draws the rest of a table still filling.
+ * the cell clicked the current one. A table drawn in part (rowWindow) draws the row moved to.
  */
 export function rovingGrid(table, selector) {
   table.querySelector(`tbody ${selector}`)?.setAttribute("tabindex", "0");
@@ -172,18 +319,16 @@ export function rovingGrid(table, selector) {
   table.addEventListener("keydown", (e) => {
     const cell = e.target.closest?.(selector);
     if (!cell) return;
-    let rows = [...table.tBodies[0].rows];
+    const win = windows.get(table);
+    const domRows = win ? null : [...table.tBodies[0].rows];
+    const count = win ? win.count : domRows.length;
+    const rowAt = (i) => (win ? win.rowAt(i) : domRows[i]);
     const cellsOf = (tr) => [...tr.querySelectorAll(selector)];
     const row = cellsOf(cell.parentElement);
-    const r = rows.indexOf(cell.parentElement);
+    const r = win ? win.indexOf(cell.parentElement) : domRows.indexOf(cell.parentElement);
     const k = row.indexOf(cell);
     const at = (ri, ki) => {
-      // A row past the ones drawn so far (a long table still filling): draw the rest first.
-      if (ri >= rows.length && filling.has(table)) {
-        filling.get(table)();
-        rows = [...table.tBodies[0].rows];
-      }
-      const cells = cellsOf(rows[Math.max(0, Math.min(rows.length - 1, ri))]);
+      const cells = cellsOf(rowAt(Math.max(0, Math.min(count - 1, ri))));
       return cells[Math.max(0, Math.min(cells.length - 1, ki))];
     };
     const next = {
