@@ -167,10 +167,13 @@ impl Tokenizer {
     }
 }
 
-/// The fields of one tokenized record: `data` holds them end to end, `ends` where each ends.
+/// The fields of one tokenized record: `data` holds them in order, `ends` where each ends, and
+/// `gap` bytes separate one field from the next (0 for a tokenizer's copy, 1 for a line read
+/// in place with its delimiters).
 pub(super) struct Fields<'a> {
     data: &'a [u8],
     ends: &'a [usize],
+    gap: usize,
 }
 
 impl Record for Fields<'_> {
@@ -184,7 +187,11 @@ impl Record for Fields<'_> {
         let Some(&end) = self.ends.get(c) else {
             return Cell::BLANK;
         };
-        let start = if c == 0 { 0 } else { self.ends[c - 1] };
+        let start = if c == 0 {
+            0
+        } else {
+            self.ends[c - 1] + self.gap
+        };
         Cell::Text(self.data.get(start..end).unwrap_or_default())
     }
 
@@ -207,8 +214,11 @@ pub(super) struct CsvTokenizer {
     ends_len: usize,
     /// Whether a record has started (its first byte was read) and not ended.
     in_record: bool,
-    /// Line ends skipped between records (csv-core counts the ones it reads).
+    /// Line ends skipped between records or read by [`CsvTokenizer::plain_line`] (csv-core
+    /// counts the ones it reads).
     skipped_newlines: u64,
+    /// Field ends of a line read in place.
+    line_ends: Vec<usize>,
     /// Physical lines before the first byte this tokenizer reads (a recovery's offset).
     line_offset: u64,
     /// Line where the current record starts, and the line ends read before it.
@@ -230,6 +240,7 @@ impl CsvTokenizer {
             ends_len: 0,
             in_record: false,
             skipped_newlines: 0,
+            line_ends: Vec::with_capacity(64),
             line_offset,
             record_line: 0,
             newlines_at_start: 0,
@@ -256,6 +267,10 @@ impl CsvTokenizer {
                 text = &text[skip..];
                 if text.is_empty() {
                     return Ok(());
+                }
+                if let Some(read) = self.plain_line(text, driver)? {
+                    text = &text[read..];
+                    continue;
                 }
                 self.in_record = true;
                 self.newlines_at_start = self.newlines();
@@ -284,6 +299,34 @@ impl CsvTokenizer {
             text = &text[read..];
         }
         Ok(())
+    }
+
+    /// The common record, read in place without csv-core: a whole line (its `\n` in `text`)
+    /// with no quote and no `\r` but the one before its `\n`. csv-core would split it at the
+    /// delimiters alone, and end it at that line end. Returns the bytes read, or `None` (nothing
+    /// read) for any other record.
+    fn plain_line(&mut self, text: &[u8], driver: &mut dyn Sink) -> Result<Option<usize>> {
+        if matches!(self.delimiter, b'\r' | b'\n' | b'"') {
+            return Ok(None);
+        }
+        self.line_ends.clear();
+        let Some(newline) = scan_plain_line(text, self.delimiter, &mut self.line_ends) else {
+            return Ok(None);
+        };
+        let end = match text[..newline] {
+            [.., b'\r'] => newline - 1,
+            _ => newline,
+        };
+        self.line_ends.push(end);
+        let fields = Fields {
+            data: &text[..end],
+            ends: &self.line_ends,
+            gap: 1,
+        };
+        let line = self.line_offset + 1 + self.newlines();
+        self.skipped_newlines += 1;
+        driver.record(line, &fields)?;
+        Ok(Some(newline + 1))
     }
 
     /// Reads from `text` until the current record ends (`true`) or the text does; returns the
@@ -323,6 +366,7 @@ impl CsvTokenizer {
         let fields = Fields {
             data: &self.out[..self.out_len],
             ends: &self.ends[..self.ends_len],
+            gap: 0,
         };
         let result = driver.record(self.record_line, &fields);
         self.in_record = false;
@@ -435,6 +479,86 @@ impl CsvTokenizer {
     }
 }
 
+/// The position of the first `\n` in `text` when the line before it holds no quote and no
+/// `\r` except right before the `\n`; the position of each delimiter before it goes to `ends`.
+/// `None` for any other line, or when `text` holds no `\n`.
+#[inline]
+fn scan_plain_line(text: &[u8], delimiter: u8, ends: &mut Vec<usize>) -> Option<usize> {
+    let mut at = 0;
+    // Whole blocks of 16 bytes: a bit mask of the delimiters and one of the bytes that stop a
+    // plain line.
+    while let Some(block) = text[at..].first_chunk::<16>() {
+        let (delimiters, stops) = block_masks(block, delimiter);
+        if stops != 0 {
+            let stop = stops.trailing_zeros() as usize;
+            push_positions(delimiters & ((1 << stop) - 1), at, ends);
+            return finish_plain_line(text, at + stop);
+        }
+        push_positions(delimiters, at, ends);
+        at += 16;
+    }
+    for (i, &b) in text[at..].iter().enumerate() {
+        if b == delimiter {
+            ends.push(at + i);
+        } else if b == b'\n' || b == b'"' || b == b'\r' {
+            return finish_plain_line(text, at + i);
+        }
+    }
+    None
+}
+
+/// Bit masks of a 16-byte block: where `delimiter` is, and where `\n`, `"` or `\r` is.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn block_masks(block: &[u8; 16], delimiter: u8) -> (u32, u32) {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    // SAFETY: SSE2 is part of the x86_64 baseline, and the load reads the 16 bytes of `block`
+    // (unaligned loads are allowed).
+    unsafe {
+        let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
+        let is = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+        let stops = _mm_or_si128(_mm_or_si128(is(b'\n'), is(b'"')), is(b'\r'));
+        (
+            _mm_movemask_epi8(is(delimiter)) as u32,
+            _mm_movemask_epi8(stops) as u32,
+        )
+    }
+}
+
+/// Bit masks of a 16-byte block: where `delimiter` is, and where `\n`, `"` or `\r` is.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn block_masks(block: &[u8; 16], delimiter: u8) -> (u32, u32) {
+    let (mut delimiters, mut stops) = (0u32, 0u32);
+    for (i, &b) in block.iter().enumerate() {
+        delimiters |= u32::from(b == delimiter) << i;
+        stops |= u32::from(b == b'\n' || b == b'"' || b == b'\r') << i;
+    }
+    (delimiters, stops)
+}
+
+/// The bits of `mask` as positions from `base`.
+#[inline]
+fn push_positions(mut mask: u32, base: usize, ends: &mut Vec<usize>) {
+    while mask != 0 {
+        ends.push(base + mask.trailing_zeros() as usize);
+        mask &= mask - 1;
+    }
+}
+
+/// The line end when the stop byte at `stop` ends a plain line: a `\n`, or a `\r` right
+/// before one.
+#[inline]
+fn finish_plain_line(text: &[u8], stop: usize) -> Option<usize> {
+    match text[stop..] {
+        [b'\n', ..] => Some(stop),
+        [b'\r', b'\n', ..] => Some(stop + 1),
+        _ => None,
+    }
+}
+
 /// Whitespace-separated records: one per line, no quoting.
 #[derive(Default)]
 pub(super) struct WhitespaceTokenizer {
@@ -480,6 +604,7 @@ impl WhitespaceTokenizer {
         let fields = Fields {
             data: &self.out,
             ends: &self.ends,
+            gap: 0,
         };
         driver.record(self.lines, &fields)
     }
@@ -563,6 +688,30 @@ mod tests {
                 records(ws, Some("whitespace"), piece),
                 vec![(1, cells(&["a", "b"])), (3, cells(&["c", "d", "e"]))]
             );
+        }
+    }
+
+    #[test]
+    fn lines_read_in_place_are_the_records_csv_core_reads() {
+        // Every text of up to 5 bytes over the bytes that matter, plus a plain line after it
+        // (so that a line read in place follows whatever state the text left): whole (lines
+        // read in place where they can be) against byte by byte (csv-core alone).
+        const BYTES: [u8; 5] = [b'a', b',', b'"', b'\r', b'\n'];
+        for len in 0..=5u32 {
+            for mut n in 0..BYTES.len().pow(len) {
+                let mut text = Vec::new();
+                for _ in 0..len {
+                    text.push(BYTES[n % BYTES.len()]);
+                    n /= BYTES.len();
+                }
+                text.extend_from_slice(b"\nb,,c\r\nd\n");
+                assert_eq!(
+                    records(&text, Some(","), 1),
+                    records(&text, Some(","), text.len()),
+                    "{:?}",
+                    String::from_utf8_lossy(&text)
+                );
+            }
         }
     }
 
