@@ -2,7 +2,7 @@
 //! UTF-16 with a BOM, UTF-16 without one when its zero bytes say so, or GB18030 when the first
 //! non-ASCII bytes are not UTF-8. NUL bytes in the first 64 KB make it a binary file.
 
-use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
 
 use super::detect;
 use super::stream::HEAD;
@@ -22,13 +22,12 @@ pub(super) enum Decoding {
         /// Bytes validated so far (for the error's byte offset).
         offset: u64,
     },
-    /// Any other encoding, through `encoding_rs`.
+    /// Any other encoding.
     Other {
-        decoder: Decoder,
+        decoder: Legacy,
         name: &'static str,
         /// Whether the encoding was found, not named: its error says so.
         detected: bool,
-        out: Vec<u8>,
     },
 }
 
@@ -72,11 +71,9 @@ impl Decoding {
             };
         }
         Decoding::Other {
-            // BOM sniffing as `Encoding::decode` does: a BOM names the encoding.
-            decoder: encoding.new_decoder(),
+            decoder: Legacy::new(encoding),
             name: encoding_name(encoding),
             detected,
-            out: Vec::new(),
         }
     }
 
@@ -155,35 +152,71 @@ impl Decoding {
                 decoder,
                 name,
                 detected,
-                out,
             } => {
-                let mut input = chunk;
-                loop {
-                    let room = decoder
-                        .max_utf8_buffer_length_without_replacement(input.len())
-                        .unwrap_or(input.len() * 3 + 16)
-                        .clamp(16, 1 << 20);
-                    out.resize(room, 0);
-                    let (result, read, written) =
-                        decoder.decode_to_utf8_without_replacement(input, out, last);
-                    input = &input[read..];
-                    each(&out[..written])?;
-                    match result {
-                        DecoderResult::InputEmpty => return Ok(()),
-                        DecoderResult::OutputFull => continue,
-                        DecoderResult::Malformed(_, _) => {
-                            return Err(if *detected {
-                                neither_utf8_nor_gb18030()
-                            } else {
-                                Error::new(
-                                    ErrorKind::BadEncoding,
-                                    format!("the file is not valid {name} text"),
-                                    format!("文件不是有效的 {name} 文本"),
-                                )
-                            });
-                        }
-                    }
+                if decoder.decode(chunk, last, each)? {
+                    return Ok(());
                 }
+                Err(if *detected {
+                    neither_utf8_nor_gb18030()
+                } else {
+                    Error::new(
+                        ErrorKind::BadEncoding,
+                        format!("the file is not valid {name} text"),
+                        format!("文件不是有效的 {name} 文本"),
+                    )
+                })
+            }
+        }
+    }
+}
+
+/// The decoder of an encoding other than UTF-8: encoding_rs's own. The lean wasm module (no
+/// `encoding-tables` feature) uses the host's `TextDecoder` instead (`crate::wasm::text`).
+#[cfg(any(feature = "encoding-tables", not(target_arch = "wasm32")))]
+pub(super) struct Legacy {
+    decoder: encoding_rs::Decoder,
+    out: Vec<u8>,
+}
+
+#[cfg(all(target_arch = "wasm32", not(feature = "encoding-tables")))]
+use crate::wasm::text::Legacy;
+
+#[cfg(any(feature = "encoding-tables", not(target_arch = "wasm32")))]
+impl Legacy {
+    fn new(encoding: &'static Encoding) -> Legacy {
+        Legacy {
+            // BOM sniffing as `Encoding::decode` does: a BOM names the encoding.
+            decoder: encoding.new_decoder(),
+            out: Vec::new(),
+        }
+    }
+
+    /// Decodes `chunk` (the end of the input when `last`) and hands the text to `each`; false
+    /// at the first byte sequence that is not text in the encoding.
+    fn decode(
+        &mut self,
+        chunk: &[u8],
+        last: bool,
+        each: &mut dyn FnMut(&[u8]) -> Result<()>,
+    ) -> Result<bool> {
+        use encoding_rs::DecoderResult;
+        let mut input = chunk;
+        loop {
+            let room = self
+                .decoder
+                .max_utf8_buffer_length_without_replacement(input.len())
+                .unwrap_or(input.len() * 3 + 16)
+                .clamp(16, 1 << 20);
+            self.out.resize(room, 0);
+            let (result, read, written) =
+                self.decoder
+                    .decode_to_utf8_without_replacement(input, &mut self.out, last);
+            input = &input[read..];
+            each(&self.out[..written])?;
+            match result {
+                DecoderResult::InputEmpty => return Ok(true),
+                DecoderResult::OutputFull => continue,
+                DecoderResult::Malformed(_, _) => return Ok(false),
             }
         }
     }

@@ -19,6 +19,9 @@ use crate::selection::Selection;
 #[cfg(feature = "warehouse")]
 use crate::warehouse::{self, Dialect, Source};
 
+#[cfg(not(feature = "encoding-tables"))]
+pub(crate) mod text;
+
 /// Installs the panic hook once. A panic is a bug (no input may reach one), but if it happens
 /// the console says where.
 #[wasm_bindgen(start)]
