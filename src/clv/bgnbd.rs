@@ -5,10 +5,7 @@ use super::optim::{self, Objective, Search, Settings, Start};
 use super::special::{
     digamma, expected_while_alive, expected_while_alive_many, ln_gamma, log_add_exp,
 };
-use super::{
-    distinct_triples, in_interior, valid_customer, warm_start_sample, DistinctTriples, Fit,
-    FitError,
-};
+use super::{in_interior, valid_customer, DistinctTriples, Fit, FitData, FitError};
 
 /// BG/NBD parameters: purchase rates λ ~ Gamma(shape `r`, rate `alpha`), dropout probability
 /// after each purchase p ~ Beta(`a`, `b`). `alpha` is in the fitting unit (e.g. weeks).
@@ -189,13 +186,14 @@ fn index_of(sorted: &[f64], v: f64) -> Option<usize> {
     sorted.binary_search_by(|p| p.total_cmp(&v)).ok()
 }
 
-fn compress(customers: &[(f64, f64, f64)]) -> Result<Compressed, FitError> {
+fn compress(data: &DistinctTriples) -> Result<Compressed, FitError> {
     let DistinctTriples {
         rows: distinct,
         n,
         sum_x,
         sum_t,
-    } = distinct_triples(customers)?;
+    } = data;
+    let (n, sum_x, sum_t) = (*n, *sum_x, *sum_t);
     let mut xs: Vec<f64> = distinct.iter().map(|c| c.0).collect();
     xs.dedup();
     let mut times: Vec<f64> = distinct.iter().flat_map(|c| [c.1, c.2]).collect();
@@ -203,7 +201,7 @@ fn compress(customers: &[(f64, f64, f64)]) -> Result<Compressed, FitError> {
     times.dedup();
     let mut x_counts = vec![0.0; xs.len()];
     let mut rows: Vec<(usize, usize, usize, f64)> = Vec::with_capacity(distinct.len());
-    for &(x, tx, t, count) in &distinct {
+    for &(x, tx, t, count) in distinct {
         let (Some(xi), Some(txi), Some(ti)) =
             (index_of(&xs, x), index_of(&times, tx), index_of(&times, t))
         else {
@@ -375,11 +373,17 @@ pub(crate) const SETTINGS: Settings = Settings {
 /// customer has x ≥ 1; [`FitError::NoInteriorMaximum`] when a fitted r, a or b lies
 /// outside [1e-4, 1e4] (SPEC §9); [`FitError::NotConverged`] if the optimiser stalls.
 pub fn fit_bgnbd(customers: &[(f64, f64, f64)]) -> Result<Fit<BgNbd>, FitError> {
-    let data = compress(customers)?;
-    let warm = warm_start_sample(customers)
-        .and_then(|sub| compress(&sub).ok())
+    FitData::new(customers)?.fit_bgnbd()
+}
+
+/// [`fit_bgnbd`] of prepared customers: the subsample's optimum starts the full fit.
+pub(super) fn fit(data: &FitData) -> Result<Fit<BgNbd>, FitError> {
+    let warm = data
+        .warm
+        .as_ref()
+        .and_then(|d| compress(d).ok())
         .and_then(|d| fit_compressed(&d, None).ok());
-    fit_compressed(&data, warm).map(|(fit, _)| fit)
+    fit_compressed(&compress(&data.all)?, warm).map(|(fit, _)| fit)
 }
 
 type InvHessian = Option<[[f64; 4]; 4]>;
@@ -435,6 +439,7 @@ fn fit_compressed(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clv::distinct_triples;
 
     /// 3,000 customers simulated from BG/NBD(r 0.5, α 6, a 0.7, b 3), observed 30–60 weeks,
     /// times rounded to days so that triples repeat.
@@ -470,7 +475,8 @@ mod tests {
 
     #[test]
     fn gradient_matches_finite_differences() {
-        let data = compress(&sample()).expect("valid sample");
+        let data =
+            compress(&distinct_triples(&sample()).expect("valid sample")).expect("valid sample");
         let mut obj = BgObjective::new(&data, data.sum_x / data.sum_t);
         for theta in [
             [0.1, -0.3, 0.2, 0.5],
@@ -498,7 +504,8 @@ mod tests {
     #[test]
     fn objective_matches_per_customer_log_likelihood() {
         let customers = sample();
-        let data = compress(&customers).expect("valid sample");
+        let data =
+            compress(&distinct_triples(&customers).expect("valid sample")).expect("valid sample");
         let rate = data.sum_x / data.sum_t;
         let mut obj = BgObjective::new(&data, rate);
         let theta = [0.1, -0.3, 0.2, 0.5];

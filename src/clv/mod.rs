@@ -73,36 +73,55 @@ fn distinct_triples(customers: &[(f64, f64, f64)]) -> Result<DistinctTriples, Fi
             return Err(FitError::InvalidInput { index });
         }
     }
-    if !customers.iter().any(|c| c.0 >= 1.0) {
+    let mut counts: rustc_hash::FxHashMap<TripleKey, u32> = Default::default();
+    for &(x, tx, t) in customers {
+        *counts.entry(triple_key(x, tx, t)).or_insert(0) += 1;
+    }
+    let rows = counts.into_iter().map(|(k, n)| (k, f64::from(n))).collect();
+    counted_triples(rows)
+}
+
+/// A triple's bits, ordered as the numbers are: +0.0 for −0.0 (every value is then ≥ 0, so
+/// the bit patterns sort as the numbers do), t_x = 0 for x = 0.
+type TripleKey = (u64, u64, u64);
+
+fn triple_key(x: f64, tx: f64, t: f64) -> TripleKey {
+    let tx = if x == 0.0 { 0.0 } else { tx };
+    (
+        (x + 0.0).to_bits(),
+        (tx + 0.0).to_bits(),
+        (t + 0.0).to_bits(),
+    )
+}
+
+/// [`DistinctTriples`] from valid triples counted in any order (a triple may come more than
+/// once: its counts add up).
+fn counted_triples(mut rows: Vec<(TripleKey, f64)>) -> Result<DistinctTriples, FitError> {
+    rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut merged: Vec<(f64, f64, f64, f64)> = Vec::with_capacity(rows.len());
+    let mut last = None;
+    for ((x, tx, t), n) in rows {
+        match merged.last_mut() {
+            Some(row) if last == Some((x, tx, t)) => row.3 += n,
+            _ => {
+                let v = f64::from_bits;
+                merged.push((v(x), v(tx), v(t), n));
+            }
+        }
+        last = Some((x, tx, t));
+    }
+    if merged.is_empty() {
+        return Err(FitError::Empty);
+    }
+    if !merged.iter().any(|r| r.0 >= 1.0) {
         return Err(FitError::NoRepeatCustomers);
     }
-    // +0.0 for −0.0; then every value is ≥ 0, so the bit patterns sort as the numbers do
-    let key = |&(x, tx, t): &(f64, f64, f64)| {
-        let tx = if x == 0.0 { 0.0 } else { tx };
-        (
-            (x + 0.0).to_bits(),
-            (tx + 0.0).to_bits(),
-            (t + 0.0).to_bits(),
-        )
-    };
-    let mut counts: rustc_hash::FxHashMap<(u64, u64, u64), u32> = Default::default();
-    for c in customers {
-        *counts.entry(key(c)).or_insert(0) += 1;
-    }
-    let mut rows: Vec<((u64, u64, u64), u32)> = counts.into_iter().collect();
-    rows.sort_unstable();
-    let rows: Vec<(f64, f64, f64, f64)> = rows
-        .into_iter()
-        .map(|((x, tx, t), n)| {
-            let v = f64::from_bits;
-            (v(x), v(tx), v(t), f64::from(n))
-        })
-        .collect();
-    let sum_x = rows.iter().map(|r| r.0 * r.3).sum();
-    let sum_t = rows.iter().map(|r| r.2 * r.3).sum();
+    let sum_x = merged.iter().map(|r| r.0 * r.3).sum();
+    let sum_t = merged.iter().map(|r| r.2 * r.3).sum();
+    let n = merged.iter().map(|r| r.3).sum();
     Ok(DistinctTriples {
-        rows,
-        n: customers.len() as f64,
+        rows: merged,
+        n,
         sum_x,
         sum_t,
     })
@@ -114,11 +133,70 @@ const SUBSAMPLE: usize = 10_000;
 /// Above twice [`SUBSAMPLE`] customers, a systematic subsample (every k-th customer) whose
 /// optimum, with its inverse Hessian, starts the full fit of either model: the objective is a
 /// mean, so its curvature is the same, and the full data then needs only a few iterations.
-fn warm_start_sample(customers: &[(f64, f64, f64)]) -> Option<Vec<(f64, f64, f64)>> {
+pub(crate) fn warm_start_sample<T: Copy>(customers: &[T]) -> Option<Vec<T>> {
     (customers.len() > 2 * SUBSAMPLE).then(|| {
         let stride = customers.len().div_ceil(SUBSAMPLE);
         customers.iter().step_by(stride).copied().collect()
     })
+}
+
+/// Customers' (x, t_x, T) checked and counted once for both BG/NBD and Pareto/NBD (SPEC §9.1
+/// fits both): the distinct triples and, for many customers, the warm-start subsample's.
+pub struct FitData {
+    all: DistinctTriples,
+    warm: Option<DistinctTriples>,
+}
+
+impl FitData {
+    /// One (x, t_x, T) per customer, in fitting units.
+    ///
+    /// # Errors
+    /// As [`fit_bgnbd`]: [`FitError::Empty`], [`FitError::InvalidInput`],
+    /// [`FitError::NoRepeatCustomers`].
+    pub fn new(customers: &[(f64, f64, f64)]) -> Result<FitData, FitError> {
+        Ok(FitData {
+            all: distinct_triples(customers)?,
+            warm: warm_start_sample(customers).and_then(|s| distinct_triples(&s).ok()),
+        })
+    }
+
+    /// The same from the distinct triples with their customer counts (any order), and the
+    /// subsample [`warm_start_sample`] takes of the customers: what [`FitData::new`] gives for
+    /// those customers, without counting them again.
+    pub(crate) fn counted(
+        triples: impl Iterator<Item = ((f64, f64, f64), u32)>,
+        sample: Option<Vec<(f64, f64, f64)>>,
+    ) -> Result<FitData, FitError> {
+        let mut rows = Vec::new();
+        for (index, ((x, tx, t), n)) in triples.enumerate() {
+            if !valid_customer(x, tx, t) {
+                return Err(FitError::InvalidInput { index });
+            }
+            if n > 0 {
+                rows.push((triple_key(x, tx, t), f64::from(n)));
+            }
+        }
+        Ok(FitData {
+            all: counted_triples(rows)?,
+            warm: sample.and_then(|s| distinct_triples(&s).ok()),
+        })
+    }
+
+    /// [`fit_bgnbd`] of these customers.
+    ///
+    /// # Errors
+    /// As [`fit_bgnbd`].
+    pub fn fit_bgnbd(&self) -> Result<Fit<BgNbd>, FitError> {
+        bgnbd::fit(self)
+    }
+
+    /// [`fit_pareto_nbd`] of these customers.
+    ///
+    /// # Errors
+    /// As [`fit_pareto_nbd`].
+    pub fn fit_pareto_nbd(&self) -> Result<Fit<ParetoNbd>, FitError> {
+        pareto::fit(self)
+    }
 }
 
 /// What [`distinct_triples`] returns.

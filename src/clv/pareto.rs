@@ -11,10 +11,7 @@
 
 use super::optim::{self, Objective, Search, Start};
 use super::special::{digamma, ln_gamma};
-use super::{
-    distinct_triples, in_interior, valid_customer, warm_start_sample, DistinctTriples, Fit,
-    FitError,
-};
+use super::{in_interior, valid_customer, DistinctTriples, Fit, FitData, FitError};
 
 /// Pareto/NBD parameters: purchase rates λ ~ Gamma(shape `r`, rate `alpha`), dropout rates
 /// μ ~ Gamma(shape `s`, rate `beta`). `alpha` and `beta` are in the fitting unit.
@@ -305,13 +302,13 @@ struct Compressed {
     sum_t: f64,
 }
 
-fn compress(customers: &[(f64, f64, f64)]) -> Result<Compressed, FitError> {
+fn compress(data: &DistinctTriples) -> Compressed {
     let DistinctTriples {
         rows,
         n,
         sum_x,
         sum_t,
-    } = distinct_triples(customers)?;
+    } = data;
     let mut index: rustc_hash::FxHashMap<(u64, u64), u32> = rustc_hash::FxHashMap::default();
     let mut pairs: Vec<(f64, f64)> = Vec::new();
     let mut pair = |x: f64, y: f64| {
@@ -324,14 +321,14 @@ fn compress(customers: &[(f64, f64, f64)]) -> Result<Compressed, FitError> {
         .iter()
         .map(|&(x, tx, t, _)| (pair(x, tx), pair(x, t)))
         .collect();
-    Ok(Compressed {
-        rows,
+    Compressed {
+        rows: rows.clone(),
         row_pairs,
         pairs,
-        n,
-        sum_x,
-        sum_t,
-    })
+        n: *n,
+        sum_x: *sum_x,
+        sum_t: *sum_t,
+    }
 }
 
 /// Mean negative log-likelihood in θ = ln(r, α·rate, s, β·rate), `rate` = Σx/ΣT (unit-free).
@@ -403,11 +400,16 @@ impl Objective<4> for ParetoObjective<'_> {
 /// As [`super::fit_bgnbd`]; [`FitError::NoInteriorMaximum`] when a fitted r or s lies outside
 /// [1e-4, 1e4] (α and β carry the time unit and need only be finite and positive).
 pub fn fit_pareto_nbd(customers: &[(f64, f64, f64)]) -> Result<Fit<ParetoNbd>, FitError> {
-    let data = compress(customers)?;
-    let warm = warm_start_sample(customers)
-        .and_then(|sub| compress(&sub).ok())
-        .and_then(|d| fit_compressed(&d, None).ok());
-    fit_compressed(&data, warm).map(|(fit, _)| fit)
+    FitData::new(customers)?.fit_pareto_nbd()
+}
+
+/// [`fit_pareto_nbd`] of prepared customers: the subsample's optimum starts the full fit.
+pub(super) fn fit(data: &FitData) -> Result<Fit<ParetoNbd>, FitError> {
+    let warm = data
+        .warm
+        .as_ref()
+        .and_then(|d| fit_compressed(&compress(d), None).ok());
+    fit_compressed(&compress(&data.all), warm).map(|(fit, _)| fit)
 }
 
 type InvHessian = Option<[[f64; 4]; 4]>;
@@ -471,6 +473,7 @@ fn fit_compressed(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clv::distinct_triples;
 
     const PAPER: ParetoNbd = ParetoNbd {
         r: 0.553,
@@ -542,7 +545,7 @@ mod tests {
             (40.0, 60.0, 75.0),
             (1.0, 0.0, 12.0),
         ];
-        let data = compress(&customers).expect("valid");
+        let data = compress(&distinct_triples(&customers).expect("valid"));
         let mut obj = ParetoObjective {
             data: &data,
             rate: data.sum_x / data.sum_t,

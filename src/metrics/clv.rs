@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 
 use super::rfm::segment_names;
 use super::{ratio, to_f64, Context};
-use crate::clv::{fit_bgnbd, fit_gamma_gamma, fit_pareto_nbd, FitError, GammaGamma, Model};
+use crate::clv::{fit_gamma_gamma, warm_start_sample, FitData, FitError, GammaGamma, Model};
 use crate::clv::{BgNbd, Fit, ParetoNbd};
 use crate::customers::Buyer;
 use crate::options::{ClvModel, ClvUnit, CountBy, Options, Split};
@@ -123,11 +123,14 @@ fn fit(cx: &Context, key: FitKey) -> Result<ClvFitted, (String, String)> {
         days.push(d);
         monetary.push(m);
     }
-    let unit = |d: i64| d as f64 / unit_days;
-    let triples: Vec<(f64, f64, f64)> = days
-        .iter()
-        .map(|d| (f64::from(d.x), unit(d.tx), unit(d.t)))
-        .collect();
+    let distinct = DistinctDays::count(&days);
+    let in_units = |d: &Days| {
+        (
+            f64::from(d.x),
+            d.tx as f64 / unit_days,
+            d.t as f64 / unit_days,
+        )
+    };
     let repeat = days.iter().filter(|d| d.x >= 1).count() as u64;
     let span_days = buyers
         .iter()
@@ -138,8 +141,15 @@ fn fit(cx: &Context, key: FitKey) -> Result<ClvFitted, (String, String)> {
         fit_warning(model, e, buyers.len() as u64, repeat, span_days)
     };
     let mut fit_warnings: Warnings = Vec::new();
-    let bg = fit_bgnbd(&triples);
-    let pareto = fit_pareto_nbd(&triples);
+    let data = FitData::counted(
+        distinct
+            .triples
+            .iter()
+            .map(in_units)
+            .zip(distinct.counts.iter().copied()),
+        warm_start_sample(&days).map(|s| s.iter().map(in_units).collect()),
+    );
+    let (bg, pareto) = fit_both(data);
     let calibration = key.split.map(|split| calibration(cx, split, unit_days));
     let used = match key.model {
         ClvModel::Bgnbd => UsedModel::Bgnbd,
@@ -186,7 +196,7 @@ fn fit(cx: &Context, key: FitKey) -> Result<ClvFitted, (String, String)> {
     };
     let table = ClvTable::new(
         cx,
-        &days,
+        distinct,
         monetary,
         model,
         gg.map(|f| f.params),
@@ -424,7 +434,7 @@ impl ClvTable {
     #[allow(clippy::too_many_arguments)]
     fn new(
         cx: &Context,
-        days: &[Days],
+        distinct: DistinctDays,
         monetary: Vec<Option<f64>>,
         model: Model,
         value_model: Option<GammaGamma>,
@@ -433,55 +443,49 @@ impl ClvTable {
     ) -> ClvTable {
         let unit = |d: i64| d as f64 / unit_days;
         let discount_rate = cx.options.discount_rate;
-        let mut index: FxHashMap<Days, u32> = FxHashMap::default();
         // per (x, T): expected purchases over the horizon and 90 days, P(≥1) in 30 and 90 days,
         // each of a customer known to be alive
         let mut if_alive: FxHashMap<(u32, i64), [f64; 4]> = FxHashMap::default();
-        let mut triples = Vec::new();
-        let mut predictions = Vec::new();
-        let of_buyer = days
+        let predictions = distinct
+            .triples
             .iter()
             .map(|&d| {
-                *index.entry(d).or_insert_with(|| {
-                    let (x, tx, t) = (f64::from(d.x), unit(d.tx), unit(d.t));
-                    let p_alive = model.p_alive(x, tx, t);
-                    let [expected_alive, expected_alive_90, buys30, buys90] =
-                        *if_alive.entry((d.x, d.t)).or_insert_with(|| {
-                            [
-                                model.expected_purchases_if_alive(f64::from(horizon), x, t),
-                                model.expected_purchases_if_alive(90.0 / unit_days, x, t),
-                                model.buys_if_alive(30.0 / unit_days, x, t),
-                                model.buys_if_alive(90.0 / unit_days, x, t),
-                            ]
-                        });
-                    let expected = p_alive * expected_alive;
-                    // The discounted expected purchases over the horizon: CLV per unit of value.
-                    let per_value = if discount_rate == 0.0 {
-                        expected
-                    } else {
-                        model.discounted_purchases(x, tx, t, horizon, unit_days, discount_rate)
-                    };
-                    triples.push(d);
-                    predictions.push(Prediction {
-                        p_alive,
-                        expected,
-                        p30: p_alive * buys30,
-                        p90: p_alive * buys90,
-                        expected90: p_alive * expected_alive_90,
-                        per_value,
+                let (x, tx, t) = (f64::from(d.x), unit(d.tx), unit(d.t));
+                let p_alive = model.p_alive(x, tx, t);
+                let [expected_alive, expected_alive_90, buys30, buys90] =
+                    *if_alive.entry((d.x, d.t)).or_insert_with(|| {
+                        [
+                            model.expected_purchases_if_alive(f64::from(horizon), x, t),
+                            model.expected_purchases_if_alive(90.0 / unit_days, x, t),
+                            model.buys_if_alive(30.0 / unit_days, x, t),
+                            model.buys_if_alive(90.0 / unit_days, x, t),
+                        ]
                     });
-                    (triples.len() - 1) as u32
-                })
+                let expected = p_alive * expected_alive;
+                // The discounted expected purchases over the horizon: CLV per unit of value.
+                let per_value = if discount_rate == 0.0 {
+                    expected
+                } else {
+                    model.discounted_purchases(x, tx, t, horizon, unit_days, discount_rate)
+                };
+                Prediction {
+                    p_alive,
+                    expected,
+                    p30: p_alive * buys30,
+                    p90: p_alive * buys90,
+                    expected90: p_alive * expected_alive_90,
+                    per_value,
+                }
             })
             .collect();
         ClvTable {
             customer: cx.customers.buyers.iter().map(|b| b.customer).collect(),
-            of_buyer,
+            of_buyer: distinct.of_buyer,
             monetary: monetary
                 .into_iter()
                 .map(|m| m.unwrap_or(f64::NAN))
                 .collect(),
-            triples,
+            triples: distinct.triples,
             predictions,
             value_model,
             unit_days,
@@ -588,6 +592,53 @@ impl ClvTable {
         }
         order.sort_by(by_value);
         order.into_iter().map(|(_, i)| i).collect()
+    }
+}
+
+/// The buyers' distinct day triples: each is fitted with its count and predicted once.
+struct DistinctDays {
+    /// Buyer `i`'s triple, as an index into `triples`.
+    of_buyer: Vec<u32>,
+    /// In order of first appearance.
+    triples: Vec<Days>,
+    /// Buyers per triple.
+    counts: Vec<u32>,
+}
+
+impl DistinctDays {
+    fn count(days: &[Days]) -> DistinctDays {
+        let mut index: FxHashMap<Days, u32> = FxHashMap::default();
+        let (mut triples, mut counts) = (Vec::new(), Vec::new());
+        let of_buyer = days
+            .iter()
+            .map(|&d| {
+                let i = *index.entry(d).or_insert_with(|| {
+                    triples.push(d);
+                    counts.push(0);
+                    (triples.len() - 1) as u32
+                });
+                counts[i as usize] += 1;
+                i
+            })
+            .collect();
+        DistinctDays {
+            of_buyer,
+            triples,
+            counts,
+        }
+    }
+}
+
+/// Both models fitted on the same customers (SPEC §9.1 reports both).
+fn fit_both(
+    data: Result<FitData, FitError>,
+) -> (
+    Result<Fit<BgNbd>, FitError>,
+    Result<Fit<ParetoNbd>, FitError>,
+) {
+    match data {
+        Ok(d) => (d.fit_bgnbd(), d.fit_pareto_nbd()),
+        Err(e) => (Err(e), Err(e)),
     }
 }
 
@@ -753,8 +804,7 @@ fn calibration(cx: &Context, split: Split, unit_days: f64) -> Checked {
         .iter()
         .map(|(d, _)| (f64::from(d.x), unit(d.tx), unit(d.t)))
         .collect();
-    let bg = fit_bgnbd(&triples);
-    let pareto = fit_pareto_nbd(&triples);
+    let (bg, pareto) = fit_both(FitData::new(&triples));
     if let (Err(e), Err(_)) = (&bg, &pareto) {
         let repeat = rows.iter().filter(|(d, _)| d.x >= 1).count() as u64;
         let span = day_of(split - 1) - day_of(first) + 1;
