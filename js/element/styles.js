@@ -231,6 +231,9 @@ td svg { vertical-align: middle; }
   table.heat th:first-child, table.heat td:first-child { white-space: normal; min-width: 5.4em; max-width: 6.5em; }
   table.heat th, table.heat td { min-width: 46px; padding: 4px 5px; }
   table.rfm { border-spacing: 2px; }
+  /* A switch of long labels (the heatmap's four metrics) stays inside its card: narrower buttons. */
+  .seg { max-width: 100%; }
+  .seg button { padding: 5px 7px; }
   table.rfm td.cell { padding: 5px 2px; }
   table.rfm td.cell span, table.rfm td.cell button.cell-open span { font-size: 9.5px; }
 }

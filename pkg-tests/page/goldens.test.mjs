@@ -22,7 +22,9 @@ function readRendered(page) {
       kpis[k.dataset.kpi] = { value: k.dataset.value, text: k.querySelector(".value").textContent };
     }
     const table = root.querySelector("table[data-table=cohorts]");
-    const rows = [...table.querySelectorAll("tbody tr")].map((tr) => ({
+    // A long heatmap holds only the rows in view of its box; printing draws every row.
+    dispatchEvent(new Event("beforeprint"));
+    const rows = [...table.querySelectorAll("tbody tr[data-cohort]")].map((tr) => ({
       cohort: tr.dataset.cohort,
       label: tr.cells[0].textContent,
       size: tr.cells[1].dataset.value,
