@@ -193,9 +193,11 @@ table.heat td.c.null { background: var(--_surface); }
 /* The rows of a long heatmap not drawn (out of the box's view): one spacer row stands for them. */
 table.heat tr.spacer td { position: static; padding: 0; border: 0; background: none; }
 table.heat th:first-child, table.heat td:first-child { position: sticky; left: 0; z-index: 1; background: var(--_surface); }
-table.heat th:first-child { z-index: 2; }
+/* Stacked as they scroll: the corner over the head row over the cohort column over the cells. */
+table.heat thead th { z-index: 2; }
+table.heat thead th:first-child { z-index: 3; }
 table.heat tfoot td { position: sticky; bottom: 0; }
-table.heat tfoot td:first-child { z-index: 2; }
+table.heat tfoot td:first-child { z-index: 3; }
 .legend { display: flex; gap: 16px; align-items: center; flex-wrap: wrap; font-size: 12px; color: var(--_muted); margin-top: 8px; }
 .swatch { display: inline-block; width: 14px; height: 14px; border-radius: 3px; vertical-align: -2px; margin-right: 5px; border: 1px solid var(--_border); }
 .swatch.partial { background-image: repeating-linear-gradient(135deg, var(--_track) 0 3px, var(--_surface) 3px 5px); }
