@@ -2,8 +2,8 @@
 //!
 //! ```sh
 //! cargo run --release --example analyze -- INPUT [--options FILE.json] [--pretty] [--timings]
-//!     [--customers FILE.csv|FILE.xlsx|FILE.arrow [--select JSON]] [--orders-out FILE.csv]
-//! analyze --sql spark|duckdb [--options FILE.json] [--source FILE.json]
+//!     [--customers FILE.csv|FILE.xlsx|FILE.arrow [--select JSON]] [--orders-out FILE.csv|FILE.arrow]
+//! analyze --sql spark|duckdb [--options FILE.json] [--source FILE.json] [--clv-rows N]
 //! analyze --from-summary FILE.csv|DIR [--options FILE.json] [--pretty]
 //! ```
 //! The file is read in 1 MB chunks, each parsed as it comes (the file is never held whole).
@@ -13,10 +13,12 @@
 //! `--select` limits it to the customers behind one figure (docs/filters.md §F3), for example
 //! `'{"segment": "atRisk", "locale": "zh"}'`.
 //! The warehouse path (README "Your warehouse"): `--orders-out FILE.csv` also writes the cleaned,
-//! typed orders as CSV (a table the warehouse SQL reads) and, beside it, `FILE.source.json`
+//! typed orders as CSV, or as an Arrow IPC file for `FILE.arrow` (a table the warehouse SQL
+//! reads) and, beside it, `FILE.source.json`
 //! saying which of its columns hold data; `--sql` prints the summary query for the options,
 //! over the table `--source` describes (default: an `--orders-out` table named `orders`, with
-//! an amount and products only where the options map them); `--from-summary` prints the
+//! an amount and products only where the options map them; `--clv-rows`: the most rows of each
+//! CLV part before it is binned, default 50000); `--from-summary` prints the
 //! Report of that query's result (a CSV file, or a folder of CSV parts as Spark writes them).
 //! On failure it prints `error[CODE]: message` on stderr and exits with status 2: CODE is the
 //! engine's error code, `Usage` for bad arguments or `Io` when a file cannot be read or the
@@ -50,7 +52,7 @@ fn main() -> ExitCode {
         Err(failure) => {
             match failure {
                 Failure::Usage => {
-                    eprintln!("error[Usage]: usage: analyze INPUT [--options FILE.json] [--pretty] [--timings] [--customers FILE.csv|FILE.xlsx|FILE.arrow [--select JSON]] [--orders-out FILE.csv] | analyze --sql spark|duckdb [--options FILE.json] [--source FILE.json] | analyze --from-summary FILE.csv|DIR [--options FILE.json] [--pretty]")
+                    eprintln!("error[Usage]: usage: analyze INPUT [--options FILE.json] [--pretty] [--timings] [--customers FILE.csv|FILE.xlsx|FILE.arrow [--select JSON]] [--orders-out FILE.csv|FILE.arrow] | analyze --sql spark|duckdb [--options FILE.json] [--source FILE.json] [--clv-rows N] | analyze --from-summary FILE.csv|DIR [--options FILE.json] [--pretty]")
                 }
                 Failure::Io(message) => eprintln!("error[Io]: {message}"),
                 Failure::Engine(e) => eprintln!("error[{}]: {e}", e.code()),
@@ -71,6 +73,7 @@ fn run() -> Result<(), Failure> {
     let mut sql = None;
     let mut source_path = None;
     let mut from_summary = None;
+    let mut clv_rows = warehouse::sql::CLV_ROWS;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -82,6 +85,12 @@ fn run() -> Result<(), Failure> {
             "--orders-out" => orders_out = Some(args.next().ok_or(Failure::Usage)?),
             "--sql" => sql = Some(args.next().ok_or(Failure::Usage)?),
             "--source" => source_path = Some(args.next().ok_or(Failure::Usage)?),
+            "--clv-rows" => {
+                clv_rows = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or(Failure::Usage)?
+            }
             "--from-summary" => from_summary = Some(args.next().ok_or(Failure::Usage)?),
             _ if input.is_none() && !arg.starts_with("--") => input = Some(arg),
             _ => return Err(Failure::Usage),
@@ -105,7 +114,8 @@ fn run() -> Result<(), Failure> {
             })?,
             None => orders_out_source(&options),
         };
-        let text = warehouse::warehouse_sql(&options, Dialect::parse(&dialect)?, &source)?;
+        let text =
+            warehouse::sql::generate(&options, Dialect::parse(&dialect)?, &source, clv_rows)?;
         print!("{text}");
         return Ok(());
     }
@@ -168,11 +178,18 @@ fn run() -> Result<(), Failure> {
             .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
     }
     if let Some(path) = orders_out {
-        std::fs::write(&path, warehouse::orders_csv(&analysis))
+        let (bytes, stem) = match path.strip_suffix(".arrow") {
+            Some(stem) => (warehouse::orders_arrow(&analysis)?, stem),
+            None => (
+                warehouse::orders_csv(&analysis),
+                path.strip_suffix(".csv").unwrap_or(&path),
+            ),
+        };
+        std::fs::write(&path, bytes)
             .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
         // Which of its columns hold data (an amount, products) is known only here: the
         // `--source` for `--sql` over this table, beside it.
-        let source_path = format!("{}.source.json", path.strip_suffix(".csv").unwrap_or(&path));
+        let source_path = format!("{stem}.source.json");
         let source = warehouse::Source::of_orders(&analysis, "orders");
         let json = serde_json::to_string_pretty(&source).unwrap_or_default();
         std::fs::write(&source_path, json + "\n")

@@ -167,8 +167,14 @@ fn unsupported(what: &str, zh: &str) -> Error {
     )
 }
 
-/// The query for `options` over `source`, in `dialect`.
-pub fn generate(options: &Options, dialect: Dialect, source: &Source) -> Result<String> {
+/// The query for `options` over `source`, in `dialect`, with CLV parts of at most `clv_rows`
+/// rows each ([`CLV_ROWS`] unless a test or a caller wants them smaller or larger).
+pub fn generate(
+    options: &Options,
+    dialect: Dialect,
+    source: &Source,
+    clv_rows: u64,
+) -> Result<String> {
     options.validate()?;
     if options.filters.as_ref().is_some_and(|f| !f.is_empty()) {
         return Err(unsupported("options.filters", " options.filters"));
@@ -328,39 +334,62 @@ pub fn generate(options: &Options, dialect: Dialect, source: &Source) -> Result<
     let dim_cols: String = (0..dims.len()).map(|i| format!(", dim{i}")).collect();
     cte(
         "cl_unit_rows",
-        format!(
-            "SELECT customer, ukey, ts, day, seq, order_id{dim_cols}, \
-             sum(amount) OVER (PARTITION BY customer, ukey) AS unit_amount, \
-             row_number() OVER (PARTITION BY customer, ukey ORDER BY ts, seq, order_id) AS rn \
-             FROM cl_orders WHERE purchase = 1"
-        ),
+        match o.count_by {
+            // An order is already one row of cl_orders.
+            CountBy::Order => format!(
+                "SELECT customer, ukey, ts, day, seq, order_id{dim_cols}, amount AS unit_amount \
+                 FROM cl_orders WHERE purchase = 1"
+            ),
+            CountBy::Day => format!(
+                "SELECT * FROM (SELECT customer, ukey, ts, day, seq, order_id{dim_cols}, \
+                 sum(amount) OVER (PARTITION BY customer, ukey) AS unit_amount, \
+                 row_number() OVER (PARTITION BY customer, ukey ORDER BY ts, seq, order_id) AS rn \
+                 FROM cl_orders WHERE purchase = 1) t WHERE rn = 1"
+            ),
+        },
     );
-    // n: the purchase's number; the next purchase's time and day (§5, §8, §13).
+    // Each purchase with its number n, the customer's first purchase time, and the times of
+    // the purchase before, the one before that and the next (§3, §4, §5, §8, §9, §13): one
+    // window (one sort by customer and time) that every section below reads, so none of them
+    // joins the purchases to the customers again.
     let order_units = "PARTITION BY customer ORDER BY ts, seq, order_id";
     cte(
         "cl_units",
         format!(
             "SELECT customer, ukey, ts, day, unit_amount AS amount{dim_cols}, \
              row_number() OVER ({order_units}) AS n, \
+             first_value(ts) OVER ({order_units}) AS first_ts, \
+             lag(ts) OVER ({order_units}) AS prev_ts, \
+             lag(ts, 2) OVER ({order_units}) AS prev2_ts, \
              lead(ts) OVER ({order_units}) AS next_ts, \
              lead(day) OVER ({order_units}) AS next_day \
-             FROM cl_unit_rows WHERE rn = 1"
+             FROM cl_unit_rows"
         ),
     );
+    // Orders that are no purchase (refunds, cancellations): few, and what revenue and the
+    // customers who never bought add to the buyers' purchases.
     cte(
-        "cl_revenue",
-        "SELECT customer, sum(amount) AS revenue FROM cl_orders GROUP BY customer".into(),
+        "cl_other",
+        "SELECT customer, sum(amount) AS amount FROM cl_orders WHERE purchase = 0 GROUP BY customer"
+            .into(),
     );
     // §2: each buyer's facts, with the first purchase's dimension values and the gap to the
-    // second purchase in seconds.
+    // second purchase in seconds; §9's x (distinct purchase days − 1: days rise with time, so
+    // a new day is a purchase on another day than the one before), t_x and T in days, and
+    // the value of the repeat purchase days.
     let first_dims: String = (0..dims.len())
         .map(|i| format!(", max(CASE WHEN n = 1 THEN dim{i} END) AS first_dim{i}"))
         .collect();
+    let first_day = format!("CAST(floor(first_ts / {day}) AS BIGINT)");
+    let prev_day = format!("CAST(floor(prev_ts / {day}) AS BIGINT)");
     cte(
         "cl_buyers",
         format!(
             "SELECT customer, min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS purchases, \
-             max(CASE WHEN n = 2 THEN ts END) - min(ts) AS gap1{first_dims} \
+             max(CASE WHEN n = 1 THEN next_ts - ts END) AS gap1, sum(amount) AS purchased, \
+             count(*) FILTER (WHERE prev_ts IS NOT NULL AND day <> {prev_day}) AS x, \
+             max(day) - min(day) AS tx, \
+             sum(CASE WHEN day <> {first_day} THEN amount ELSE 0 END) AS repeat_total{first_dims} \
              FROM cl_units GROUP BY customer"
         ),
     );
@@ -368,27 +397,44 @@ pub fn generate(options: &Options, dialect: Dialect, source: &Source) -> Result<
     cte(
         "cl_cust",
         format!(
-            "SELECT b.*, r.revenue, \
+            "SELECT b.*, b.purchased + coalesce(r.amount, 0) AS revenue, \
              greatest(CAST(1 AS BIGINT), CAST(floor(cl_e.e / {day}) AS BIGINT) - CAST(floor(b.last_ts / {day}) AS BIGINT)) AS recency, \
+             CAST(floor((cl_e.e - 1) / {day}) AS BIGINT) - CAST(floor(b.first_ts / {day}) AS BIGINT) AS t, \
              CASE WHEN b.purchases >= 2 THEN 1 ELSE 0 END AS repeater \
-             FROM cl_buyers b JOIN cl_revenue r ON r.customer = b.customer CROSS JOIN cl_e"
+             FROM cl_buyers b LEFT JOIN cl_other r ON r.customer = b.customer CROSS JOIN cl_e"
         ),
+    );
+    cte(
+        "cl_totals",
+        "SELECT count(*) AS orders, sum(amount) AS amount, min(ts) AS first, max(ts) AS last \
+         FROM cl_orders"
+            .into(),
     );
 
     let mut parts: Vec<Part> = Vec::new();
+    // The options the figures are made with, so that the engine can tell a summary read
+    // with other options (`summary::check_options`).
+    parts.push(Part {
+        name: "options",
+        values: vec![("key", w.text(&super::summary_options(o)?.to_string()))],
+        from: String::new(),
+    });
     // §2 summary, and the times the engine needs (first/last order, first purchase, E).
     parts.push(Part {
         name: "summary",
         values: vec![
             ("i1", "(SELECT count(*) FROM cl_cust)".into()),
+            // Customers: the buyers and those whose orders are none of them purchases.
             (
                 "i2",
-                "(SELECT count(DISTINCT customer) FROM cl_orders)".into(),
+                "(SELECT count(*) FROM cl_cust) + (SELECT count(*) FROM cl_other \
+                 WHERE customer NOT IN (SELECT customer FROM cl_buyers))"
+                    .into(),
             ),
-            ("i3", "(SELECT count(*) FROM cl_orders)".into()),
+            ("i3", "(SELECT orders FROM cl_totals)".into()),
             ("i4", "(SELECT sum(purchases) FROM cl_cust)".into()),
             ("i5", "(SELECT sum(repeater) FROM cl_cust)".into()),
-            ("m1", "(SELECT sum(amount) FROM cl_orders)".into()),
+            ("m1", "(SELECT amount FROM cl_totals)".into()),
             ("m2", "(SELECT sum(revenue) FROM cl_cust)".into()),
             ("i6", if source.amount.is_some() { "1" } else { "0" }.into()),
         ],
@@ -397,11 +443,11 @@ pub fn generate(options: &Options, dialect: Dialect, source: &Source) -> Result<
     parts.push(Part {
         name: "times",
         values: vec![
-            ("i1", "(SELECT min(ts) FROM cl_orders)".into()),
-            ("i2", "(SELECT max(ts) FROM cl_orders)".into()),
+            ("i1", "(SELECT first FROM cl_totals)".into()),
+            ("i2", "(SELECT last FROM cl_totals)".into()),
             ("i3", "(SELECT min(first_ts) FROM cl_cust)".into()),
             ("i4", "(SELECT e FROM cl_e)".into()),
-            ("m1", "(SELECT sum(amount) FROM cl_units)".into()),
+            ("m1", "(SELECT sum(purchased) FROM cl_cust)".into()),
         ],
         from: String::new(),
     });
@@ -410,32 +456,33 @@ pub fn generate(options: &Options, dialect: Dialect, source: &Source) -> Result<
     // the period before (churn, §8).
     let pg = o.period_grain;
     let p_of = |day: &str| w.period(pg, day);
-    cte(
-        "cl_period_buyers",
-        format!(
-            "SELECT customer, p, n, lag(p) OVER (PARTITION BY customer ORDER BY p) AS prev_p FROM \
-             (SELECT customer, {} AS p, count(*) AS n FROM cl_units GROUP BY customer, {}) t",
-            p_of("day"),
-            p_of("day")
-        ),
-    );
+    // A purchase is its customer's first in its period when the one before fell in another
+    // period, and the second when the one before was the first; the customer also bought in
+    // the period before when the purchase before fell in it (purchases are in time order).
+    let day_of = |ts: &str| format!("CAST(floor({ts} / {day}) AS BIGINT)");
+    let first_in_period = "(pp IS NULL OR pp <> p)";
     parts.push(Part {
         name: "rate",
         values: vec![
-            ("i1", "pb.p".into()),
-            ("i2", "count(*)".into()),
-            ("i3", "count(*) FILTER (WHERE pb.n >= 2)".into()),
+            ("i1", "p".into()),
+            ("i2", format!("count(*) FILTER (WHERE {first_in_period})")),
+            (
+                "i3",
+                "count(*) FILTER (WHERE pp = p AND (pp2 IS NULL OR pp2 <> p))".into(),
+            ),
             (
                 "i4",
-                format!(
-                    "count(*) FILTER (WHERE pb.p > {})",
-                    p_of(&format!("CAST(floor(c.first_ts / {day}) AS BIGINT)"))
-                ),
+                format!("count(*) FILTER (WHERE {first_in_period} AND p > pf)"),
             ),
-            ("i5", "count(*) FILTER (WHERE pb.prev_p = pb.p - 1)".into()),
+            ("i5", "count(*) FILTER (WHERE pp = p - 1)".into()),
         ],
-        from: "FROM cl_period_buyers pb JOIN cl_cust c ON c.customer = pb.customer GROUP BY pb.p"
-            .into(),
+        from: format!(
+            "FROM (SELECT {} AS p, {} AS pp, {} AS pp2, {} AS pf FROM cl_units) t GROUP BY p",
+            p_of("day"),
+            p_of(&day_of("prev_ts")),
+            p_of(&day_of("prev2_ts")),
+            p_of(&day_of("first_ts"))
+        ),
     });
 
     // §4 cohorts: period k of a time for a buyer of cohort c.
@@ -458,10 +505,12 @@ pub fn generate(options: &Options, dialect: Dialect, source: &Source) -> Result<
             ("i2", "k".into()),
             ("i3", "count(*)".into()),
         ],
+        // A buyer is active in k once: at the first purchase in k (k rises with time).
         from: format!(
-            "FROM (SELECT DISTINCT u.customer, {cohort} AS cc, {} AS k FROM cl_units u \
-             JOIN cl_cust c ON c.customer = u.customer) t GROUP BY cc, k",
-            k_of("u.ts")
+            "FROM (SELECT {cohort} AS cc, {} AS k, {} AS pk FROM cl_units c) t \
+             WHERE pk IS NULL OR pk <> k GROUP BY cc, k",
+            k_of("c.ts"),
+            k_of("c.prev_ts")
         ),
     });
     parts.push(Part {
@@ -861,7 +910,7 @@ pub fn generate(options: &Options, dialect: Dialect, source: &Source) -> Result<
     if source.product.is_some() {
         products(&w, &mut cte, &mut parts);
     }
-    clv(&w, &mut cte, &mut parts);
+    clv(&w, &mut cte, &mut parts, clv_rows);
 
     let mut sql = String::new();
     if dialect == Dialect::Spark {
@@ -983,39 +1032,101 @@ fn products(w: &Writer, cte: &mut Cte, parts: &mut Vec<Part>) {
     });
 }
 
-/// §9 CLV inputs, compressed: buyers per distinct (x, t_x, T) in days, and per distinct
-/// (x, total value of the repeat purchase days) for Gamma-Gamma.
-fn clv(w: &Writer, cte: &mut Cte, parts: &mut Vec<Part>) {
-    let day = 86_400;
+/// The most rows each CLV part of the result may have before it is binned (README "Your
+/// warehouse"): 50,000 rows are about 2.5 MB of CSV, so both parts stay well below 10 MB.
+pub const CLV_ROWS: u64 = 50_000;
+
+/// The grids tried for t_x and T, in days, finest first: 1 is exact.
+const DAY_GRIDS: [i64; 7] = [1, 2, 4, 7, 14, 28, 56];
+
+/// The relative widths tried for a repeat customer's total value, in millionths, finest first:
+/// 0 is exact.
+const VALUE_GRIDS: [i64; 5] = [0, 500, 2_000, 10_000, 50_000];
+
+/// The finest grid of `grids` whose cells (`key(grid)` with x) number at most `rows`, or the
+/// coarsest: a one-row table `cl_{name}_grid` with the column `g`.
+fn finest_grid(cte: &mut Cte, name: &str, grids: &[i64], rows: u64, key: impl Fn(&str) -> String) {
+    let levels: Vec<String> = grids
+        .iter()
+        .map(|g| {
+            format!(
+                "SELECT CAST({g} AS BIGINT) AS g, count(*) AS n FROM \
+                 (SELECT DISTINCT x, {} FROM cl_{name}_exact) t",
+                key(&g.to_string())
+            )
+        })
+        .collect();
     cte(
-        "cl_clv",
+        &format!("cl_{name}_grid"),
         format!(
-            "SELECT u.customer, count(DISTINCT u.day) - 1 AS x, max(u.day) - min(u.day) AS tx, \
-             CAST(floor((cl_e.e - 1) / {day}) AS BIGINT) - min(u.day) AS t, \
-             sum(CASE WHEN u.day <> f.day THEN u.amount ELSE 0 END) AS repeat_total \
-             FROM cl_units u JOIN (SELECT customer, day FROM cl_units WHERE n = 1) f ON f.customer = u.customer \
-             CROSS JOIN cl_e GROUP BY u.customer, cl_e.e"
+            "SELECT coalesce(min(g) FILTER (WHERE n <= {rows}), max(g)) AS g FROM ({}) t",
+            levels.join(" UNION ALL ")
         ),
     );
+}
+
+/// §9 CLV inputs, compressed: buyers per distinct (x, t_x, T) in days, and per distinct
+/// (x, total value of the repeat purchase days) for Gamma-Gamma. Exact while the distinct
+/// rows number at most `clv_rows`; past that, t_x and T are binned on the finest grid of
+/// days that fits (each cell carries its buyers' mean t_x and T), and the totals on the
+/// finest relative grid (each cell carries its buyers' mean total). The summary says so.
+fn clv(w: &Writer, cte: &mut Cte, parts: &mut Vec<Part>, clv_rows: u64) {
+    cte(
+        "cl_days_exact",
+        "SELECT x, tx, t, count(*) AS c FROM cl_cust GROUP BY x, tx, t".into(),
+    );
+    let cell = |g: &str| format!("floor(tx / {g}), floor(t / {g})");
+    finest_grid(cte, "days", &DAY_GRIDS, clv_rows, cell);
+    // Only a binned cell needs its mean (an exact one is its own days).
+    let mean = |v: &str| format!("CASE WHEN g > 1 THEN CAST(sum({v} * c) AS DOUBLE) / sum(c) END");
     parts.push(Part {
         name: "clv_days",
         values: vec![
             ("i1", "x".into()),
-            ("i2", "tx".into()),
-            ("i3", "t".into()),
-            ("i4", "count(*)".into()),
+            ("i2", "CAST(floor(tx / g) AS BIGINT) * g".into()),
+            ("i3", "CAST(floor(t / g) AS BIGINT) * g".into()),
+            ("i4", "sum(c)".into()),
+            ("i5", "g".into()),
+            ("f1", mean("tx")),
+            ("f2", mean("t")),
         ],
-        from: "FROM cl_clv GROUP BY x, tx, t".into(),
+        from: format!(
+            "FROM cl_days_exact CROSS JOIN cl_days_grid GROUP BY x, {}, g",
+            cell("g")
+        ),
     });
     if w.source.amount.is_some() {
+        cte(
+            "cl_value_exact",
+            "SELECT x, repeat_total, count(*) AS c FROM cl_cust \
+             WHERE x >= 1 AND repeat_total > 0 GROUP BY x, repeat_total"
+                .into(),
+        );
+        // A cell of relative width g millionths: the same floor of ln(total) / ln(1 + g/1e6).
+        let bucket = |g: &str| {
+            format!(
+                "CASE WHEN {g} = 0 THEN repeat_total ELSE CAST(0 AS DECIMAL(38,6)) END, \
+                 CASE WHEN {g} = 0 THEN 0 ELSE floor(ln(CAST(repeat_total AS DOUBLE)) / ln(1 + greatest({g}, 1) / 1e6)) END"
+            )
+        };
+        finest_grid(cte, "value", &VALUE_GRIDS, clv_rows, bucket);
         parts.push(Part {
             name: "clv_value",
             values: vec![
                 ("i1", "x".into()),
-                ("i2", "count(*)".into()),
-                ("m1", "repeat_total".into()),
+                ("i2", "sum(c)".into()),
+                ("i3", "g".into()),
+                (
+                    "m1",
+                    "CASE WHEN g = 0 THEN min(repeat_total) \
+                     ELSE CAST(sum(repeat_total * c) / sum(c) AS DECIMAL(38,6)) END"
+                        .into(),
+                ),
             ],
-            from: "FROM cl_clv WHERE x >= 1 AND repeat_total > 0 GROUP BY x, repeat_total".into(),
+            from: format!(
+                "FROM cl_value_exact CROSS JOIN cl_value_grid GROUP BY x, {}, g",
+                bucket("g")
+            ),
         });
     }
 }

@@ -253,10 +253,46 @@ impl Parts {
     }
 }
 
+/// The grids the SQL binned the CLV statistics on (`sql::clv`): 1 day and 0 are exact.
+#[derive(Clone, Copy)]
+struct ClvBinning {
+    days: i64,
+    value_millionths: i64,
+}
+
+impl ClvBinning {
+    fn of(parts: &Parts) -> ClvBinning {
+        let widest = |part: &str, n: usize| parts.get(part).iter().map(|r| r.int(n)).max();
+        ClvBinning {
+            days: widest("clv_days", 5).unwrap_or(1),
+            value_millionths: widest("clv_value", 3).unwrap_or(0),
+        }
+    }
+}
+
 /// What the Report built from a summary can and cannot say: the sections that equal the file
 /// path's, and those that do not, with why (in the options' language: a page shows it as is).
-fn note(locale: crate::Locale) -> WarehouseNote {
+fn note(locale: crate::Locale, binning: ClvBinning) -> WarehouseNote {
     let say = |en: &str, zh: &str| if locale == crate::Locale::Zh { zh } else { en }.to_string();
+    let mut clv_why = say(
+        "fitted from the compressed (x, t_x, T) counts and (x, repeat value) pairs: the same likelihood as the file path, so the same optimum to the optimiser's tolerance; per-customer figures (customers, totals, bySegment, byCohort, pAliveHistogram) and the calibration check need every customer and are left out",
+        "由压缩的 (x, t_x, T) 计数和 (x, 复购金额) 对拟合：与文件路径相同的似然，因此在优化器容差内得到相同的最优解；逐客户的数字（customers、totals、bySegment、byCohort、pAliveHistogram）和校准检验需要每位客户，因此省略",
+    );
+    if binning.days > 1 {
+        clv_why.push_str(&if locale == crate::Locale::Zh {
+            format!("。顾客太多，精确的 (x, t_x, T) 无法放进小结果：t_x 和 T 按 {} 天分格，每格取其顾客的平均值，因此 BG/NBD 和 Pareto/NBD 的拟合是近似的（README「Your warehouse」给出误差界）", binning.days)
+        } else {
+            format!(". Too many distinct (x, t_x, T) for a small result: t_x and T are binned to {}-day cells, each at its customers' mean, so the BG/NBD and Pareto/NBD fits are approximate (README \"Your warehouse\" gives the bound)", binning.days)
+        });
+    }
+    if binning.value_millionths > 0 {
+        let percent = binning.value_millionths as f64 / 1e4;
+        clv_why.push_str(&if locale == crate::Locale::Zh {
+            format!("。复购金额按相对宽度 {percent}% 分格，每格取其顾客的平均值，因此 Gamma-Gamma 拟合是近似的")
+        } else {
+            format!(". The repeat totals are binned to cells {percent}% wide, each at its customers' mean, so the Gamma-Gamma fit is approximate")
+        });
+    }
     WarehouseNote {
         exact: [
             "summary", "rates", "cohorts", "funnel", "rfm", "breakdowns", "comparisons", "churn",
@@ -267,10 +303,7 @@ fn note(locale: crate::Locale) -> WarehouseNote {
         approximate: vec![
             WarehouseGap {
                 section: "clv".into(),
-                why: say(
-                    "fitted from the compressed (x, t_x, T) counts and (x, repeat value) pairs: the same likelihood as the file path, so the same optimum to the optimiser's tolerance; per-customer figures (customers, totals, bySegment, byCohort, pAliveHistogram) and the calibration check need every customer and are left out",
-                    "由压缩的 (x, t_x, T) 计数和 (x, 复购金额) 对拟合：与文件路径相同的似然，因此在优化器容差内得到相同的最优解；逐客户的数字（customers、totals、bySegment、byCohort、pAliveHistogram）和校准检验需要每位客户，因此省略",
-                ),
+                why: clv_why,
             },
             WarehouseGap {
                 section: "ingest".into(),
@@ -283,11 +316,54 @@ fn note(locale: crate::Locale) -> WarehouseNote {
     }
 }
 
+/// Refuses a summary made with other options than `options` (where it records them: a result
+/// of an older query does not): its figures would be labelled with the wrong grains,
+/// thresholds or windows.
+fn check_options(parts: &Parts, options: &Options) -> Result<()> {
+    let Some(row) = parts.get("options").first() else {
+        return Ok(());
+    };
+    let made: serde_json::Value = serde_json::from_str(&row.key()).map_err(|e| {
+        bad(
+            format!(
+                "the summary's options row on line {} is not JSON: {e}",
+                row.line
+            ),
+            format!("汇总第 {} 行的选项不是 JSON：{e}", row.line),
+        )
+    })?;
+    let given = super::summary_options(options)?;
+    let differ: Vec<&str> = match (made.as_object(), given.as_object()) {
+        (Some(made), Some(given)) => {
+            let mut keys: Vec<&str> = made
+                .keys()
+                .chain(given.keys())
+                .map(String::as_str)
+                .filter(|k| made.get(*k) != given.get(*k))
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys
+        }
+        _ => vec!["(all)"],
+    };
+    if differ.is_empty() {
+        return Ok(());
+    }
+    let names = differ.join(", ");
+    Err(Error::new(
+        ErrorKind::BadOptions,
+        format!("this summary was made by SQL for other options ({names} differ): give the options its SQL was generated with, or generate the SQL again for these options and run it"),
+        format!("此汇总由另一组选项生成的 SQL 得出（{names} 不同）：请使用生成该 SQL 时的选项，或按这些选项重新生成 SQL 并运行"),
+    ))
+}
+
 /// The Report from the warehouse SQL's result (CSV bytes, header included) and the options the
 /// SQL was generated from.
 pub fn analyze_summary(bytes: &[u8], options: &Options) -> Result<Report> {
     options.validate()?;
     let parts = Parts::read(bytes)?;
+    check_options(&parts, options)?;
     let summary_row = parts.one("summary")?;
     let times = parts.one("times")?;
     for n in 1..=4 {
@@ -364,7 +440,7 @@ pub fn analyze_summary(bytes: &[u8], options: &Options) -> Result<Report> {
         winback,
         dimensions: Vec::new(),
         filter: None,
-        warehouse: Some(note(locale)),
+        warehouse: Some(note(locale, ClvBinning::of(&parts))),
     })
 }
 
@@ -1002,10 +1078,23 @@ fn clv(
     };
     let mut triples: Vec<(f64, f64, f64)> = expanded(parts, "clv_days", 4, customers)?;
     for r in sorted("clv_days", |r| (r.int(1), r.int(2).into(), r.int(3))) {
+        // The cell's mean t_x and T in days where the SQL wrote them (a binned summary), else
+        // its exact days.
+        let days = |f: usize, i: usize| match r.float(f) {
+            Some(d) if d.is_finite() && d >= 0.0 => Ok(d),
+            Some(_) => Err(bad(
+                format!(
+                    "the summary's clv_days row on line {} has a negative or non-finite f{f}",
+                    r.line
+                ),
+                format!("汇总第 {} 行的 clv_days 的 f{f} 为负数或非有限数", r.line),
+            )),
+            None => Ok(r.int(i) as f64),
+        };
         let t = (
             r.int(1) as f64,
-            r.int(2) as f64 / unit_days,
-            r.int(3) as f64 / unit_days,
+            days(1, 2)? / unit_days,
+            days(2, 3)? / unit_days,
         );
         triples.extend(std::iter::repeat_n(t, r.count(4) as usize));
     }
@@ -1107,6 +1196,29 @@ mod tests {
         assert_eq!(micros("12"), Some(12_000_000));
         assert_eq!(micros("1e3"), None);
         assert_eq!(micros("1.0000001"), None);
+    }
+
+    #[test]
+    fn a_summary_read_with_other_options_is_refused_naming_them() {
+        let made = Options::from_json(r#"{"silentDays": 30, "periodGrain": "week"}"#).unwrap();
+        let key = super::super::summary_options(&made).unwrap().to_string();
+        let csv = format!(
+            "part,key,key2,i1,i2,i3,i4,i5,i6,i7,i8,f1,f2,f3,f4,m1,m2\noptions,\"{}\",,,,,,,,,,,,,,,\n",
+            key.replace('"', "\"\"")
+        );
+        let other =
+            Options::from_json(r#"{"silentDays": 60, "periodGrain": "week", "horizon": 10}"#)
+                .unwrap();
+        let e = analyze_summary(csv.as_bytes(), &other).unwrap_err();
+        assert_eq!(e.code(), "BadOptions");
+        assert!(e.to_string().contains("(silentDays differ)"), "{e}");
+        // The same options, and those the tab applies (horizon), pass this check and go on to
+        // the next one: the summary row is missing.
+        let same =
+            Options::from_json(r#"{"silentDays": 30, "periodGrain": "week", "horizon": 10}"#)
+                .unwrap();
+        let e = analyze_summary(csv.as_bytes(), &same).unwrap_err();
+        assert_eq!(e.code(), "BadSummary", "{e}");
     }
 
     #[test]
