@@ -419,6 +419,7 @@ const en = {
   "settings.cancelled": "Statuses counted as cancelled / refunded",
   "settings.cancelledReset": "Back to the default",
   "settings.noStatus": "No status column: every order with an amount above 0 is a purchase.",
+  "settings.fromSummary": "This report came from your warehouse: these settings were fixed when its SQL was generated. To change one, generate the SQL again with it and run it.",
 
   // amount hint
   "wh.title": "From your warehouse.",
@@ -897,6 +898,7 @@ const zh = {
   "settings.cancelled": "视为取消/退款的订单状态",
   "settings.cancelledReset": "恢复默认",
   "settings.noStatus": "没有订单状态列：金额大于 0 的订单都算购买。",
+  "settings.fromSummary": "此报告来自您的数据仓库：这些设置在生成其 SQL 时已确定。如需更改，请按新设置重新生成 SQL 并运行。",
 
   // 金额提示
   "wh.title": "来自您的数据仓库。",

@@ -258,6 +258,8 @@ td svg { vertical-align: middle; }
 fieldset.values { border: 1px solid var(--_border); border-radius: 8px; margin: 10px 0 0; padding: 6px 10px; max-height: 168px; overflow: auto; display: flex; flex-wrap: wrap; gap: 2px 14px; }
 fieldset.values legend { font-size: 12.5px; color: var(--_muted); padding: 0 4px; }
 fieldset.values p { flex-basis: 100%; }
+fieldset.settings-fields { border: 0; margin: 0; padding: 0; min-width: 0; }
+fieldset.settings-fields:disabled { opacity: .75; }
 label.check { display: inline-flex; gap: 5px; align-items: center; font-size: 13px; cursor: pointer; }
 details.settings, details.fold { margin-top: 14px; border-top: 1px solid var(--_border); padding-top: 10px; }
 details.settings > summary, details.fold > summary { cursor: pointer; font-weight: 600; font-size: 13.5px; }

@@ -41,6 +41,14 @@ test("<cohort-lens>.summary renders the Report of a warehouse summary with its n
     assert.ok(text.includes(report.warehouse.approximate.find((g) => g.section === "clv").why), "the engine's reason for CLV");
     for (const id of ["kpis", "cohorts", "funnel"]) assert.equal(await lens(page, `#panel-${id}`).count(), 1, `panel ${id}`);
 
+    // Its settings were fixed by the SQL (the engine refuses others): shown, locked, explained;
+    // no filters to add (the SQL takes none).
+    assert.equal(await lens(page, "[data-settings-locked]").count(), 1, "the settings say why they are locked");
+    const settingControls = lens(page, "details[data-settings] select, details[data-settings] input");
+    assert.ok(await settingControls.count() >= 4);
+    assert.deepEqual([...new Set(await settingControls.evaluateAll((els) => els.map((e) => e.matches(":disabled"))))], [true]);
+    assert.equal(await lens(page, ".filter-add").count(), 0, "no filter inputs for a summary");
+
     const silent = await lens(page, "table[data-table=silent-customers] tbody tr").evaluateAll((trs) => trs.map((tr) => tr.dataset.customer));
     assert.ok(silent.includes(HOSTILE), "the hostile id is listed");
     assert.equal(await page.evaluate(() => document.querySelector("cohort-lens").shadowRoot.querySelectorAll("img").length), 0);

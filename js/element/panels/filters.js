@@ -163,11 +163,17 @@ export const filterPanel = {
         h("span", {}, st.value === "" ? t("bd.blank") : st.value), h("span", { class: "small muted" }, ` ${f.int(st.orders)}`))),
       o.cancelledStatuses != null ? h("button", { type: "button", class: "btn small", dataset: { focus: "st-reset" }, onclick: () => ctx.setOption({ cancelledStatuses: undefined }) }, t("settings.cancelledReset")) : null)
       : h("p", { class: "small muted" }, t("settings.noStatus"));
+    // A warehouse summary was computed with the options its SQL was generated for (the engine
+    // refuses others): its settings are shown as they were, not offered for change.
+    const fromSummary = report.warehouse != null;
     const settings = h("details", {
-      class: "settings", open: ctx.view.settingsOpen === true, dataset: { settings: "" },
+      class: "settings", open: ctx.view.settingsOpen === true || fromSummary, dataset: { settings: "" },
       ontoggle: (e) => ctx.setView({ settingsOpen: e.currentTarget?.open ?? false }, null),
     },
     h("summary", {}, t("settings.title")),
+    fromSummary ? h("p", { class: "small muted", dataset: { settingsLocked: "" } }, t("settings.fromSummary")) : null,
+    h("fieldset", { class: "settings-fields", disabled: fromSummary },
+    h("legend", { class: "sr-only" }, t("settings.title")),
     h("div", { class: "filter-row" },
       field(t("settings.silentDays"), numberInput(ctx, "setting-silentDays", churn.silentDays, { min: 1, step: "1" }, (v) => ctx.setOption({ silentDays: v == null ? undefined : Math.round(v) }))),
       field(t("settings.overdueFactor"), numberInput(ctx, "setting-overdueFactor", churn.overdueFactor, { min: 0, step: "0.1" }, (v) => ctx.setOption({ overdueFactor: v == null ? undefined : v }))),
@@ -175,8 +181,9 @@ export const filterPanel = {
       settingSelect(ctx, "periodGrain", t("settings.periodGrain"), report.rates.grain, GRAINS.map((g) => [g, t(`grain.${g}`)])),
       settingSelect(ctx, "cohortGrain", t("settings.cohortGrain"), report.cohorts.grain, GRAINS.map((g) => [g, t(`grain.${g}`)])),
       settingSelect(ctx, "cohortAlignment", t("settings.cohortAlignment"), report.cohorts.alignment, [["calendar", t("alignment.calendar")], ["relative", t("alignment.relative")]])),
-    statusBox);
+    statusBox));
 
-    return card(ctx, "filters", t("filter.title"), t("filter.subtitle"), null, chipRow, summary, add, settings);
+    // The warehouse SQL takes no filters: a summary has none to add.
+    return card(ctx, "filters", t("filter.title"), t("filter.subtitle"), null, chipRow, summary, fromSummary ? null : add, settings);
   },
 };
