@@ -2,35 +2,38 @@
 
 use std::hash::BuildHasher;
 
-use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
 /// A set of byte strings numbered 0, 1, 2, … in order of first insertion.
 ///
-/// Each table slot carries the string's first 8 bytes and its length, so strings of up to 8
-/// bytes (most ids and dimension values) are compared without touching the byte arena.
+/// One open-addressing table with linear probing: each slot holds a string's first 8 bytes,
+/// its length and its number, so finding a string of up to 8 bytes (most ids and dimension
+/// values) touches one slot, often one cache line, and never the byte arena. (A table larger
+/// than the caches costs a memory access per lookup: one, not two as with a separate control
+/// array.)
 #[derive(Default, Clone)]
 pub struct Interner {
-    table: HashTable<Slot>,
+    /// `[head, len << 32 | number + 1]`; all zero is an empty slot. Its length is a power of
+    /// two (or zero).
+    slots: Vec<[u64; 2]>,
     bytes: Vec<u8>,
     ends: Vec<usize>,
 }
 
-#[derive(Clone, Copy)]
-struct Slot {
-    head: u64,
-    len: u32,
-    id: u32,
-}
-
 /// The first 8 bytes of `s`, zero-padded, as a number.
+#[inline]
 fn head(s: &[u8]) -> u64 {
-    let mut buf = [0u8; 8];
-    let n = s.len().min(8);
-    buf[..n].copy_from_slice(&s[..n]);
-    u64::from_le_bytes(buf)
+    match s.first_chunk::<8>() {
+        Some(first) => u64::from_le_bytes(*first),
+        None => {
+            let mut buf = [0u8; 8];
+            buf[..s.len()].copy_from_slice(s);
+            u64::from_le_bytes(buf)
+        }
+    }
 }
 
+#[inline]
 fn hash(s: &[u8], head: u64) -> u64 {
     if s.len() <= 8 {
         FxBuildHasher.hash_one((head, s.len()))
@@ -51,7 +54,7 @@ impl Interner {
     /// An empty interner with room for about `n` strings.
     pub fn with_capacity(n: usize) -> Interner {
         Interner {
-            table: HashTable::with_capacity(n),
+            slots: vec![[0; 2]; slots_for(n)],
             bytes: Vec::with_capacity(n * 8),
             ends: Vec::with_capacity(n),
         }
@@ -64,50 +67,81 @@ impl Interner {
         interner
     }
 
-    /// The number of the string, adding it if new.
-    pub fn intern(&mut self, s: &[u8]) -> u32 {
-        let h = head(s);
-        let hash = hash(s, h);
-        let len = s.len() as u32;
-        let Interner { table, bytes, ends } = self;
-        let found = table.find(hash, |slot| {
-            slot.head == h
-                && slot.len == len
-                && (len <= 8 || {
-                    let end = ends[slot.id as usize];
-                    &bytes[end - s.len()..end] == s
-                })
-        });
-        if let Some(slot) = found {
-            return slot.id;
+    /// The slot of `s` (of `head` and `hash`): where it is, or the empty slot where it goes.
+    #[inline]
+    fn slot_of(&self, s: &[u8], head: u64, hash: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        let len = s.len() as u64;
+        loop {
+            let [h, meta] = self.slots[i];
+            if meta == 0
+                || (h == head
+                    && meta >> 32 == len
+                    && (s.len() <= 8 || {
+                        let id = (meta as u32 - 1) as usize;
+                        self.get_index(id) == s
+                    }))
+            {
+                return i;
+            }
+            i = (i + 1) & mask;
         }
-        let id = u32::try_from(ends.len()).unwrap_or(u32::MAX);
-        bytes.extend_from_slice(s);
-        ends.push(bytes.len());
-        let (bytes, ends) = (&self.bytes, &self.ends);
-        self.table
-            .insert_unique(hash, Slot { head: h, len, id }, |slot| {
-                let end = ends[slot.id as usize];
-                let s = &bytes[end - slot.len as usize..end];
-                self::hash(s, slot.head)
-            });
+    }
+
+    /// The number of the string, adding it if new.
+    #[inline]
+    pub fn intern(&mut self, s: &[u8]) -> u32 {
+        // At most 3/4 full, so a probe always ends at an empty slot.
+        if (self.ends.len() + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        let h = head(s);
+        let i = self.slot_of(s, h, hash(s, h));
+        let meta = self.slots[i][1];
+        if meta != 0 {
+            return meta as u32 - 1;
+        }
+        let id = u32::try_from(self.ends.len()).unwrap_or(u32::MAX - 1);
+        self.bytes.extend_from_slice(s);
+        self.ends.push(self.bytes.len());
+        self.slots[i] = [h, (s.len() as u64) << 32 | u64::from(id + 1)];
         id
+    }
+
+    /// Twice the slots (at least 16), every string in its new place.
+    #[cold]
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(16);
+        let old = std::mem::replace(&mut self.slots, vec![[0; 2]; size]);
+        let mask = size - 1;
+        for [h, meta] in old.into_iter().filter(|&[_, meta]| meta != 0) {
+            let s = self.get_index((meta as u32 - 1) as usize);
+            let mut i = hash(s, h) as usize & mask;
+            while self.slots[i][1] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = [h, meta];
+        }
     }
 
     /// The number of the string, if it was interned.
     pub fn find(&self, s: &[u8]) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
         let h = head(s);
-        let len = s.len() as u32;
-        self.table
-            .find(hash(s, h), |slot| {
-                slot.head == h && slot.len == len && self.get(slot.id) == s
-            })
-            .map(|slot| slot.id)
+        let meta = self.slots[self.slot_of(s, h, hash(s, h))][1];
+        (meta != 0).then(|| meta as u32 - 1)
     }
 
     /// The string numbered `id` (empty for an unknown number).
     pub fn get(&self, id: u32) -> &[u8] {
-        let i = id as usize;
+        self.get_index(id as usize)
+    }
+
+    #[inline]
+    fn get_index(&self, i: usize) -> &[u8] {
         let start = if i == 0 {
             0
         } else {
@@ -133,6 +167,11 @@ impl Interner {
     }
 }
 
+/// Slots for `n` strings: a power of two, at most 3/4 full.
+fn slots_for(n: usize) -> usize {
+    (n.saturating_mul(4) / 3 + 1).next_power_of_two().max(16)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +191,21 @@ mod tests {
         assert_eq!(i.get(2), b"");
         assert_eq!(i.get(9), b"");
         assert_eq!(i.len(), 4);
+    }
+
+    #[test]
+    fn many_strings_keep_their_numbers_as_the_table_grows() {
+        let mut i = Interner::with_capacity(3);
+        let text = |k: u32| format!("{}", k * 7919 % 100_003).repeat(1 + k as usize % 3);
+        for k in 0..5000 {
+            assert_eq!(i.intern(text(k).as_bytes()), k);
+        }
+        for k in (0..5000).rev() {
+            assert_eq!(i.intern(text(k).as_bytes()), k);
+            assert_eq!(i.find(text(k).as_bytes()), Some(k));
+            assert_eq!(i.get(k), text(k).as_bytes());
+        }
+        assert_eq!(i.find(b"x"), None);
+        assert_eq!(Interner::default().find(b""), None);
     }
 }

@@ -28,6 +28,19 @@ pub(super) fn take_order_amounts_once(lines: &mut Lines, info: &mut IngestInfo) 
     if !lines.has_amount {
         return;
     }
+    // Order ids that only grow along the file (one line per order, numbered as written) never
+    // repeat: no order has two lines, and the table below is not needed.
+    let mut keys = orders
+        .iter()
+        .zip(&lines.amount)
+        .filter(|&(&key, &amount)| key != OrderKeys::BLANK && amount != 0)
+        .map(|(&key, _)| key);
+    if let Some(first) = keys.next() {
+        let mut previous = first;
+        if keys.all(|key| std::mem::replace(&mut previous, key) < key) {
+            return;
+        }
+    }
     // Per order (customer, order key) with a non-zero amount: its first such line, how many
     // such lines, whether their amounts differ. One map from order to its slot in `seen`.
     struct Seen {
