@@ -96,15 +96,17 @@ impl Periods {
     /// The periods of the days from the date of `from` to the date of `to`.
     pub fn new(grain: Grain, from: i64, to: i64) -> Periods {
         let (first_day, last_day) = (day_of(from), day_of(to));
-        let days = if (0..MAX_TABLE_DAYS).contains(&(last_day - first_day)) {
-            first_day..=last_day
+        let index = if (0..MAX_TABLE_DAYS).contains(&(last_day - first_day)) {
+            (first_day..=last_day)
+                .map(|d| grain.index_of(d * DAY))
+                .collect()
         } else {
-            1..=0
+            Vec::new()
         };
         Periods {
             grain,
             first_day,
-            index: days.map(|d| grain.index_of(d * DAY)).collect(),
+            index,
         }
     }
 
