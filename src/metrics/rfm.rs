@@ -53,28 +53,25 @@ pub(crate) const CN8: [(&str, (bool, bool, bool)); 8] = [
 ];
 
 /// Quantile score: `min(5, 1 + floor(5·w/n))`, w = customers strictly worse (SPEC §6).
-/// Scored per distinct value (equal values share w, so ties share a score): one sort of the
-/// values themselves, then each buyer's score is found among the distinct values.
+/// One sort; equal values share w, so ties share a score.
 fn quantile_scores<T: Ord + Copy>(values: &[T], worse_is_larger: bool) -> Vec<u8> {
     let n = values.len();
-    let mut sorted = values.to_vec();
-    sorted.sort_unstable();
-    // the distinct values, ascending, compacted at the front of `sorted`, and their scores
-    let mut scores: Vec<u8> = Vec::new();
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_unstable_by_key(|&i| values[i as usize]);
+    let mut scores = vec![0u8; n];
     let mut start = 0;
-    while let Some(&v) = sorted.get(start) {
-        let end = start + sorted[start..].partition_point(|&u| u == v);
+    while start < n {
+        let v = values[order[start] as usize];
+        let end = start + order[start..].partition_point(|&i| values[i as usize] == v);
         // Worse = smaller values (all before the run) or larger ones (all after it).
         let w = if worse_is_larger { n - end } else { start };
-        sorted[scores.len()] = v;
-        scores.push((1 + 5 * w / n).min(5) as u8);
+        let score = (1 + 5 * w / n).min(5) as u8;
+        for &i in &order[start..end] {
+            scores[i as usize] = score;
+        }
         start = end;
     }
-    let distinct = &sorted[..scores.len()];
-    values
-        .iter()
-        .map(|v| distinct.binary_search(v).map_or(1, |i| scores[i]))
-        .collect()
+    scores
 }
 
 /// Threshold score: position = cuts ≤ value (SPEC §11).
