@@ -80,6 +80,46 @@ impl Grain {
     }
 }
 
+/// Most days a [`Periods`] table covers (179 years): beyond them, periods are computed.
+const MAX_TABLE_DAYS: i64 = 1 << 16;
+
+/// [`Grain::index_of`] looked up per day over a range of days: the calendar arithmetic runs
+/// once per day of the range instead of once per purchase. Times outside the range are
+/// computed.
+pub struct Periods {
+    grain: Grain,
+    first_day: i64,
+    index: Vec<i64>,
+}
+
+impl Periods {
+    /// The periods of the days from the date of `from` to the date of `to`.
+    pub fn new(grain: Grain, from: i64, to: i64) -> Periods {
+        let (first_day, last_day) = (day_of(from), day_of(to));
+        let index = if (0..MAX_TABLE_DAYS).contains(&(last_day - first_day)) {
+            (first_day..=last_day)
+                .map(|d| grain.index_of(d * DAY))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Periods {
+            grain,
+            first_day,
+            index,
+        }
+    }
+
+    /// Index of the period holding time `t`.
+    pub fn index_of(&self, t: i64) -> i64 {
+        let slot = usize::try_from(day_of(t) - self.first_day).ok();
+        match slot.and_then(|i| self.index.get(i)) {
+            Some(&p) => p,
+            None => self.grain.index_of(t),
+        }
+    }
+}
+
 /// Calendar day number (days since 1970-01-01) of time `t`.
 pub fn day_of(t: i64) -> i64 {
     t.div_euclid(DAY)
@@ -213,6 +253,28 @@ mod tests {
         assert_eq!(checked_days_from_ymd(1900, 2, 29), None);
         assert_eq!(checked_days_from_ymd(2024, 4, 31), None);
         assert_eq!(checked_days_from_ymd(0, 1, 1), None);
+    }
+
+    #[test]
+    fn looked_up_periods_are_computed_ones() {
+        let (from, to) = (at(2023, 12, 30) + 7, at(2024, 3, 2));
+        for grain in [
+            Grain::Day,
+            Grain::Week,
+            Grain::Month,
+            Grain::Quarter,
+            Grain::Year,
+        ] {
+            let periods = Periods::new(grain, from, to);
+            for t in (from - 3 * DAY..to + 3 * DAY).step_by(3_593) {
+                assert_eq!(periods.index_of(t), grain.index_of(t), "{grain:?} {t}");
+            }
+        }
+        let wide = Periods::new(Grain::Month, at(1, 1, 1), at(9999, 12, 31));
+        assert_eq!(
+            wide.index_of(at(2024, 2, 29)),
+            Grain::Month.index_of(at(2024, 2, 29))
+        );
     }
 
     #[test]

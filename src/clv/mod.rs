@@ -97,7 +97,7 @@ fn triple_key(x: f64, tx: f64, t: f64) -> TripleKey {
 /// [`DistinctTriples`] from valid triples counted in any order (a triple may come more than
 /// once: its counts add up).
 fn counted_triples(mut rows: Vec<(TripleKey, f64)>) -> Result<DistinctTriples, FitError> {
-    rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    rows.sort_unstable_by_key(|r| r.0);
     let mut merged: Vec<(f64, f64, f64, f64)> = Vec::with_capacity(rows.len());
     let mut last = None;
     for ((x, tx, t), n) in rows {

@@ -2,8 +2,6 @@
 //! with Wilson intervals, and two-group differences with Newcombe intervals and a z-test
 //! (SPEC §7, §11).
 
-use std::collections::HashMap;
-
 use super::{median, ratio, Context};
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::{Attribution, BreakdownSpec, CompareSpec};
@@ -110,10 +108,16 @@ impl Tally {
     }
 }
 
-fn tallies(cx: &Context, values: &[u32]) -> HashMap<u32, Tally> {
-    let mut by_value: HashMap<u32, Tally> = HashMap::new();
+fn tallies(cx: &Context, dim: &DimColumn, values: &[u32]) -> Vec<(u32, Tally)> {
+    // one slot per value number: they are dense, 0 (blank) first
+    let mut by_value: Vec<Tally> = Vec::new();
+    by_value.resize_with(dim.values.len().max(1), Tally::default);
     for (b, &v) in cx.customers.buyers.iter().zip(values) {
-        let t = by_value.entry(v).or_default();
+        let v = v as usize;
+        if v >= by_value.len() {
+            by_value.resize_with(v + 1, Tally::default);
+        }
+        let t = &mut by_value[v];
         t.customers += 1;
         t.purchases += u64::from(b.purchases);
         t.revenue += b.revenue;
@@ -124,7 +128,10 @@ fn tallies(cx: &Context, values: &[u32]) -> HashMap<u32, Tally> {
             t.gaps.push(g);
         }
     }
-    by_value
+    (0u32..)
+        .zip(by_value)
+        .filter(|(_, t)| t.customers > 0)
+        .collect()
 }
 
 fn attribution_name(a: Attribution) -> String {
@@ -161,7 +168,7 @@ pub fn breakdowns(cx: &Context) -> Result<Vec<Breakdown>> {
         .map(|(name, attribution)| {
             let dim = find_dimension(cx, &name)?;
             let values = attribute(cx, dim, attribution);
-            let mut groups: Vec<(String, Tally)> = tallies(cx, &values)
+            let mut groups: Vec<(String, Tally)> = tallies(cx, dim, &values)
                 .into_iter()
                 .map(|(v, t)| (label(dim, v), t))
                 .collect();

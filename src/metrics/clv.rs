@@ -11,7 +11,7 @@ use crate::clv::{fit_gamma_gamma, warm_start_sample, FitData, FitError, GammaGam
 use crate::clv::{BgNbd, Fit, ParetoNbd};
 use crate::customers::Buyer;
 use crate::options::{ClvModel, ClvUnit, CountBy, Options, Split};
-use crate::period::{day_of, format_time, DAY};
+use crate::period::{day_of, format_time, Periods, DAY};
 use crate::report::{
     BgNbdFit, Calibration, CalibrationGroup, Clv, ClvCustomer, ClvGroup, ClvTotals, GammaGammaFit,
     Holdout, HoldoutScore, ParetoNbdFit, UsedModel,
@@ -291,8 +291,11 @@ fn section(
     let (gg, table) = (fitted.gg, &fitted.table);
     let n = table.len();
     let names = segment_names(cx.options.rfm_segments);
+    // each buyer's CLV once: the totals and both summaries read it
+    let clv: Vec<Option<f64>> = (0..n).map(|i| table.clv(i)).collect();
     let by_segment = summarise(
         table,
+        &clv,
         |i| segments[i] as i64,
         |k| {
             names
@@ -303,9 +306,16 @@ fn section(
         },
     );
     let grain = cx.options.cohort_grain;
+    let first = buyers
+        .iter()
+        .map(|b| b.first)
+        .min()
+        .unwrap_or(cx.orders.as_of);
+    let periods = Periods::new(grain, first, cx.orders.as_of - 1);
     let by_cohort = summarise(
         table,
-        |i| grain.index_of(buyers[i].first),
+        &clv,
+        |i| periods.index_of(buyers[i].first),
         |k| grain.label(k),
     );
     let repeat = fitted.repeat;
@@ -315,7 +325,7 @@ fn section(
         expected_purchases_90d: (0..n)
             .filter_map(|i| finite(table.prediction(i).expected90))
             .sum(),
-        clv: gg.map(|_| (0..n).filter_map(|i| table.clv(i)).sum()),
+        clv: gg.map(|_| clv.iter().flatten().sum()),
     };
     let mut p_alive_histogram = [0u64; 10];
     for i in 0..n {
@@ -678,6 +688,7 @@ fn finite(v: f64) -> Option<f64> {
 /// order, cohort order), labelled by `label`.
 fn summarise(
     table: &ClvTable,
+    clv: &[Option<f64>],
     key: impl Fn(usize) -> i64,
     label: impl Fn(i64) -> String,
 ) -> Vec<ClvGroup> {
@@ -686,7 +697,7 @@ fn summarise(
         let g = groups.entry(key(i)).or_insert((0, 0.0, 0.0, true));
         g.0 += 1;
         g.1 += table.prediction(i).expected;
-        match table.clv(i) {
+        match clv.get(i).copied().flatten() {
             Some(v) => g.2 += v,
             None => g.3 = false,
         }

@@ -1,12 +1,10 @@
 //! `cohorts`: acquisition cohorts by `cohortGrain`, calendar or relative periods, with
 //! right-censoring, rolling retention, revenue and the LTV curve (SPEC §4, §11).
 
-use std::collections::BTreeMap;
-
 use super::rates::grain_name;
 use super::{ratio, to_f64, Context};
 use crate::options::Alignment;
-use crate::period::DAY;
+use crate::period::{Periods, DAY};
 use crate::report::{AverageCell, CohortCell, CohortRow, Cohorts};
 
 /// Per-cohort accumulators, one slot per period index k = 0..=K.
@@ -69,7 +67,8 @@ pub fn cohorts(cx: &Context) -> (Cohorts, Option<(String, String)>) {
         Alignment::Relative => (e - first - 1).div_euclid(length),
     }
     .max(0);
-    let mut cohort_periods: Vec<i64> = buyers.iter().map(|b| grain.index_of(b.first)).collect();
+    let periods = Periods::new(grain, first, e - 1);
+    let mut cohort_periods: Vec<i64> = buyers.iter().map(|b| periods.index_of(b.first)).collect();
     cohort_periods.sort_unstable();
     cohort_periods.dedup();
     let wanted = usize::try_from(k_max)
@@ -93,15 +92,25 @@ pub fn cohorts(cx: &Context) -> (Cohorts, Option<(String, String)>) {
     // Period index of time t for a buyer acquired at `first` in cohort period `c`.
     let index = |c: i64, first: i64, t: i64| -> i64 {
         match alignment {
-            Alignment::Calendar => grain.index_of(t) - c,
+            Alignment::Calendar => periods.index_of(t) - c,
             Alignment::Relative => (t - first).div_euclid(length),
         }
     };
 
-    let mut accs: BTreeMap<i64, Acc> = BTreeMap::new();
+    // one accumulator per cohort, in cohort order
+    let mut accs: Vec<(i64, Acc)> = cohort_periods
+        .iter()
+        .map(|&c| (c, Acc::new(slots)))
+        .collect();
     for b in buyers {
-        let c = grain.index_of(b.first);
-        let acc = accs.entry(c).or_insert_with(|| Acc::new(slots));
+        let c = periods.index_of(b.first);
+        let Some((_, acc)) = cohort_periods
+            .binary_search(&c)
+            .ok()
+            .and_then(|i| accs.get_mut(i))
+        else {
+            continue;
+        };
         acc.size += 1;
         let mut last_k = -1;
         for u in cx.customers.units_of(b) {
@@ -143,7 +152,7 @@ pub fn cohorts(cx: &Context) -> (Cohorts, Option<(String, String)>) {
 
     let mut avg_active = vec![0u64; slots];
     let mut avg_eligible = vec![0u64; slots];
-    for (&c, acc) in &accs {
+    for &(c, ref acc) in &accs {
         let mut cells = Vec::with_capacity(slots);
         let mut rolling = 0u64;
         let mut eligible_tail = 0u64;

@@ -30,7 +30,7 @@ pub fn funnel(cx: &Context) -> Funnel {
     let steps = (1..=depth)
         .map(|n| {
             let g = &mut gaps[n];
-            g.sort_by(f64::total_cmp);
+            super::sort_values(g);
             FunnelStep {
                 n: n as u32,
                 reached: reached[n],

@@ -87,9 +87,15 @@ pub fn mean(values: &[f64]) -> Option<f64> {
     ratio(values.iter().sum(), values.len() as f64)
 }
 
+/// Sorts values for [`percentile`]: in the total order equal values are the same bits, so an
+/// unstable sort gives the stable one's result (one sort for every percentile in the module).
+pub fn sort_values(values: &mut [f64]) {
+    values.sort_unstable_by(f64::total_cmp);
+}
+
 /// Median of unsorted values.
 pub fn median(values: &mut [f64]) -> Option<f64> {
-    values.sort_by(f64::total_cmp);
+    sort_values(values);
     percentile(values, 0.5)
 }
 

@@ -160,7 +160,7 @@ pub fn products(cx: &Context) -> Option<ProductsReport> {
 
 /// Median and quartiles of unsorted values, `None` when there are none.
 pub fn quartiles(values: &mut [f64]) -> Option<Quartiles> {
-    values.sort_by(f64::total_cmp);
+    super::sort_values(values);
     Some(Quartiles {
         median: percentile(values, 0.5)?,
         p25: percentile(values, 0.25)?,

@@ -1,6 +1,7 @@
 //! `rates`: the per-period repurchase rate, returning rate (SPEC §3) and churn (§8).
 
 use super::{ratio, Context};
+use crate::period::Periods;
 use crate::report::{PeriodRates, Rates};
 
 /// At most this many periods: a mistyped year must not make millions of rows.
@@ -44,13 +45,14 @@ pub fn rates(cx: &Context) -> (Rates, Option<(String, String)>) {
         );
     };
     let len = (p_last - p0 + 1) as usize;
+    let periods = Periods::new(grain, grain.start_of(p0), cx.orders.as_of - 1);
     let mut buyers_in = vec![0u64; len];
     let mut repeat = vec![0u64; len];
     let mut returning = vec![0u64; len];
     // stayed[p] = customers buying in both p − 1 and p.
     let mut stayed = vec![0u64; len];
     for b in buyers {
-        let first_period = grain.index_of(b.first);
+        let first_period = periods.index_of(b.first);
         let mut current: Option<(i64, u32)> = None;
         let mut previous: Option<i64> = None;
         let mut close = |p: i64, n: u32, previous: Option<i64>| {
@@ -71,7 +73,7 @@ pub fn rates(cx: &Context) -> (Rates, Option<(String, String)>) {
             }
         };
         for u in cx.customers.units_of(b) {
-            let p = grain.index_of(u.time);
+            let p = periods.index_of(u.time);
             match current {
                 Some((q, n)) if q == p => current = Some((q, n + 1)),
                 Some((q, n)) => {
