@@ -140,6 +140,26 @@ pub(crate) fn warm_start_sample<T: Copy>(customers: &[T]) -> Option<Vec<T>> {
     })
 }
 
+/// [`warm_start_sample`] of the customers that `rows` count (each value repeated its count, in
+/// order), without writing them all out: a warehouse summary's counted statistics.
+pub(crate) fn warm_start_sample_counted<T: Copy>(rows: &[(T, u64)]) -> Option<Vec<T>> {
+    let n: u64 = rows.iter().map(|r| r.1).sum();
+    (n > 2 * SUBSAMPLE as u64).then(|| {
+        let stride = n.div_ceil(SUBSAMPLE as u64);
+        let mut sample = Vec::with_capacity(SUBSAMPLE);
+        // `next` is the position (in the written-out list) of the next customer taken.
+        let (mut next, mut end) = (0u64, 0u64);
+        for &(value, count) in rows {
+            end += count;
+            while next < end {
+                sample.push(value);
+                next += stride;
+            }
+        }
+        sample
+    })
+}
+
 /// Customers' (x, t_x, T) checked and counted once for both BG/NBD and Pareto/NBD (SPEC §9.1
 /// fits both): the distinct triples and, for many customers, the warm-start subsample's.
 pub struct FitData {
@@ -425,6 +445,25 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counted_sample_is_the_written_out_lists_sample() {
+        for (rows, expect_none) in [
+            (vec![(1u32, 7u64), (2, 19_993), (3, 5)], false),
+            (vec![(1, 20_000)], true),
+            (vec![(4, 1), (5, 30_000), (6, 1), (7, 12_345)], false),
+        ] {
+            let written: Vec<u32> = rows
+                .iter()
+                .flat_map(|&(v, c)| std::iter::repeat_n(v, c as usize))
+                .collect();
+            assert_eq!(
+                warm_start_sample_counted(&rows),
+                warm_start_sample(&written)
+            );
+            assert_eq!(warm_start_sample(&written).is_none(), expect_none);
+        }
+    }
 
     /// FHL 2005 parameters for the CDNOW sample.
     const PAPER: BgNbd = BgNbd {

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::sql::COLUMNS;
-use crate::clv::{fit_bgnbd, fit_gamma_gamma, fit_pareto_nbd};
+use crate::clv::{fit_gamma_gamma, warm_start_sample_counted, FitData};
 use crate::error::{Error, ErrorKind, Result};
 use crate::metrics::breakdown::{self, wilson, OTHER};
 use crate::metrics::rates::{grain_name, MAX_PERIODS};
@@ -1046,6 +1046,22 @@ fn winback(
     }
 }
 
+/// The fits' data from counted (x, t_x, T) rows, in the sorted order whose written-out list the
+/// warm start subsamples; `None` when the fits have nothing to work on (their warning says so).
+fn counted_fit_data(triples: &[((f64, f64, f64), u64)]) -> Result<Option<FitData>> {
+    let mut rows = Vec::with_capacity(triples.len());
+    for &(t, n) in triples {
+        let n = u32::try_from(n).map_err(|_| {
+            bad(
+                format!("a clv_days row counts {n} customers, more than one summary can hold"),
+                format!("某个 clv_days 行共计 {n} 位客户，超出单个汇总的上限"),
+            )
+        })?;
+        rows.push((t, n));
+    }
+    Ok(FitData::counted(rows.into_iter(), warm_start_sample_counted(triples)).ok())
+}
+
 fn clv(
     parts: &Parts,
     options: &Options,
@@ -1056,13 +1072,11 @@ fn clv(
         ClvUnit::Week => 7.0,
         ClvUnit::Day => 1.0,
     };
-    // The compressed statistics, expanded for the fits (they compress them again): one
-    // triple per buyer, so no more than the summary's buyers, and within memory.
-    fn expanded<T>(parts: &Parts, part: &str, n: usize, customers: u64) -> Result<Vec<T>> {
+    // The compressed statistics count customers: no more than the summary's buyers.
+    fn counted(parts: &Parts, part: &str, n: usize, customers: u64) -> Result<u64> {
         let count = total(parts.get(part).iter().map(|r| r.int(n)));
-        let mut out = Vec::new();
         match usize::try_from(count) {
-            Ok(c) if count <= customers && out.try_reserve_exact(c).is_ok() => Ok(out),
+            Ok(_) if count <= customers => Ok(count),
             _ => Err(bad(
                 format!("the summary's {part} rows count {count} customers, more than its {customers} buyers (or than memory holds): it must be the result table of the warehouse SQL"),
                 format!("汇总的 {part} 行共计 {count} 位客户，多于其 {customers} 位购买客户（或超出内存）：应为仓库 SQL 的结果表"),
@@ -1076,7 +1090,10 @@ fn clv(
         rows.sort_unstable_by_key(|r| key(r));
         rows
     };
-    let mut triples: Vec<(f64, f64, f64)> = expanded(parts, "clv_days", 4, customers)?;
+    counted(parts, "clv_days", 4, customers)?;
+    // The BG/NBD and Pareto/NBD fits take the counted triples as they are (one row per
+    // distinct triple, however many buyers it holds).
+    let mut triples: Vec<((f64, f64, f64), u64)> = Vec::new();
     for r in sorted("clv_days", |r| (r.int(1), r.int(2).into(), r.int(3))) {
         // The cell's mean t_x and T in days where the SQL wrote them (a binned summary), else
         // its exact days.
@@ -1096,7 +1113,7 @@ fn clv(
             days(1, 2)? / unit_days,
             days(2, 3)? / unit_days,
         );
-        triples.extend(std::iter::repeat_n(t, r.count(4) as usize));
+        triples.push((t, r.count(4)));
     }
     let repeat = parts
         .get("clv_days")
@@ -1104,7 +1121,15 @@ fn clv(
         .filter(|r| r.int(1) >= 1)
         .map(|r| r.int(4));
     let repeat = total(repeat);
-    let mut pairs: Vec<(f64, f64)> = expanded(parts, "clv_value", 2, customers)?;
+    // Gamma-Gamma keeps one (x, mean value) per repeat buyer.
+    let mut pairs: Vec<(f64, f64)> = Vec::new();
+    let repeat_buyers = counted(parts, "clv_value", 2, customers)?;
+    if usize::try_from(repeat_buyers).map_or(true, |n| pairs.try_reserve_exact(n).is_err()) {
+        return Err(bad(
+            format!("the summary's clv_value rows count {repeat_buyers} customers, more than memory holds"),
+            format!("汇总的 clv_value 行共计 {repeat_buyers} 位客户，超出内存"),
+        ));
+    }
     for r in sorted("clv_value", |r| (r.int(1), r.money(1), 0)) {
         // Repeat customers only (x ≥ 1): a mean over no repeat purchase is no number.
         if r.int(1) < 1 {
@@ -1114,8 +1139,9 @@ fn clv(
         let mean = to_f64(r.money(1)) / x;
         pairs.extend(std::iter::repeat_n((x, mean), r.count(2) as usize));
     }
-    let bg = fit_bgnbd(&triples).ok();
-    let pareto = fit_pareto_nbd(&triples).ok();
+    let data = counted_fit_data(&triples)?;
+    let bg = data.as_ref().and_then(|d| d.fit_bgnbd().ok());
+    let pareto = data.as_ref().and_then(|d| d.fit_pareto_nbd().ok());
     let used = match options.clv_model {
         ClvModel::ParetoNbd => UsedModel::ParetoNbd,
         _ => UsedModel::Bgnbd,
