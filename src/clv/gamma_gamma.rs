@@ -70,31 +70,35 @@ impl GammaGamma {
     }
 }
 
-/// Customers grouped by x: per group the count, Σ ln z̄ and Σ ln x, and per customer x·z̄.
+/// Customers grouped by x: per group the count, Σ ln z̄ and Σ ln x, and per (x, z̄) row x·z̄
+/// and how many customers it stands for.
 struct Data {
     /// (x, customers, Σ ln z̄ over them) per distinct x, ascending
     groups: Vec<(f64, f64, f64)>,
-    /// (group index, x·z̄) per customer, grouped
-    rows: Vec<(usize, f64)>,
+    /// (group index, x·z̄, customers) per row, grouped
+    rows: Vec<(usize, f64, f64)>,
     n: f64,
     /// mean of the customers' z̄ (sets the money scale of γ)
     mean_value: f64,
 }
 
-fn prepare(customers: &[(f64, f64)]) -> Result<Data, FitError> {
-    if customers.is_empty() {
-        return Err(FitError::Empty);
-    }
-    let mut kept: Vec<(f64, f64)> = Vec::with_capacity(customers.len());
-    for (index, &(x, mean)) in customers.iter().enumerate() {
+/// `customers`: (x, z̄) rows with the customers each stands for (1 for one customer's own).
+fn prepare(customers: impl ExactSizeIterator<Item = ((f64, f64), u64)>) -> Result<Data, FitError> {
+    let mut kept: Vec<(f64, f64, f64)> = Vec::with_capacity(customers.len());
+    let mut rows = 0;
+    for (index, ((x, mean), count)) in customers.enumerate() {
+        rows = index + 1;
         if !x.is_finite() || !mean.is_finite() || x < 0.0 || x.fract() != 0.0 {
             return Err(FitError::InvalidInput { index });
         }
         // SPEC §9: fitted on customers with x ≥ 1 and a positive mean; others carry no
         // information about spend and are skipped.
-        if valid_customer(x, mean) {
-            kept.push((x + 0.0, mean));
+        if valid_customer(x, mean) && count > 0 {
+            kept.push((x + 0.0, mean, count as f64));
         }
+    }
+    if rows == 0 {
+        return Err(FitError::Empty);
     }
     if kept.is_empty() {
         return Err(FitError::NoRepeatCustomers);
@@ -102,19 +106,19 @@ fn prepare(customers: &[(f64, f64)]) -> Result<Data, FitError> {
     kept.sort_unstable_by(|u, v| u.0.total_cmp(&v.0).then(u.1.total_cmp(&v.1)));
     let mut groups: Vec<(f64, f64, f64)> = Vec::new();
     let mut rows = Vec::with_capacity(kept.len());
-    for &(x, mean) in &kept {
+    for &(x, mean, count) in &kept {
         if groups.last().is_none_or(|g| g.0 != x) {
             groups.push((x, 0.0, 0.0));
         }
         let gi = groups.len() - 1;
         if let Some(g) = groups.last_mut() {
-            g.1 += 1.0;
-            g.2 += mean.ln();
+            g.1 += count;
+            g.2 += count * mean.ln();
         }
-        rows.push((gi, x * mean));
+        rows.push((gi, x * mean, count));
     }
-    let n = kept.len() as f64;
-    let mean_value = kept.iter().map(|c| c.1).sum::<f64>() / n;
+    let n = kept.iter().map(|c| c.2).sum::<f64>();
+    let mean_value = kept.iter().map(|c| c.2 * c.1).sum::<f64>() / n;
     Ok(Data {
         groups,
         rows,
@@ -144,11 +148,11 @@ impl Objective<3> for GgObjective<'_> {
         let ln_g = gamma.ln();
         // per group: Σ ln(γ + x z̄) and Σ 1/(γ + x z̄)
         self.acc.iter_mut().for_each(|v| *v = (0.0, 0.0));
-        for &(gi, xm) in &d.rows {
+        for &(gi, xm, count) in &d.rows {
             let s = gamma + xm;
             if let Some(a) = self.acc.get_mut(gi) {
-                a.0 += s.ln();
-                a.1 += 1.0 / s;
+                a.0 += count * s.ln();
+                a.1 += count / s;
             }
         }
         let (lg_q, dg_q) = (ln_gamma(q), digamma(q));
@@ -191,7 +195,21 @@ const SETTINGS: Settings = Settings {
 /// [`FitError::NoInteriorMaximum`] when p or q ends outside [1e-4, 1e4] (SPEC §9),
 /// [`FitError::NotConverged`] if the optimiser stalls.
 pub fn fit_gamma_gamma(customers: &[(f64, f64)]) -> Result<Fit<GammaGamma>, FitError> {
-    let data = prepare(customers)?;
+    fit(prepare(customers.iter().map(|&c| (c, 1)))?)
+}
+
+/// [`fit_gamma_gamma`] from distinct (x, z̄) pairs with the customers each stands for (a
+/// warehouse summary's counted rows), without writing every customer out.
+///
+/// # Errors
+/// As [`fit_gamma_gamma`]; `InvalidInput`'s index is the row's.
+pub(crate) fn fit_gamma_gamma_counted(
+    pairs: &[((f64, f64), u64)],
+) -> Result<Fit<GammaGamma>, FitError> {
+    fit(prepare(pairs.iter().copied())?)
+}
+
+fn fit(data: Data) -> Result<Fit<GammaGamma>, FitError> {
     let mut obj = GgObjective {
         data: &data,
         acc: vec![(0.0, 0.0); data.groups.len()],
@@ -238,7 +256,7 @@ mod tests {
 
     #[test]
     fn gradient_matches_finite_differences() {
-        let data = prepare(&sample()).expect("valid sample");
+        let data = prepare(sample().into_iter().map(|c| (c, 1))).expect("valid sample");
         let mut obj = GgObjective {
             data: &data,
             acc: vec![(0.0, 0.0); data.groups.len()],
@@ -265,6 +283,35 @@ mod tests {
             let f = obj.eval(&theta).expect("finite").0;
             assert!((-f * data.n - total).abs() < 1e-10 * total.abs());
         }
+    }
+
+    #[test]
+    fn counted_pairs_fit_as_the_customers_written_out() {
+        // Customers whose typical spend differs (what Gamma-Gamma describes), each pair
+        // standing for 1–4 customers.
+        let counted: Vec<((f64, f64), u64)> = (0..300u32)
+            .map(|i| {
+                let x = f64::from(1 + i % 6);
+                let typical = 4.0 + f64::from((i * 53) % 97) * f64::from(1 + i % 3);
+                let noise = 1.0 + 0.4 * (f64::from((i * 7) % 11) - 5.0) / 5.0 / x.sqrt();
+                ((x, typical * noise), 1 + u64::from(i % 4))
+            })
+            .collect();
+        let written: Vec<(f64, f64)> = counted
+            .iter()
+            .flat_map(|&(c, n)| std::iter::repeat_n(c, n as usize))
+            .collect();
+        let a = fit_gamma_gamma_counted(&counted).expect("fits");
+        let b = fit_gamma_gamma(&written).expect("fits");
+        let close = |u: f64, v: f64| (u - v).abs() <= 1e-9 * v.abs();
+        assert!(close(a.params.p, b.params.p), "{a:?} {b:?}");
+        assert!(close(a.params.q, b.params.q), "{a:?} {b:?}");
+        assert!(close(a.params.gamma, b.params.gamma), "{a:?} {b:?}");
+        assert!(close(a.log_likelihood, b.log_likelihood), "{a:?} {b:?}");
+        // Rows that stand for nobody change nothing.
+        let mut with_empty = counted.clone();
+        with_empty.push(((2.0, 1e6), 0));
+        assert_eq!(fit_gamma_gamma_counted(&with_empty), Ok(a));
     }
 
     #[test]

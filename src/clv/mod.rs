@@ -42,6 +42,7 @@ mod pareto;
 mod special;
 
 pub use bgnbd::{fit_bgnbd, BgNbd};
+pub(crate) use gamma_gamma::fit_gamma_gamma_counted;
 pub use gamma_gamma::{fit_gamma_gamma, GammaGamma};
 pub use pareto::{fit_pareto_nbd, ParetoNbd};
 pub use special::hyp2f1;

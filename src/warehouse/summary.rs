@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::sql::COLUMNS;
-use crate::clv::{fit_gamma_gamma, warm_start_sample_counted, FitData};
+use crate::clv::{fit_gamma_gamma_counted, warm_start_sample_counted, FitData};
 use crate::error::{Error, ErrorKind, Result};
 use crate::metrics::breakdown::{self, wilson, OTHER};
 use crate::metrics::rates::{grain_name, MAX_PERIODS};
@@ -1121,15 +1121,9 @@ fn clv(
         .filter(|r| r.int(1) >= 1)
         .map(|r| r.int(4));
     let repeat = total(repeat);
-    // Gamma-Gamma keeps one (x, mean value) per repeat buyer.
-    let mut pairs: Vec<(f64, f64)> = Vec::new();
-    let repeat_buyers = counted(parts, "clv_value", 2, customers)?;
-    if usize::try_from(repeat_buyers).map_or(true, |n| pairs.try_reserve_exact(n).is_err()) {
-        return Err(bad(
-            format!("the summary's clv_value rows count {repeat_buyers} customers, more than memory holds"),
-            format!("汇总的 clv_value 行共计 {repeat_buyers} 位客户，超出内存"),
-        ));
-    }
+    counted(parts, "clv_value", 2, customers)?;
+    // Gamma-Gamma, too, takes the counted (x, mean value) rows as they are.
+    let mut pairs: Vec<((f64, f64), u64)> = Vec::new();
     for r in sorted("clv_value", |r| (r.int(1), r.money(1), 0)) {
         // Repeat customers only (x ≥ 1): a mean over no repeat purchase is no number.
         if r.int(1) < 1 {
@@ -1137,7 +1131,7 @@ fn clv(
         }
         let x = r.int(1) as f64;
         let mean = to_f64(r.money(1)) / x;
-        pairs.extend(std::iter::repeat_n((x, mean), r.count(2) as usize));
+        pairs.push(((x, mean), r.count(2)));
     }
     let data = counted_fit_data(&triples)?;
     let bg = data.as_ref().and_then(|d| d.fit_bgnbd().ok());
@@ -1164,7 +1158,7 @@ fn clv(
         return Ok(None);
     }
     let gg = (!pairs.is_empty())
-        .then(|| fit_gamma_gamma(&pairs).ok())
+        .then(|| fit_gamma_gamma_counted(&pairs).ok())
         .flatten();
     let horizon = options.horizon.unwrap_or(match options.clv_unit {
         ClvUnit::Week => 52,
