@@ -152,6 +152,15 @@ for (const lang of ["en", "zh"]) {
     const page = await openPage(env, `/?lang=${lang}`, { locale: LOCALE[lang], width: 390, height: 844 });
     try {
       await waitForResults(page, 1, 60_000);
+      // Cards off screen are not laid out (content-visibility: auto): lay every one out, so the
+      // checks below measure every chart's text and the screenshot shows every card.
+      await page.evaluate(() => {
+        // A constructed sheet: the page's CSP refuses inline <style>.
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync("section.card { content-visibility: visible !important; }");
+        const root = document.querySelector("cohort-lens").shadowRoot;
+        root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      });
       const doc = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
       assert.ok(doc.scroll <= doc.client, `the page scrolls sideways: ${doc.scroll} > ${doc.client}`);
       const outside = await page.evaluate(() => {
