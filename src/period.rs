@@ -255,16 +255,18 @@ mod tests {
         assert_eq!(checked_days_from_ymd(0, 1, 1), None);
     }
 
+    const GRAINS: [Grain; 5] = [
+        Grain::Day,
+        Grain::Week,
+        Grain::Month,
+        Grain::Quarter,
+        Grain::Year,
+    ];
+
     #[test]
     fn looked_up_periods_are_computed_ones() {
         let (from, to) = (at(2023, 12, 30) + 7, at(2024, 3, 2));
-        for grain in [
-            Grain::Day,
-            Grain::Week,
-            Grain::Month,
-            Grain::Quarter,
-            Grain::Year,
-        ] {
+        for grain in GRAINS {
             let periods = Periods::new(grain, from, to);
             for t in (from - 3 * DAY..to + 3 * DAY).step_by(3_593) {
                 assert_eq!(periods.index_of(t), grain.index_of(t), "{grain:?} {t}");
@@ -279,13 +281,7 @@ mod tests {
 
     #[test]
     fn start_of_inverts_index_of() {
-        for grain in [
-            Grain::Day,
-            Grain::Week,
-            Grain::Month,
-            Grain::Quarter,
-            Grain::Year,
-        ] {
+        for grain in GRAINS {
             for t in [
                 at(1997, 1, 1),
                 at(2020, 12, 31) + 5,
