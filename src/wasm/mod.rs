@@ -287,16 +287,20 @@ impl Analyzer {
     }
 }
 
+/// The JSON text of a JS value (empty when it has none, which the JSON reader then refuses).
+fn json_text(value: &JsValue) -> String {
+    JSON::stringify(value)
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_default()
+}
+
 /// A selection from a JS object (`undefined`/`null` → every buyer).
 fn selection_from(value: JsValue, locale: Locale) -> Result<Selection, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(Selection::default());
     }
-    let text = JSON::stringify(&value)
-        .ok()
-        .and_then(|t| t.as_string())
-        .unwrap_or_default();
-    serde_json::from_str(&text).map_err(|e| {
+    serde_json::from_str(&json_text(&value)).map_err(|e| {
         js_error(
             &Error::new(
                 ErrorKind::BadOptions,
@@ -362,11 +366,7 @@ fn source_from(value: JsValue, locale: Locale) -> Result<Source, JsValue> {
             "warehouseSql 需要 source：{ table, customer, time, amount?, order?, status?, product?, seq?, dimensions? }".into(),
         ));
     }
-    let text = JSON::stringify(&value)
-        .ok()
-        .and_then(|t| t.as_string())
-        .unwrap_or_default();
-    serde_json::from_str(&text).map_err(|e| {
+    serde_json::from_str(&json_text(&value)).map_err(|e| {
         bad(
             format!("invalid warehouse source: {e}"),
             format!("仓库 source 无效：{e}"),
