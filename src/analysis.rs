@@ -1,6 +1,7 @@
 //! The whole pipeline: bytes → lines → orders → customers → every metric → [`Report`].
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::customers::{self, Customers};
 use crate::error::{Error, ErrorKind, Locale, Result};
@@ -27,18 +28,44 @@ pub struct Analysis {
     /// `clvCustomerLimit`; a re-run reuses the fits while their options are unchanged).
     pub(crate) clv_fitted: Option<clv::ClvFitted>,
     /// Every order (re-runs start from them).
-    pub(crate) orders: Orders,
+    pub(crate) orders: Arc<Orders>,
     /// What `matchRefunds` changed in `orders` (undone before a re-run).
     pub(crate) refunds: orders::RefundMatches,
     /// The orders the filters kept, when there are filters: the figures are theirs.
-    pub(crate) view: Option<Orders>,
-    pub(crate) customers: Customers,
-    pub(crate) scores: Vec<rfm::Scores>,
-    pub(crate) segments: Vec<usize>,
+    pub(crate) view: Option<Arc<Orders>>,
+    pub(crate) customers: Arc<Customers>,
+    pub(crate) scores: Arc<Vec<rfm::Scores>>,
+    pub(crate) segments: Arc<Vec<usize>>,
     pub(crate) options: Options,
     /// What the ingest and the order merge saw (the Report's `ingest` before the metrics'
     /// warnings), kept for re-runs.
     ingest: IngestInfo,
+    /// The period and cohort tables' warnings, kept with them for re-runs that keep them.
+    table_warnings: TableWarnings,
+}
+
+/// A warning in English and Chinese.
+type Warning = (String, String);
+
+/// The warnings the period table and the cohort table may give.
+#[derive(Clone, Default)]
+struct TableWarnings {
+    rates: Option<Warning>,
+    cohorts: Option<Warning>,
+}
+
+/// The orders and customers the sections are computed over, with what the Report says of them
+/// (shared, not copied, with the analyses re-run from it).
+struct Base {
+    orders: Arc<Orders>,
+    refunds: orders::RefundMatches,
+    view: Option<Arc<Orders>>,
+    customers: Arc<Customers>,
+    /// What was read, before `matchRefunds`' warnings (kept for re-runs).
+    ingest: IngestInfo,
+    statuses: Vec<StatusValue>,
+    dimensions: Vec<crate::report::DimensionValues>,
+    filter: Option<FilterSummary>,
 }
 
 /// Analyses an orders file (CSV or whitespace-separated text) with the given options.
@@ -144,6 +171,26 @@ fn same_orders(a: &Options, b: &Options) -> bool {
         && a.assume_year == b.assume_year
 }
 
+/// Options that change which purchases the customers have: a re-run with the same ones keeps
+/// the customers, and every section whose own options did not change.
+fn same_customers(a: &Options, b: &Options) -> bool {
+    a.filters == b.filters
+        && a.cancelled_statuses == b.cancelled_statuses
+        && a.match_refunds == b.match_refunds
+        && a.refund_window_days == b.refund_window_days
+        && a.count_by == b.count_by
+}
+
+/// The previous analysis when the options a part of the Report reads are unchanged: that part
+/// can be taken from it.
+fn unchanged<'a, K: PartialEq>(
+    previous: Option<&'a Analysis>,
+    options: &Options,
+    reads: impl Fn(&Options) -> K,
+) -> Option<&'a Analysis> {
+    previous.filter(|p| reads(&p.options) == reads(options))
+}
+
 impl Analysis {
     /// Runs the pipeline and keeps what the exports need.
     pub fn run(bytes: &[u8], options: &Options) -> Result<Analysis> {
@@ -173,7 +220,28 @@ impl Analysis {
         }
         options.validate()?;
         let started = clock();
-        let mut orders = self.orders.clone();
+        if same_customers(&self.options, options) {
+            let base = Base {
+                orders: Arc::clone(&self.orders),
+                refunds: self.refunds.clone(),
+                view: self.view.clone(),
+                customers: Arc::clone(&self.customers),
+                ingest: self.ingest.clone(),
+                statuses: self.report.ingest.statuses.clone(),
+                dimensions: self.report.dimensions.clone(),
+                filter: self.report.filter.clone(),
+            };
+            let analysis = Analysis::from_base(
+                base,
+                options,
+                Some(self),
+                self.clv_fitted.as_ref(),
+                started,
+                clock,
+            )?;
+            return Ok(Some(analysis));
+        }
+        let mut orders = Orders::clone(&self.orders);
         self.refunds.undo(&mut orders);
         // The fits are reused only while they are fits of the same purchases.
         let same_purchases = self.options.filters == options.filters
@@ -191,23 +259,19 @@ impl Analysis {
 
     /// Every phase from the merged orders on (SPEC §2–§13), over the orders the filters keep.
     fn from_orders(
-        mut orders: Orders,
-        mut info: IngestInfo,
+        orders: Orders,
+        info: IngestInfo,
         options: &Options,
         previous_clv: Option<&clv::ClvFitted>,
         clock: Clock,
     ) -> Result<Analysis> {
         let start = clock();
-        let mut timings = Timings::default();
-        let mut lap = {
-            let mut last = start;
-            move || {
-                let now = clock();
-                let seconds = now - last;
-                last = now;
-                seconds
-            }
-        };
+        let base = Analysis::base(orders, info, options)?;
+        Analysis::from_base(base, options, None, previous_clv, start, clock)
+    }
+
+    /// The orders the figures are of and their customers: refunds matched, filters applied.
+    fn base(mut orders: Orders, mut info: IngestInfo, options: &Options) -> Result<Base> {
         let accepted = info.rows - info.rejections.total();
         if accepted == 0 {
             let first = info.rejections.samples().first().cloned();
@@ -259,7 +323,7 @@ impl Analysis {
             };
             return Err(Error::new(ErrorKind::AllRowsRejected, en, zh).at(line, column.as_deref()));
         }
-        let ingest = info.clone();
+        let ingest = info;
         let cancelled =
             orders::cancelled_statuses(&orders.statuses, options.cancelled_statuses.as_deref());
         if cancelled != orders.cancelled {
@@ -271,22 +335,6 @@ impl Analysis {
         } else {
             orders::RefundMatches::default()
         };
-        if refunds.reversed > 0 {
-            let n = refunds.reversed;
-            info.warnings.push((
-                format!(
-                    "{n} purchases were reversed by refunds and are not counted (matchRefunds)"
-                ),
-                format!("{n} 笔购买已被退款冲销，不计入统计（matchRefunds）"),
-            ));
-        }
-        if refunds.partial > 0 {
-            let n = refunds.partial;
-            info.warnings.push((
-                format!("{n} partial refunds reduced the amount of the purchase they refund (matchRefunds)"),
-                format!("{n} 笔部分退款已从对应购买的金额中扣除（matchRefunds）"),
-            ));
-        }
         let statuses = values::status_values(&orders);
         let dimensions = values::dimension_values(&orders);
         let view = match options.filters.as_ref().filter(|f| !f.is_empty()) {
@@ -297,33 +345,133 @@ impl Analysis {
             kept_orders: v.len() as u64,
             excluded_orders: (orders.len() - v.len()) as u64,
         });
+        let customers = customers::build(view.as_ref().unwrap_or(&orders), options.count_by);
+        Ok(Base {
+            orders: Arc::new(orders),
+            refunds,
+            view: view.map(Arc::new),
+            customers: Arc::new(customers),
+            ingest,
+            statuses,
+            dimensions,
+            filter,
+        })
+    }
+
+    /// The sections (SPEC §2–§13) over the base's customers. `kept` is a previous analysis of
+    /// the same customers (a re-run): each section whose options did not change is taken from
+    /// it instead of computed again. The orders phase is timed from `start`.
+    fn from_base(
+        base: Base,
+        options: &Options,
+        kept: Option<&Analysis>,
+        previous_clv: Option<&clv::ClvFitted>,
+        start: f64,
+        clock: Clock,
+    ) -> Result<Analysis> {
+        let mut timings = Timings::default();
+        let mut lap = {
+            let mut last = start;
+            move || {
+                let now = clock();
+                let seconds = now - last;
+                last = now;
+                seconds
+            }
+        };
+        let Base {
+            orders,
+            refunds,
+            view,
+            customers,
+            ingest,
+            statuses,
+            dimensions,
+            filter,
+        } = base;
         let seen = view.as_ref().unwrap_or(&orders);
-        let customers = customers::build(seen, options.count_by);
-        timings.orders = lap();
         let cx = Context {
             orders: seen,
             customers: &customers,
             options,
         };
-        let scores = rfm::scores(&cx);
-        let segments = rfm::segment_of(options.rfm_segments, &scores, orders.has_amount);
-        let (rates, rates_warning) = rates::rates(&cx);
-        let (cohorts, cohort_warning) = cohort::cohorts(&cx);
-        let summary = summary::summary(&cx);
-        let funnel = funnel::funnel(&cx);
-        let rfm = rfm::rfm(&cx, &scores, &segments);
-        let breakdowns = breakdown::breakdowns(&cx)?;
-        let comparisons = breakdown::comparisons(&cx)?;
-        let churn = churn::churn(&cx, &segments);
-        let products = products::products(&cx);
-        let winback = winback::winback(&cx);
+        let scores = match unchanged(kept, options, |o| o.rfm_scoring.clone()) {
+            Some(k) => Arc::clone(&k.scores),
+            None => Arc::new(rfm::scores(&cx)),
+        };
+        let segments = match unchanged(kept, options, |o| (o.rfm_scoring.clone(), o.rfm_segments)) {
+            Some(k) => Arc::clone(&k.segments),
+            None => Arc::new(rfm::segment_of(
+                options.rfm_segments,
+                &scores,
+                orders.has_amount,
+            )),
+        };
+        timings.orders = lap();
+        // Each section with the options it reads besides the customers (SPEC §3–§8, §12–§13).
+        let (rates, rates_warning) = match unchanged(kept, options, |o| o.period_grain) {
+            Some(k) => (k.report.rates.clone(), k.table_warnings.rates.clone()),
+            None => rates::rates(&cx),
+        };
+        let (cohorts, cohort_warning) =
+            match unchanged(kept, options, |o| (o.cohort_grain, o.cohort_alignment)) {
+                Some(k) => (k.report.cohorts.clone(), k.table_warnings.cohorts.clone()),
+                None => cohort::cohorts(&cx),
+            };
+        let summary = match kept {
+            Some(k) => k.report.summary.clone(),
+            None => summary::summary(&cx),
+        };
+        let funnel = match unchanged(kept, options, |o| {
+            (o.funnel_depth, o.repurchase_windows.clone())
+        }) {
+            Some(k) => k.report.funnel.clone(),
+            None => funnel::funnel(&cx),
+        };
+        let rfm = match unchanged(kept, options, |o| (o.rfm_scoring.clone(), o.rfm_segments)) {
+            Some(k) => k.report.rfm.clone(),
+            None => rfm::rfm(&cx, &scores, &segments),
+        };
+        let breakdowns = match unchanged(kept, options, |o| {
+            (o.attribution, o.breakdowns.clone(), o.max_groups)
+        }) {
+            Some(k) => k.report.breakdowns.clone(),
+            None => breakdown::breakdowns(&cx)?,
+        };
+        let comparisons = match unchanged(kept, options, |o| (o.attribution, o.compare.clone())) {
+            Some(k) => k.report.comparisons.clone(),
+            None => breakdown::comparisons(&cx)?,
+        };
+        let churn = match unchanged(kept, options, |o| {
+            (
+                o.rfm_scoring.clone(),
+                o.rfm_segments,
+                o.silent_days,
+                o.overdue_factor,
+                o.list_limit,
+            )
+        }) {
+            Some(k) => k.report.churn.clone(),
+            None => churn::churn(&cx, &segments),
+        };
+        let products = match unchanged(kept, options, |o| o.max_groups) {
+            Some(k) => k.report.products.clone(),
+            None => products::products(&cx),
+        };
+        let winback = match unchanged(kept, options, |o| (o.period_grain, o.silent_days)) {
+            Some(k) => k.report.winback.clone(),
+            None => winback::winback(&cx),
+        };
         timings.metrics = lap();
         let (clv, clv_warnings) = clv::clv_section(&cx, &segments, previous_clv);
         let (clv, clv_fitted) = clv.unzip();
         timings.clv = lap();
         timings.total = clock() - start;
+        let accepted = ingest.rows - ingest.rejections.total();
+        let mut info = ingest.clone();
+        info.warnings.extend(refund_warnings(&refunds));
         info.warnings
-            .extend(rates_warning.into_iter().chain(cohort_warning));
+            .extend(rates_warning.iter().chain(&cohort_warning).cloned());
         info.warnings.extend(clv_warnings);
         let report = Report {
             summary,
@@ -354,6 +502,10 @@ impl Analysis {
             segments,
             options: options.clone(),
             ingest,
+            table_warnings: TableWarnings {
+                rates: rates_warning,
+                cohorts: cohort_warning,
+            },
         })
     }
 
@@ -439,6 +591,28 @@ impl Analysis {
     pub fn customers_csv(&self) -> Result<Vec<u8>> {
         self.customer_table().encode(Format::Csv)
     }
+}
+
+/// What `matchRefunds` changed, in English and Chinese.
+fn refund_warnings(refunds: &orders::RefundMatches) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    if refunds.reversed > 0 {
+        let n = refunds.reversed;
+        warnings.push((
+            format!("{n} purchases were reversed by refunds and are not counted (matchRefunds)"),
+            format!("{n} 笔购买已被退款冲销，不计入统计（matchRefunds）"),
+        ));
+    }
+    if refunds.partial > 0 {
+        let n = refunds.partial;
+        warnings.push((
+            format!(
+                "{n} partial refunds reduced the amount of the purchase they refund (matchRefunds)"
+            ),
+            format!("{n} 笔部分退款已从对应购买的金额中扣除（matchRefunds）"),
+        ));
+    }
+    warnings
 }
 
 fn ingest_report(

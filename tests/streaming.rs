@@ -291,6 +291,85 @@ fn unclosed_quotes_are_recovered_from_and_a_huge_one_is_an_error() {
     );
 }
 
+/// A re-run over the same customers keeps every section whose options did not change and
+/// computes the others again: one option changed at a time, each re-run from the one before
+/// (so kept sections come from re-runs too), every Report equals a fresh analysis's.
+#[test]
+fn a_rerun_keeps_only_the_sections_its_options_leave_alone() {
+    let thresholds = serde_json::json!({
+        "recency": [20, 60, 120, 240], "frequency": [2, 3, 4, 6], "monetary": [50, 100, 200, 400]
+    });
+    let steps: Vec<(&str, serde_json::Value)> = vec![
+        ("periodGrain", "week".into()),
+        ("cohortGrain", "quarter".into()),
+        ("cohortAlignment", "relative".into()),
+        ("funnelDepth", 3.into()),
+        ("repurchaseWindows", serde_json::json!([14, 45])),
+        ("rfmSegments", "cn8".into()),
+        ("rfmScoring", thresholds),
+        ("attribution", "mode".into()),
+        ("maxGroups", 2.into()),
+        ("compare", serde_json::json!([])),
+        ("breakdowns", serde_json::json!([])),
+        ("silentDays", 30.into()),
+        ("overdueFactor", 1.5.into()),
+        ("listLimit", 3.into()),
+        ("locale", "zh".into()),
+        ("clvCustomerLimit", 5.into()),
+        ("horizon", 10.into()),
+        ("discountRate", 0.2.into()),
+        ("clvUnit", "day".into()),
+        ("calibrationSplit", "auto".into()),
+        ("clvModel", "paretoNbd".into()),
+        ("periodGrain", "month".into()),
+    ];
+    for (name, path) in common::fixtures() {
+        let bytes = std::fs::read(&path).unwrap();
+        let options = common::golden_options(&name);
+        let first = Analysis::run(&bytes, &options).unwrap();
+        let mut json = serde_json::to_value(&options).unwrap();
+        let mut last = first.rerun(&options, &clock).unwrap().expect("same orders");
+        for (option, value) in &steps {
+            json[*option] = value.clone();
+            let changed = Options::from_json(&json.to_string()).unwrap();
+            let again = last.rerun(&changed, &clock).unwrap().expect("same orders");
+            let fresh = Analysis::run(&bytes, &changed).unwrap();
+            let differing = differing_sections(&again.report, &fresh.report);
+            assert!(
+                differing.is_empty(),
+                "{name}: {option}: {differing:?} differ"
+            );
+            assert!(
+                again.customers_csv().unwrap() == fresh.customers_csv().unwrap(),
+                "{name}: {option}: the per-customer table"
+            );
+            last = again;
+        }
+        let back = last.rerun(&options, &clock).unwrap().expect("same orders");
+        let differing = differing_sections(&back.report, &first.report);
+        assert!(differing.is_empty(), "{name}: back: {differing:?} differ");
+    }
+}
+
+/// The Report's sections (its top-level fields) that differ between two Reports.
+fn differing_sections(
+    a: &cohortlens::report::Report,
+    b: &cohortlens::report::Report,
+) -> Vec<String> {
+    let (a, b) = (
+        serde_json::to_value(a).unwrap(),
+        serde_json::to_value(b).unwrap(),
+    );
+    let (a, b) = (a.as_object().unwrap(), b.as_object().unwrap());
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect()
+}
+
 /// Re-running the metrics over the parsed orders gives the Report of a fresh analysis with the
 /// new options; options that change what is read are refused (`None`).
 #[test]
