@@ -101,6 +101,7 @@ export class CohortLens extends HTMLElement {
   /**
    * The options of the next run: the engine's "page" preset (`presetOptions("page")`), under
    * `options`, under changes made in the UI, with the element's language as locale unless given.
+   * A warehouse `summary` takes no preset: its options are those its SQL was generated with.
    */
   readonly effectiveOptions: Options;
   /** The last Report, or null. */

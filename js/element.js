@@ -198,10 +198,12 @@ export class CohortLens extends HTMLElement {
    * The options of the next run: the engine's "page" preset (presetOptions("page"), e.g. the CLV
    * calibration check with calibrationSplit "auto"; null in `options` turns one off), under
    * `options`, under the changes made in the UI; the locale is the element's language unless
-   * given.
+   * given. A warehouse summary takes no preset: its figures are those of the options its SQL
+   * was made with, and the preset's refund matching and calibration check need the orders.
    */
   get effectiveOptions() {
-    const o = { ...(pagePreset ?? {}), ...this.#options, ...this.#ui };
+    const preset = this.#isSummary ? {} : pagePreset ?? {};
+    const o = { ...preset, ...this.#options, ...this.#ui };
     for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
     if (!("locale" in o)) o.locale = this.#lang();
     return o;

@@ -4,7 +4,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { start, openPage, check, waitForResults, golden, ROOT } from "./harness.mjs";
+import { pathToFileURL } from "node:url";
+import { start, openPage, check, waitForResults, golden, ROOT, SITE } from "./harness.mjs";
 
 let env;
 before(async () => { env = await start(); });
@@ -60,6 +61,36 @@ test("<cohort-lens>.summary renders the Report of a warehouse summary with its n
     const zh = await lens(page, "#panel-warehouse").textContent();
     assert.match(zh, /来自您的数据仓库/);
     assert.match(zh, /每位客户/);
+    check(page, env);
+  } finally {
+    await page.close();
+  }
+});
+
+test("<cohort-lens>.summary of today's SQL, which records its options, renders under the page's preset", async () => {
+  // The options row the SQL writes (what DuckDB returns for it), from the package's own SQL.
+  const tiny = golden("tiny");
+  const { warehouseSql } = await import(pathToFileURL(join(SITE, "pkg/node.js")).href);
+  const source = { table: "orders", customer: "customer_id", time: "order_date", amount: "amount", order: "order_id", status: "status" };
+  const sql = await warehouseSql(tiny.options, "duckdb", source);
+  const made = /CAST\('options' AS STRING\) AS part, CAST\('((?:[^']|'')*)' AS STRING\) AS key/.exec(sql)?.[1]?.replaceAll("''", "'");
+  assert.ok(made, "the SQL writes its options");
+  // part, key, then 15 empty cells (key2, i1…i8, f1…f4, m1, m2)
+  const row = `options,"${made.replaceAll('"', '""')}"${",".repeat(15)}`;
+  const csv = readFileSync(join(ROOT, "tests/data/warehouse/tiny.summary.csv"), "utf8").replace("\n", `\n${row}\n`);
+  const page = await openPage(env, "/?sample=0");
+  try {
+    await page.evaluate(([options, csv]) => {
+      const el = document.querySelector("cohort-lens");
+      el.options = options;
+      el.summary = csv;
+    }, [tiny.options, csv]);
+    const [result] = await waitForResults(page);
+    // The page preset's matchRefunds (which SQL cannot do) must not make it "other options".
+    assert.equal(result.type, "cohort-lens-report", JSON.stringify(result.detail).slice(0, 300));
+    assert.equal(result.detail.summary.customers, tiny.report.summary.customers);
+    const effective = await page.evaluate(() => document.querySelector("cohort-lens").effectiveOptions);
+    assert.equal(effective.matchRefunds, undefined, "no page preset under a summary");
     check(page, env);
   } finally {
     await page.close();
