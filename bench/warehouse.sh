@@ -6,7 +6,8 @@
 #   bench/warehouse.sh                  # ROWS=1000000
 #   ROWS=50000000 bench/warehouse.sh    # 3.2 GB of CSV in /work/benchdata (bench/out)
 #
-# Knobs: ROWS, OUT (bench/out), SEED (42), THREADS (2), MEMORY_LIMIT (12GB), RUNS (renders timed, 5),
+# Knobs: ROWS, OUT (bench/out), SEED (42), THREADS (2), MEMORY_LIMIT (12GB), MAX_TEMP (disk DuckDB
+# may spill to; its default is 90 % of the free space), RUNS (renders timed, 5),
 # PROFILE=1 (also a DuckDB JSON profile and its slowest operators).
 # Options: bench/warehouse/options.json (defaults plus one breakdown and one comparison);
 # the table mapping: bench/warehouse/source.json (the generator's columns).
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 ROWS="${ROWS:-1000000}"
 SEED="${SEED:-42}"
 RUNS="${RUNS:-5}"
-export THREADS="${THREADS:-2}" MEMORY_LIMIT="${MEMORY_LIMIT:-12GB}" CARGO_INCREMENTAL=0
+export THREADS="${THREADS:-2}" MEMORY_LIMIT="${MEMORY_LIMIT:-12GB}" MAX_TEMP="${MAX_TEMP:-}" CARGO_INCREMENTAL=0
 OUT="${OUT:-bench/out}"
 mkdir -p "$OUT/warehouse"
 CSV="$OUT/orders_${ROWS}.csv"
@@ -44,7 +45,7 @@ for _ in $(seq "$RUNS"); do
     $ANALYZE --from-summary "$W/result_${ROWS}.csv" --options bench/warehouse/options.json \
         > "$W/report_${ROWS}.json"
     end=$EPOCHREALTIME
-    times+=("$(echo "$end - $start" | bc)")
+    times+=("$(echo "$end - $start" | bc | sed "s/^\./0./")")
 done
 median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
 echo "{\"rows\": $ROWS, \"render_s_median\": $median, \"render_s\": [$(IFS=,; echo "${times[*]}")]}"
