@@ -389,6 +389,7 @@ impl Analysis {
             dimensions,
             filter,
         } = base;
+        timings.orders = lap();
         let seen = view.as_ref().unwrap_or(&orders);
         let cx = Context {
             orders: seen,
@@ -407,7 +408,6 @@ impl Analysis {
                 orders.has_amount,
             )),
         };
-        timings.orders = lap();
         // Each section with the options it reads besides the customers (SPEC §3–§8, §12–§13).
         let (rates, rates_warning) = match unchanged(kept, options, |o| o.period_grain) {
             Some(k) => (k.report.rates.clone(), k.table_warnings.rates.clone()),
