@@ -463,7 +463,8 @@ impl Analysis {
             None => winback::winback(&cx),
         };
         timings.metrics = lap();
-        let (clv, clv_warnings) = clv::clv_section(&cx, &segments, previous_clv);
+        let kept_clv = kept.and_then(|k| k.report.clv.as_ref().map(|c| (c, &k.options)));
+        let (clv, clv_warnings) = clv::clv_section(&cx, &segments, previous_clv, kept_clv);
         let (clv, clv_fitted) = clv.unzip();
         timings.clv = lap();
         timings.total = clock() - start;

@@ -98,17 +98,22 @@ pub fn clv_section(
     cx: &Context,
     segments: &[usize],
     previous: Option<&ClvFitted>,
+    kept: Option<Kept>,
 ) -> (Option<(Clv, ClvFitted)>, Warnings) {
     let key = FitKey::of(cx.options);
-    let fitted = match previous.filter(|p| p.key == key) {
-        Some(p) => p.clone(),
+    let (fitted, kept) = match previous.filter(|p| p.key == key) {
+        Some(p) => (p.clone(), kept),
         None => match fit(cx, key) {
-            Ok(f) => f,
+            Ok(f) => (f, None),
             Err(w) => return (None, vec![w]),
         },
     };
-    section(cx, segments, fitted)
+    section(cx, segments, fitted, kept)
 }
+
+/// The section of a previous analysis of the same customers, with its options: where the fits
+/// are the same, a part whose options did not change is taken from it.
+pub type Kept<'a> = (&'a Clv, &'a Options);
 
 /// Fits the models, picks the one to use (SPEC §9.1) and predicts every buyer.
 fn fit(cx: &Context, key: FitKey) -> Result<ClvFitted, (String, String)> {
@@ -280,70 +285,102 @@ fn choose(
 }
 
 /// The section from the fitted models: summaries, the listed customers, the calibration check.
+/// `kept` is the section of the same fits over the same customers (a re-run), whose parts are
+/// taken where the options they read did not change.
 fn section(
     cx: &Context,
     segments: &[usize],
     fitted: ClvFitted,
+    kept: Option<Kept>,
 ) -> (Option<(Clv, ClvFitted)>, Warnings) {
     let mut warnings: Warnings = fitted.fit_warnings.clone();
     let buyers = &cx.customers.buyers;
     let (_, horizon) = unit_and_horizon(cx.options);
     let (gg, table) = (fitted.gg, &fitted.table);
     let n = table.len();
-    let names = segment_names(cx.options.rfm_segments);
-    // each buyer's CLV once: the totals and both summaries read it
-    let clv: Vec<Option<f64>> = (0..n).map(|i| table.clv(i)).collect();
-    let by_segment = summarise(
-        table,
-        &clv,
-        |i| segments[i] as i64,
-        |k| {
-            names
-                .get(k as usize)
-                .copied()
-                .unwrap_or_default()
-                .to_string()
-        },
-    );
-    let grain = cx.options.cohort_grain;
-    let first = buyers
-        .iter()
-        .map(|b| b.first)
-        .min()
-        .unwrap_or(cx.orders.as_of);
-    let periods = Periods::new(grain, first, cx.orders.as_of - 1);
-    let by_cohort = summarise(
-        table,
-        &clv,
-        |i| periods.index_of(buyers[i].first),
-        |k| grain.label(k),
-    );
-    let repeat = fitted.repeat;
-    let totals = ClvTotals {
-        mean_p_alive: ratio((0..n).map(|i| table.prediction(i).p_alive).sum(), n as f64),
-        expected_purchases: (0..n).map(|i| table.prediction(i).expected).sum(),
-        expected_purchases_90d: (0..n)
-            .filter_map(|i| finite(table.prediction(i).expected90))
-            .sum(),
-        clv: gg.map(|_| clv.iter().flatten().sum()),
+    let o = cx.options;
+    let kept_if = |unchanged: fn(&Options, &Options) -> bool| {
+        kept.filter(|(_, previous)| unchanged(previous, o))
+            .map(|(clv, _)| clv)
     };
-    let mut p_alive_histogram = [0u64; 10];
-    for i in 0..n {
-        let p = table.prediction(i).p_alive;
-        if p.is_finite() {
-            p_alive_histogram[((p * 10.0) as usize).min(9)] += 1;
+    // each buyer's CLV once, when a part needs it: the totals and both summaries read it
+    let values = std::cell::OnceCell::new();
+    let clv = || values.get_or_init(|| (0..n).map(|i| table.clv(i)).collect::<Vec<_>>());
+    let by_segment =
+        match kept_if(|a, b| a.rfm_scoring == b.rfm_scoring && a.rfm_segments == b.rfm_segments) {
+            Some(k) => k.by_segment.clone(),
+            None => {
+                let names = segment_names(o.rfm_segments);
+                summarise(
+                    table,
+                    clv(),
+                    |i| segments[i] as i64,
+                    |k| {
+                        names
+                            .get(k as usize)
+                            .copied()
+                            .unwrap_or_default()
+                            .to_string()
+                    },
+                )
+            }
+        };
+    let by_cohort = match kept_if(|a, b| a.cohort_grain == b.cohort_grain) {
+        Some(k) => k.by_cohort.clone(),
+        None => {
+            let grain = o.cohort_grain;
+            let first = buyers
+                .iter()
+                .map(|b| b.first)
+                .min()
+                .unwrap_or(cx.orders.as_of);
+            let periods = Periods::new(grain, first, cx.orders.as_of - 1);
+            summarise(
+                table,
+                clv(),
+                |i| periods.index_of(buyers[i].first),
+                |k| grain.label(k),
+            )
         }
-    }
+    };
+    let repeat = fitted.repeat;
+    // What the fits alone give.
+    let (totals, p_alive_histogram) = match kept_if(|_, _| true) {
+        Some(k) => (k.totals.clone(), k.p_alive_histogram),
+        None => {
+            let totals = ClvTotals {
+                mean_p_alive: ratio((0..n).map(|i| table.prediction(i).p_alive).sum(), n as f64),
+                expected_purchases: (0..n).map(|i| table.prediction(i).expected).sum(),
+                expected_purchases_90d: (0..n)
+                    .filter_map(|i| finite(table.prediction(i).expected90))
+                    .sum(),
+                clv: gg.map(|_| clv().iter().flatten().sum()),
+            };
+            let mut p_alive_histogram = [0u64; 10];
+            for i in 0..n {
+                let p = table.prediction(i).p_alive;
+                if p.is_finite() {
+                    p_alive_histogram[((p * 10.0) as usize).min(9)] += 1;
+                }
+            }
+            (totals, p_alive_histogram)
+        }
+    };
     // The Report lists the most valuable `clvCustomerLimit` (every buyer, in file order,
     // without one); the per-customer exports read the table.
-    let listed: Vec<usize> = match cx.options.clv_customer_limit {
-        Some(limit) => table.most_valuable(limit as usize, &cx.orders.customers),
-        None => (0..n).collect(),
+    let customers = match kept_if(|a, b| a.clv_customer_limit == b.clv_customer_limit) {
+        Some(k) => k.customers.clone(),
+        None => {
+            let listed: Vec<usize> = match o.clv_customer_limit {
+                Some(limit) => table.most_valuable(limit as usize, &cx.orders.customers),
+                None => (0..n).collect(),
+            };
+            listed
+                .into_iter()
+                .map(|i| table.customer(i, &cx.orders.customers))
+                .collect()
+        }
     };
-    let customers = listed
-        .into_iter()
-        .map(|i| table.customer(i, &cx.orders.customers))
-        .collect();
 
     // (A split that is no date was refused with the options.)
     let (calibration, holdout) = match fitted.calibration.clone() {
