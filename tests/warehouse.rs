@@ -26,6 +26,15 @@ fn options_of(name: &str) -> Options {
     }
 }
 
+/// The analysis of the golden fixture `name` with `options`.
+fn analysis_of(name: &str, options: &Options) -> Analysis {
+    let (_, data) = common::fixtures()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .expect("fixture");
+    Analysis::run(&std::fs::read(data).unwrap(), options).unwrap()
+}
+
 fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -110,12 +119,8 @@ fn run_engine_checking(
     std::fs::create_dir_all(&dir).unwrap();
     let mut jobs = Vec::new();
     for &name in fixtures {
-        let (_, data) = common::fixtures()
-            .into_iter()
-            .find(|(n, _)| n == name)
-            .expect("fixture");
         let options = options_of(name);
-        let analysis = Analysis::run(&std::fs::read(data).unwrap(), &options).unwrap();
+        let analysis = analysis_of(name, &options);
         let orders = dir.join(format!("{name}.orders.csv"));
         std::fs::write(&orders, orders_csv(&analysis)).unwrap();
         let query = dir.join(format!("{name}.sql"));
@@ -497,12 +502,8 @@ fn summary_rows_in_any_order_give_the_same_report() {
 fn the_arrow_orders_are_the_csv_orders_typed() {
     use cohortlens::warehouse::orders_arrow;
     for name in FIXTURES {
-        let (_, data) = common::fixtures()
-            .into_iter()
-            .find(|(n, _)| n == name)
-            .expect("fixture");
         let options = options_of(name);
-        let analysis = Analysis::run(&std::fs::read(data).unwrap(), &options).unwrap();
+        let analysis = analysis_of(name, &options);
         let source = Source::of_orders(&analysis, "orders");
         let mut mapping: std::collections::BTreeMap<String, String> = [
             ("customer", source.customer.clone()),
